@@ -1,0 +1,7 @@
+"""``python -m powermodel``: the same as the ``powermodel`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""Atomic file writes: after an interruption there is the old file or the new one.
+
+Every file powermodel writes goes through :func:`atomic_write`: the content is
+written to a temporary file in the destination folder, flushed to disk, then
+moved over the destination with :func:`os.replace` (atomic on POSIX and
+Windows). Missing folders are created.
+"""
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["atomic_write", "write_text", "write_bytes"]
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
+    """Open a temporary file that replaces ``path`` only when the block succeeds.
+
+    Parameters
+    ----------
+    path : str or Path
+        Destination.
+    mode : {"w", "wb"}
+        Text or binary.
+    overwrite : bool
+        If False and ``path`` exists, raise :class:`InputError`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_write(d / "sub" / "a.txt") as fh:
+    ...     _ = fh.write("hello")
+    >>> (d / "sub" / "a.txt").read_text()
+    'hello'
+    """
+    path = Path(path)
+    if not overwrite and path.exists():
+        raise InputError(f"`{path}` exists; pass overwrite=True (--force) to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path, text, *, overwrite=True):
+    """Write ``text`` to ``path`` atomically and return the path."""
+    with atomic_write(path, "w", overwrite=overwrite) as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def write_bytes(path, data, *, overwrite=True):
+    """Write ``data`` to ``path`` atomically and return the path."""
+    with atomic_write(path, "wb", overwrite=overwrite) as fh:
+        fh.write(data)
+    return Path(path)

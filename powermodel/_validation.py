@@ -1,0 +1,143 @@
+"""Input checks shared by every public entry point.
+
+Each check returns the value as a float (scalar input) or a float ndarray
+(array input) and raises :class:`~powermodel.errors.InputError` with a
+message of the form ```N` must be positive, got -3`` otherwise.
+"""
+
+import numbers
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = ["real", "choice", "reject_unknown"]
+
+
+def _fmt(value):
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _first_bad(arr, bad):
+    flat = np.asarray(arr)[bad]
+    return flat.ravel()[0] if flat.size else arr
+
+
+def real(name, value, *, low=None, high=None, low_open=False, high_open=False,
+         allow_inf=False, allow_nan=False):
+    """Check a real number or array of real numbers against a range.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, quoted in the message.
+    value : float or array_like
+        What the caller passed.
+    low, high : float, optional
+        Bounds; ``low_open``/``high_open`` make them strict.
+    allow_inf, allow_nan : bool
+        Whether infinities (NaNs) are acceptable values.
+
+    Returns
+    -------
+    float or ndarray
+        ``float`` for scalar input, a float64 array otherwise.
+
+    Examples
+    --------
+    >>> real("N", 3)
+    3.0
+    >>> real("N", -3, low=0, low_open=True)
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: `N` must be positive, got -3
+    """
+    if isinstance(value, (str, bytes)) or isinstance(value, bool):
+        raise InputError(f"`{name}` must be a real number, got {_fmt(value)}")
+    if hasattr(value, "__dask_graph__"):
+        return value  # lazy: checked block by block when computed
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"`{name}` must be a real number, got {_fmt(value)}") from None
+    if np.iscomplexobj(np.asarray(value)):
+        raise InputError(f"`{name}` must be a real number, got {_fmt(value)}")
+    if not allow_nan:
+        bad = np.isnan(arr)
+        if bad.any():
+            raise InputError(f"`{name}` must be a number, got nan")
+    if not allow_inf:
+        bad = np.isinf(arr)
+        if bad.any():
+            raise InputError(f"`{name}` must be finite, got {_fmt(_first_bad(arr, bad))}")
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            bad = (arr <= low) if low_open else (arr < low)
+            if bad.any():
+                if low == 0:
+                    what = "positive" if low_open else "non-negative"
+                else:
+                    what = f"{'>' if low_open else '>='} {low:g}"
+                raise InputError(f"`{name}` must be {what}, got {_fmt(_first_bad(value, bad))}")
+        if high is not None:
+            bad = (arr >= high) if high_open else (arr > high)
+            if bad.any():
+                what = f"{'<' if high_open else '<='} {high:g}"
+                raise InputError(f"`{name}` must be {what}, got {_fmt(_first_bad(value, bad))}")
+    if arr.ndim == 0 and isinstance(value, (numbers.Real, np.generic)):
+        return float(arr)
+    return arr if arr.ndim else float(arr)
+
+
+def choice(name, value, options):
+    """Check that ``value`` is one of ``options``.
+
+    >>> choice("errors", "nan", ("raise", "nan"))
+    'nan'
+    """
+    if value not in options:
+        opts = ", ".join(repr(o) for o in options)
+        raise InputError(f"`{name}` must be one of {opts}, got {_fmt(value)}")
+    return value
+
+
+def reject_unknown(kind, given, known):
+    """Raise for names in ``given`` that are not in ``known``.
+
+    >>> reject_unknown("parameter", {"c": 1, "q": 2}, ("c", "k"))
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: unknown parameter `q` (known: c, k)
+    """
+    unknown = [g for g in given if g not in known]
+    if unknown:
+        k = ", ".join(known) if known else "none"
+        raise InputError(f"unknown {kind} `{unknown[0]}` (known: {k})")
+
+
+def bad_points(name, arr, *, low=None, low_open=False, high=None, high_open=False,
+               allow_inf=False):
+    """Per-point checks for ``errors="nan"``: a list of ``(mask, message)``.
+
+    ``mask`` marks the points that break one rule and ``message`` says which
+    (without the value, which differs from point to point).
+
+    >>> import numpy as np
+    >>> [(m.tolist(), msg) for m, msg in bad_points("N", np.array([1.0, -1.0]), low=0, low_open=True)]
+    [([False, True], '`N` must be positive')]
+    """
+    arr = np.asarray(arr, dtype=float)
+    out = [(np.isnan(arr), f"`{name}` must be a number")]
+    if not allow_inf:
+        out.append((np.isinf(arr), f"`{name}` must be finite"))
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            what = ("positive" if low_open else "non-negative") if low == 0 else \
+                f"{'>' if low_open else '>='} {low:g}"
+            out.append(((arr <= low) if low_open else (arr < low), f"`{name}` must be {what}"))
+        if high is not None:
+            out.append(((arr >= high) if high_open else (arr > high),
+                        f"`{name}` must be {'<' if high_open else '<='} {high:g}"))
+    return [(m, msg) for m, msg in out if m.any()]

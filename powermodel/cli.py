@@ -1,0 +1,174 @@
+"""The ``powermodel`` command line: parses, calls one library function, prints.
+
+Exit codes: 0 success, 2 bad input (one line ``error: ...`` on stderr),
+1 internal failure (one line, rerun with ``--debug`` for the traceback).
+
+Subcommands register themselves in :data:`COMMANDS` through
+:func:`command`; each gets the parsed arguments and returns the text to
+print (or None).
+"""
+
+import argparse
+import json
+import math
+import sys
+
+__all__ = ["main", "command", "COMMANDS"]
+
+#: name -> (add_arguments(parser), run(args) -> str or None, help)
+COMMANDS = {}
+
+
+def command(name, help):
+    """Register a subcommand: decorate ``run(args)``; set ``run.arguments = f(parser)``."""
+    def deco(run):
+        COMMANDS[name] = (run, help)
+        return run
+    return deco
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise _UsageError(message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _number(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    return v
+
+
+def _param(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), _number(value)
+
+
+def params_dict(pairs):
+    """``[("c", 1.0), ...]`` from repeated ``--param`` into a dict (duplicates rejected)."""
+    from .errors import InputError
+
+    out = {}
+    for k, v in pairs or ():
+        if k in out:
+            raise InputError(f"parameter `{k}` given twice")
+        out[k] = v
+    return out
+
+
+def add_cost_arguments(p):
+    """``COST`` and ``--param NAME=VALUE`` (shared by solve and derive)."""
+    p.add_argument("cost", help='family name ("power", ...) or an expression in x')
+    p.add_argument("--param", action="append", type=_param, metavar="NAME=VALUE", default=[],
+                   help="a cost parameter (repeatable)")
+
+
+# ---------------------------------------------------------------------------
+# solve
+# ---------------------------------------------------------------------------
+
+def _solve_args(p):
+    add_cost_arguments(p)
+    p.add_argument("--N", type=_number, required=True, help="number of instances (> 0)")
+    p.add_argument("--P", type=_number, required=True, help="base optimization power, bits (>= 0)")
+    p.add_argument("--x-cap", type=_number, default=None, help="compute cap on x (> 0)")
+    p.add_argument("--overlap", type=_number, default=0.0, help="shared structure rho in [0, 1]")
+    p.add_argument("--runtime-penalty", type=_number, default=0.0,
+                   help="speed prior lambda in [0, 1)")
+    p.add_argument("--json", action="store_true", help="one JSON object for scripts")
+
+
+@command("solve", "solve the model for x* at one point")
+def _solve(args):
+    from .model import Model
+
+    s = Model(args.cost, **params_dict(args.param)).solve(
+        N=args.N, P=args.P, x_cap=args.x_cap, overlap=args.overlap,
+        runtime_penalty=args.runtime_penalty)
+    if args.json:
+        d = {k: (None if isinstance(v, float) and math.isnan(v) else v)
+             for k, v in s.to_dict().items()}
+        return json.dumps(d, allow_nan=True)
+    return "\n".join(f"{k:>18}  {v:.10g}" if isinstance(v, float) else f"{k:>18}  {v}"
+                     for k, v in s.to_dict().items())
+
+
+_solve.arguments = _solve_args
+
+
+def _load_plugins():
+    # Subcommands defined next to the library functions they call.
+    import importlib
+
+    for mod in ("symbolic_cli", "analysis_cli", "figures_cli", "bench_cli"):
+        try:
+            importlib.import_module(f"powermodel.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"powermodel.{mod}":
+                raise
+
+
+def build_parser():
+    _load_plugins()
+    parser = _Parser(prog="powermodel", description=(
+        "Solve, sweep and plot the mesa-optimization power-allocation model "
+        "of 'Risks from Learned Optimization'."))
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"powermodel {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (run, help_) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of internal errors")
+        getattr(run, "arguments", lambda p: None)(sp)
+        sp.set_defaults(_run=run)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``powermodel`` command; returns the exit code."""
+    from .errors import InputError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "_run", None):
+            parser.print_help(sys.stderr)
+            return 2
+        out = args._run(args)
+        if out:
+            print(out)
+        return 0
+    except _UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        print(f"error: internal failure ({msg}); rerun with --debug for the traceback",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

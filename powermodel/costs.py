@@ -1,0 +1,667 @@
+r"""Cost families: what building a learned optimizer of ``x`` bits costs.
+
+A cost ``f(x)`` is the number of bits of the base optimizer's power spent on
+building a learned algorithm that optimizes with ``x`` bits at run time. It
+must be non-decreasing in ``x`` with ``f(0) <= P``.
+
+========================  =====================================  ====================  =============
+family                    formula                                parameters            shape
+========================  =====================================  ====================  =============
+``"power"``               :math:`c x^k`                          c > 0, k >= 1         convex
+``"exponential"``         :math:`c (e^{a x} - 1)`                c > 0, a > 0          convex
+``"linear"``              :math:`c x`                            c > 0                 linear
+``"quadratic"``           :math:`c x^2 + b x`                    c > 0, b >= 0         convex
+``"overhead"``            :math:`F (1 - e^{-x/s}) + c x^k`       F >= 0, s > 0, c > 0, non-convex
+                                                                 k >= 1
+``"power-logN"``          :math:`c x^k (1 + \beta \ln N)`        c > 0, k >= 1,        convex in x,
+                                                                 beta >= 0             depends on N
+========================  =====================================  ====================  =============
+
+Any expression string in ``x`` (and optionally ``N``) with named parameters,
+parsed safely by :mod:`powermodel.expressions`, and any plain Python callable
+``f(x, **params)`` are costs too (see :func:`make_cost`).
+
+Every cost object exposes ``f``, ``df`` and ``d2f`` (vectorised, taking ``x``
+and a dict of parameter arrays), the list of its ``parameters`` and, when it
+has one, a ``formula`` in the expression grammar used by the symbolic engine.
+Families with closed forms also implement ``budget`` (the largest affordable
+``x``) and ``optimum``.
+"""
+
+import functools
+import inspect
+
+import numpy as np
+
+from . import _validation as V
+from ._numeric import HUGE, TINY, increasing_root, sign_root, take
+from .errors import ExpressionError, InputError
+
+__all__ = [
+    "Cost", "Power", "Exponential", "Linear", "Quadratic", "Overhead", "PowerLogN",
+    "ExpressionCost", "CallableCost", "FAMILIES", "make_cost",
+]
+
+
+class Cost:
+    """Base class of costs. Subclasses set the class attributes and ``f``/``df``/``d2f``.
+
+    Attributes
+    ----------
+    name : str
+        Family name, the expression, or the callable's name.
+    formula : str or None
+        The cost in the expression grammar (``None`` for a callable).
+    parameters : tuple of str
+        Parameter names, ``N`` excluded.
+    depends_on_N : bool
+        Whether the cost uses the number of instances ``N``.
+    convexity : str
+        ``"convex"``, ``"linear"``, ``"concave"`` or ``"non-convex"`` (or
+        ``"unknown"`` for expressions and callables).
+    closed_form : bool
+        Whether :meth:`optimum` gives x* in closed form.
+    """
+
+    name = "cost"
+    formula = None
+    parameters = ()
+    depends_on_N = False
+    convexity = "unknown"
+    closed_form = False
+
+    # -- interface -------------------------------------------------------
+    def f(self, x, p):
+        raise NotImplementedError
+
+    def df(self, x, p):
+        raise NotImplementedError
+
+    def d2f(self, x, p):
+        raise NotImplementedError
+
+    #: Lower bound of each parameter and whether it is strict: ``{"c": (0, True)}``.
+    bounds = {}
+
+    def budget(self, P, p):
+        """X_budget = sup{x >= 0 : f(x) <= P} (``inf`` when f never exceeds P)."""
+        return numeric_budget(self, P, p)
+
+    def optimum(self, n, U, p):
+        """Closed-form argmax of ``x - f(x)/n`` on ``[0, U]`` (``None`` if none)."""
+        return None
+
+    def breakpoints(self, p):
+        """Where ``f''`` changes sign (NaN padded, shape ``(points, m)``), or None to scan."""
+        return None
+
+    # -- helpers -----------------------------------------------------------
+    def __call__(self, x, **params):
+        """Evaluate f(x) with keyword parameters (a convenience for users)."""
+        p = {k: V.real(k, params[k], **_rule(self.bounds.get(k)))
+             for k in self.parameters if k in params}
+        missing = [k for k in self.parameters if k not in p]
+        if missing:
+            raise InputError(f"missing parameter `{missing[0]}` for cost {self.name!r}")
+        if self.depends_on_N:
+            if "N" not in params:
+                raise InputError(f"cost {self.name!r} depends on `N`; pass N=...")
+            p["N"] = V.real("N", params["N"], low=0, low_open=True)
+        return self.f(np.asarray(x, dtype=float), p)
+
+    def __repr__(self):
+        form = f" {self.formula!r}" if self.formula and self.formula != self.name else ""
+        return f"<{type(self).__name__} {self.name!r}{form} parameters={self.parameters}>"
+
+
+def _rule(bound):
+    if bound is None:
+        return {}
+    return {"low": bound[0], "low_open": bound[1]}
+
+
+def _pow(x, k):
+    # x**k with 0**0 = 1 and no warnings at x = 0.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.power(x, k)
+
+
+def _convex_optimum(log_xint, positive, U):
+    """x* = clip(exp(log_xint), 0, U) computed without overflow."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        logU = np.log(U)
+        x = np.where(log_xint < logU, np.exp(np.minimum(log_xint, 709.0)), U)
+    return np.where(positive, x, 0.0)
+
+
+class Power(Cost):
+    r"""Power-law cost :math:`f(x) = c x^k`, ``c > 0``, ``k >= 1`` (convex).
+
+    Interior optimum :math:`x^* = (N / (c k))^{1/(k-1)}` for ``k > 1``;
+    budget :math:`(P/c)^{1/k}`; ``k = 1`` is the linear (bang-bang) case.
+
+    >>> import powermodel as pm
+    >>> pm.Model("power", c=1.0, k=2.0).solve(N=100, P=1e6).x
+    50.0
+    """
+
+    name = "power"
+    formula = "c*x**k"
+    parameters = ("c", "k")
+    convexity = "convex"
+    closed_form = True
+
+    bounds = {"c": (0, True), "k": (1, False)}
+
+    def f(self, x, p):
+        return p["c"] * _pow(x, p["k"])
+
+    def df(self, x, p):
+        return p["c"] * p["k"] * _pow(x, p["k"] - 1)
+
+    def d2f(self, x, p):
+        k = p["k"]
+        return np.where(k == 1, 0.0, p["c"] * k * (k - 1) * _pow(x, k - 2))
+
+    def budget(self, P, p):
+        with np.errstate(divide="ignore"):
+            return np.exp((np.log(P) - np.log(p["c"])) / p["k"])
+
+    def optimum(self, n, U, p):
+        c, k = p["c"], p["k"]
+        lin = np.where(n > c, U, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_xint = (np.log(n) - np.log(c * k)) / (k - 1)
+        return np.where(k == 1, lin, _convex_optimum(log_xint, True, U))
+
+
+class Exponential(Cost):
+    r"""Exponential cost :math:`f(x) = c (e^{a x} - 1)`, ``c > 0``, ``a > 0`` (convex).
+
+    :math:`f'(x) = c a e^{a x}`: x* = 0 while ``N <= c a``, then
+    :math:`x^* = \ln(N / (c a)) / a`; budget :math:`\ln(1 + P/c) / a`.
+
+    >>> import powermodel as pm
+    >>> s = pm.Model("exponential", c=1.0, a=0.5).solve(N=100, P=1e6)
+    >>> round(float(s.x), 6)
+    10.596635
+    """
+
+    name = "exponential"
+    formula = "c*(exp(a*x) - 1)"
+    parameters = ("c", "a")
+    convexity = "convex"
+    closed_form = True
+
+    bounds = {"c": (0, True), "a": (0, True)}
+
+    def f(self, x, p):
+        with np.errstate(over="ignore"):
+            return p["c"] * np.expm1(p["a"] * x)
+
+    def df(self, x, p):
+        with np.errstate(over="ignore"):
+            return p["c"] * p["a"] * np.exp(p["a"] * x)
+
+    def d2f(self, x, p):
+        with np.errstate(over="ignore"):
+            return p["c"] * p["a"] ** 2 * np.exp(p["a"] * x)
+
+    def budget(self, P, p):
+        return np.log1p(P / p["c"]) / p["a"]
+
+    def optimum(self, n, U, p):
+        c, a = p["c"], p["a"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xint = (np.log(n) - np.log(c) - np.log(a)) / a
+        positive = xint > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _convex_optimum(np.log(np.maximum(xint, 0.0)), positive, U)
+
+
+class Linear(Cost):
+    r"""Linear cost :math:`f(x) = c x`, ``c > 0``.
+
+    Bang-bang: x* = 0 for ``N <= c`` (ties go to the smaller x) and the upper
+    bound (budget ``P/c`` or the cap) for ``N > c``.
+
+    >>> import powermodel as pm
+    >>> pm.Model("linear", c=2.0).solve(N=3, P=10).x
+    5.0
+    """
+
+    name = "linear"
+    formula = "c*x"
+    parameters = ("c",)
+    convexity = "linear"
+    closed_form = True
+
+    bounds = {"c": (0, True)}
+
+    def f(self, x, p):
+        return p["c"] * x
+
+    def df(self, x, p):
+        return p["c"] * np.ones_like(x)
+
+    def d2f(self, x, p):
+        return np.zeros_like(x * p["c"])
+
+    def budget(self, P, p):
+        return P / p["c"]
+
+    def optimum(self, n, U, p):
+        return np.where(n > p["c"], U, 0.0)
+
+
+class Quadratic(Cost):
+    r"""Quadratic-plus-linear cost :math:`f(x) = c x^2 + b x`, ``c > 0``, ``b >= 0`` (convex).
+
+    x* = 0 while ``N <= b``, then :math:`x^* = (N - b) / (2c)`; budget
+    :math:`2P / (b + \sqrt{b^2 + 4 c P})`.
+
+    >>> import powermodel as pm
+    >>> pm.Model("quadratic", c=1.0, b=4.0).solve(N=10, P=1e6).x
+    3.0
+    """
+
+    name = "quadratic"
+    formula = "c*x**2 + b*x"
+    parameters = ("c", "b")
+    convexity = "convex"
+    closed_form = True
+
+    bounds = {"c": (0, True), "b": (0, False)}
+
+    def f(self, x, p):
+        return (p["c"] * x + p["b"]) * x
+
+    def df(self, x, p):
+        return 2 * p["c"] * x + p["b"]
+
+    def d2f(self, x, p):
+        return 2 * p["c"] * np.ones_like(x)
+
+    def budget(self, P, p):
+        b = p["b"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            root = np.hypot(b, 2 * np.sqrt(p["c"]) * np.sqrt(P))
+            return np.where(P == 0, 0.0, 2 * P / (b + root))
+
+    def optimum(self, n, U, p):
+        with np.errstate(invalid="ignore", over="ignore"):
+            xint = (n - p["b"]) / (2 * p["c"])
+        return np.where(xint > 0, np.minimum(xint, U), 0.0)
+
+
+class Overhead(Cost):
+    r"""Smooth fixed overhead :math:`f(x) = F (1 - e^{-x/s}) + c x^k`.
+
+    ``F >= 0`` (the overhead, paid almost entirely once ``x`` exceeds a few
+    ``s``), ``s > 0``, ``c > 0``, ``k >= 1``. Non-convex for ``F > 0``: x* stays
+    0 until N is large enough to repay the overhead, then jumps. Solved by the
+    global numeric solver; the convexity breakpoints are computed exactly.
+
+    >>> import powermodel as pm
+    >>> m = pm.Model("overhead", F=100.0, s=0.1, c=1.0, k=2.0)
+    >>> float(m.solve(N=10, P=1e6).x), round(float(m.solve(N=100, P=1e6).x), 6)
+    (0.0, 50.0)
+    """
+
+    name = "overhead"
+    formula = "F*(1 - exp(-x/s)) + c*x**k"
+    parameters = ("F", "s", "c", "k")
+    convexity = "non-convex"
+
+    bounds = {"F": (0, False), "s": (0, True), "c": (0, True), "k": (1, False)}
+
+    def f(self, x, p):
+        return -p["F"] * np.expm1(-x / p["s"]) + p["c"] * _pow(x, p["k"])
+
+    def df(self, x, p):
+        return p["F"] / p["s"] * np.exp(-x / p["s"]) + p["c"] * p["k"] * _pow(x, p["k"] - 1)
+
+    def d2f(self, x, p):
+        k = p["k"]
+        with np.errstate(invalid="ignore"):
+            conv = np.where(k == 1, 0.0, p["c"] * k * (k - 1) * _pow(x, k - 2))
+        return conv - p["F"] / p["s"] ** 2 * np.exp(-x / p["s"])
+
+    def breakpoints(self, p):
+        # f'' > 0  <=>  psi(x) = log(c k (k-1) s^2 / F) + (k-2) log x + x/s > 0.
+        F, s, c, k = (np.atleast_1d(np.asarray(p[n], dtype=float)) for n in ("F", "s", "c", "k"))
+        F, s, c, k = np.broadcast_arrays(F, s, c, k)
+        m = F.size
+        out = np.full((m, 2), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            const = np.log(c * k * (k - 1) * s * s / F)
+        live = (F > 0) & (k > 1) & np.isfinite(const)
+        q = {"const": const, "k": k, "s": s}
+
+        def psi(x, qq):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return qq["const"] + (qq["k"] - 2) * np.log(x) + x / qq["s"]
+
+        # k >= 2: psi increasing, one root if psi(0+) < 0.
+        up = live & (k >= 2) & ((k > 2) | (const < 0))
+        # 1 < k < 2: psi convex with its minimum at (2 - k) s; two roots if that is < 0.
+        xm = (2 - k) * s
+        two = live & (k < 2) & (psi(xm, q) < 0)
+        for mask, col, lo_fn, hi_fn in (
+            (up, 0, lambda i: np.full(i.size, TINY), lambda i: np.full(i.size, HUGE)),
+            (two, 0, lambda i: np.full(i.size, TINY), lambda i: xm[i]),
+            (two, 1, lambda i: xm[i], lambda i: np.full(i.size, HUGE)),
+        ):
+            i = np.flatnonzero(mask)
+            if i.size:
+                out[i, col] = sign_root(psi, lo_fn(i), hi_fn(i), take(q, i))
+        return out
+
+
+class PowerLogN(Cost):
+    r"""A cost that grows with diversity: :math:`f(x; N) = c x^k (1 + \beta \ln N)`.
+
+    ``c > 0``, ``k >= 1``, ``beta >= 0``. For ``N >= 1`` it is a power law with
+    :math:`c' = c (1 + \beta \ln N)`, so :math:`x^* = (N / (c' k))^{1/(k-1)}`,
+    which still grows with N (N outpaces log N) but more slowly.
+
+    >>> import powermodel as pm
+    >>> round(float(pm.Model("power-logN", c=1.0, k=2.0, beta=0.0).solve(N=100, P=1e6).x), 9)
+    50.0
+    """
+
+    name = "power-logN"
+    formula = "c*x**k*(1 + beta*log(N))"
+    parameters = ("c", "k", "beta")
+    depends_on_N = True
+    convexity = "convex"
+    closed_form = True
+
+    bounds = {"c": (0, True), "k": (1, False), "beta": (0, False)}
+
+    def _scale(self, p):
+        with np.errstate(divide="ignore"):
+            scale = p["c"] * (1 + p["beta"] * np.log(p["N"]))
+        return scale
+
+    def _power(self, p):
+        return {"c": self._scale(p), "k": p["k"]}
+
+    def check_with_N(self, p):
+        bad = self._scale(p) <= 0
+        if np.any(bad):
+            raise InputError("cost 'power-logN' needs c*(1 + beta*ln N) > 0 (N >= exp(-1/beta)), "
+                             f"got N = {np.asarray(p['N'])[bad].ravel()[0] if np.ndim(p['N']) else p['N']}")
+
+    def f(self, x, p):
+        return Power.f(self, x, self._power(p))
+
+    def df(self, x, p):
+        return Power.df(self, x, self._power(p))
+
+    def d2f(self, x, p):
+        return Power.d2f(self, x, self._power(p))
+
+    def budget(self, P, p):
+        return Power.budget(self, P, self._power(p))
+
+    def optimum(self, n, U, p):
+        return Power.optimum(self, n, U, self._power(p))
+
+
+#: Named cost families (aliases included).
+FAMILIES = {
+    "power": Power, "exponential": Exponential, "exp": Exponential, "linear": Linear,
+    "quadratic": Quadratic, "quadratic-linear": Quadratic, "overhead": Overhead,
+    "fixed-overhead": Overhead, "power-logN": PowerLogN,
+}
+
+
+# ---------------------------------------------------------------------------
+# User expressions and callables
+# ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=128)
+def _lambdified(text):
+    """f, f', f'' of an expression as cached NumPy functions (lambdify, cse=True)."""
+    import sympy as sp
+
+    from .expressions import parse
+
+    parsed = parse(text)
+    x = sp.Symbol("x", nonnegative=True)
+    syms = {n: sp.Symbol(n, real=True) for n in parsed.names}
+    syms["x"] = x
+    expr = parsed.to_sympy(syms)
+    args = [x] + [syms[n] for n in parsed.names if n != "x"]
+    d1 = sp.diff(expr, x)
+    d2 = sp.diff(d1, x)
+    funcs = tuple(sp.lambdify(args, e, modules="numpy", cse=True) for e in (expr, d1, d2))
+    return funcs, tuple(n for n in parsed.names if n != "x")
+
+
+class ExpressionCost(Cost):
+    """A cost given as an expression string in ``x`` (and optionally ``N``).
+
+    Parsed without evaluation (:mod:`powermodel.expressions`), differentiated
+    by SymPy and compiled once by ``lambdify(..., cse=True)``; cached per
+    expression. Solved by the global numeric solver.
+
+    >>> import powermodel as pm
+    >>> round(float(pm.Model("c*x**k", c=1.0, k=2.0).solve(N=100, P=1e6).x), 9)
+    50.0
+    """
+
+    def __init__(self, text):
+        from .expressions import parse
+
+        parsed = parse(text)
+        self.name = text
+        self.formula = text
+        self.parameters = parsed.parameters
+        self.depends_on_N = "N" in parsed.names
+        self._argnames = None
+
+    def _funcs(self):
+        funcs, argnames = _lambdified(self.formula)
+        return funcs, argnames
+
+    def _call(self, i, x, p):
+        funcs, argnames = self._funcs()
+        with np.errstate(all="ignore"):
+            out = funcs[i](x, *(p[n] for n in argnames))
+        return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(x, *(p[n] for n in argnames)).shape)
+
+    def f(self, x, p):
+        return self._call(0, x, p)
+
+    def df(self, x, p):
+        return self._call(1, x, p)
+
+    def d2f(self, x, p):
+        return self._call(2, x, p)
+
+
+class CallableCost(Cost):
+    """A cost given as a Python callable ``f(x, **params)``, vectorised over ``x``.
+
+    Derivatives are central finite differences unless ``df`` (and ``d2f``) are
+    given. Solved by the global numeric solver, so only f need be supplied.
+
+    >>> import numpy as np, powermodel as pm
+    >>> m = pm.Model(lambda x, c: c * x**2, c=1.0)
+    >>> round(float(m.solve(N=100, P=1e6).x), 6)
+    50.0
+    """
+
+    def __init__(self, func, df=None, d2f=None, name=None):
+        if not callable(func):
+            raise InputError(f"cost must be a family name, an expression or a callable, got {func!r}")
+        self._func, self._df, self._d2f = func, df, d2f
+        self.name = name or getattr(func, "__name__", "callable")
+        try:
+            sig = inspect.signature(func)
+            names = [q.name for q in sig.parameters.values()
+                     if q.kind in (q.POSITIONAL_OR_KEYWORD, q.KEYWORD_ONLY)]
+        except (TypeError, ValueError):
+            names = ["x"]
+        self.parameters = tuple(n for n in names[1:] if n != "N")
+        self.depends_on_N = "N" in names[1:]
+
+    def _kw(self, p):
+        kw = {k: p[k] for k in self.parameters}
+        if self.depends_on_N:
+            kw["N"] = p["N"]
+        return kw
+
+    def f(self, x, p):
+        with np.errstate(all="ignore"):
+            return np.asarray(self._func(x, **self._kw(p)), dtype=float) + 0 * x
+
+    def df(self, x, p):
+        if self._df is not None:
+            return np.asarray(self._df(x, **self._kw(p)), dtype=float) + 0 * x
+        h = np.maximum(np.abs(x), 1e-3) * 6e-6
+        lo = np.maximum(x - h, 0.0)
+        return (self.f(x + h, p) - self.f(lo, p)) / (x + h - lo)
+
+    def d2f(self, x, p):
+        if self._d2f is not None:
+            return np.asarray(self._d2f(x, **self._kw(p)), dtype=float) + 0 * x
+        h = np.maximum(np.abs(x), 1e-3) * 1e-4
+        lo = np.maximum(x - h, 0.0)
+        return (self.df(x + h, p) - self.df(lo, p)) / (x + h - lo)
+
+
+def make_cost(cost):
+    """Turn a family name, an expression string, a callable or a Cost into a Cost.
+
+    >>> make_cost("power").parameters
+    ('c', 'k')
+    >>> make_cost("c*log(1 + x)").parameters
+    ('c',)
+    """
+    if isinstance(cost, Cost):
+        return cost
+    if isinstance(cost, str):
+        key = cost.strip()
+        if key in FAMILIES:
+            return FAMILIES[key]()
+        if key.lower() in FAMILIES:
+            return FAMILIES[key.lower()]()
+        if key.isidentifier() and key != "x":
+            raise InputError(f"unknown cost family `{key}` (families: "
+                             + ", ".join(sorted(set(FAMILIES))) + "; or give an expression in x)")
+        return ExpressionCost(key)
+    if callable(cost):
+        return CallableCost(cost)
+    raise InputError(f"`cost` must be a family name, an expression string or a callable, "
+                     f"got {cost!r}")
+
+
+# ---------------------------------------------------------------------------
+# Numeric building blocks used by the solver for costs without closed forms
+# ---------------------------------------------------------------------------
+
+def numeric_budget(cost, P, p):
+    """sup{x >= 0 : f(x) <= P} for non-decreasing f, vectorised (1-D arrays)."""
+    P = np.asarray(P, dtype=float)
+    n = P.size
+    with np.errstate(all="ignore"):
+        f_huge = np.nan_to_num(cost.f(np.full(n, HUGE), p), nan=np.inf)
+        f_tiny = np.nan_to_num(cost.f(np.full(n, TINY), p), nan=np.inf)
+    out = np.where(f_huge <= P, np.inf, 0.0)
+    todo = np.flatnonzero((f_huge > P) & (f_tiny <= P))
+    if todo.size:
+        sub = take(p, todo)
+        target = P[todo]
+        # f(x) <= P < f(hi): find the crossing of f with P. f may be 0 at TINY, so
+        # bisect on the sign of f - P (robust), then polish with Newton.
+        x = sign_root(lambda x, q: cost.f(x, q) - q["__P"], np.full(todo.size, TINY),
+                      np.full(todo.size, HUGE), {**sub, "__P": target})
+        out[todo] = x
+    return out
+
+
+def _scan_grid():
+    inner = np.geomspace(1e-8, 1e8, 16 * 40 + 1)
+    low = np.geomspace(TINY, 1e-8, 292 * 3 + 1)[:-1]
+    high = np.geomspace(1e8, HUGE, 292 * 3 + 1)[1:]
+    return np.concatenate(([0.0], low, inner, high))
+
+
+SCAN_GRID = _scan_grid()
+
+
+def scan_breakpoints(cost, p, n, *, xmax=HUGE):
+    """Sign changes of f'' on a fixed log grid, refined by bisection.
+
+    Returns ``(bps, min_rel, at)``: an array of shape ``(rows, m)`` (NaN
+    padded) of the points where f'' changes sign, and for the monotonicity
+    check the most negative relative slope ``f'/(|f'| + |f|/x)`` seen on the
+    grid up to ``xmax`` and where. ``rows`` is 1 when every parameter is a
+    scalar (the grid is scanned once), else ``n``.
+    """
+    scalar = all(np.ndim(v) == 0 for v in p.values())
+    rows = 1 if scalar else n
+    G = SCAN_GRID
+    blocks = []
+    min_rel = np.empty(rows)
+    at = np.empty(rows)
+    chunk = max(1, 1_000_000 // G.size)
+    for start in range(0, rows, chunk):
+        idx = np.arange(start, min(rows, start + chunk))
+        sub = p if scalar else take(p, idx)
+        xg = np.broadcast_to(G, (idx.size, G.size))
+        subb = {k: (v if np.ndim(v) == 0 else v[:, None]) for k, v in sub.items()}
+        with np.errstate(all="ignore"):
+            d2 = np.broadcast_to(np.asarray(cost.d2f(xg, subb), dtype=float), xg.shape)
+            d1 = np.broadcast_to(np.asarray(cost.df(xg, subb), dtype=float), xg.shape)
+            f = np.broadcast_to(np.asarray(cost.f(xg, subb), dtype=float), xg.shape)
+            rel = d1 / (np.abs(d1) + np.abs(f) / np.maximum(G, TINY) + 1e-300)
+        rel = np.where(np.isfinite(rel) & (G <= xmax), rel, 0.0)
+        j = np.argmin(rel, axis=1)
+        min_rel[idx] = rel[np.arange(idx.size), j]
+        at[idx] = G[j]
+        # Sign of f'' with rounding noise taken as zero; zeros take the previous sign.
+        mag = np.abs(np.where(np.isfinite(d2), d2, 0.0))
+        tol = 1e-10 * (np.abs(np.where(np.isfinite(d1), d1, 0.0)) / np.maximum(G, TINY))
+        sgn = np.where(np.isnan(d2), 0.0, np.sign(np.where(mag <= tol, 0.0, d2)))
+        sgn = _fill_zeros(sgn)
+        r, c = np.nonzero((sgn[:, 1:] * sgn[:, :-1]) < 0)
+        if r.size:
+            roots = sign_root(cost.d2f, G[c], G[c + 1], sub if scalar else take(sub, r))
+        else:
+            roots = np.empty(0)
+        counts = np.bincount(r, minlength=idx.size)
+        block = np.full((idx.size, counts.max(initial=0)), np.nan)
+        if r.size:
+            pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            block[r, pos] = roots
+        blocks.append(block)
+    m = max(b.shape[1] for b in blocks)
+    bps = np.full((rows, m), np.nan)
+    r0 = 0
+    for b in blocks:
+        bps[r0:r0 + b.shape[0], :b.shape[1]] = b
+        r0 += b.shape[0]
+    return bps, min_rel, at
+
+
+def _fill_zeros(sgn):
+    # Forward-fill zero signs along the last axis so a touch of zero is not a change.
+    sgn = sgn.copy()
+    idx = np.where(sgn != 0, np.arange(sgn.shape[1]), 0)
+    np.maximum.accumulate(idx, axis=1, out=idx)
+    return np.take_along_axis(sgn, idx, axis=1)
+
+
+def check_expression_names(cost, params):
+    """Raise for parameters an expression uses but that were not given."""
+    missing = [k for k in cost.parameters if k not in params]
+    if missing:
+        raise InputError(f"missing parameter `{missing[0]}` for cost {cost.name!r} "
+                         f"(parameters: {', '.join(cost.parameters)})")
+
+
+_ = ExpressionError  # re-exported for callers catching expression errors here

@@ -1,0 +1,260 @@
+"""Safe parsing of cost expressions such as ``"c*x**k + b*x"``.
+
+A cost expression is parsed with :mod:`ast` and checked node by node; nothing
+in it is ever evaluated by Python. Allowed: numbers, names (the variable
+``x``, the number of instances ``N``, the constants ``pi`` and ``E``, and
+parameters), ``+ - * / **``, unary minus and calls of the whitelisted
+mathematical functions in :data:`FUNCTIONS`. Everything else (attribute
+access, subscripts, strings, lambda, comprehensions, keywords, dunder or
+private names, calls of other names, over-long or deeply nested input) is
+rejected with an :class:`~powermodel.errors.ExpressionError` naming the
+offending token.
+
+The checked tree is turned into a SymPy expression by building SymPy objects
+directly (no :func:`sympy.sympify`, which evaluates strings).
+"""
+
+import ast
+import functools
+import keyword
+
+from .errors import ExpressionError
+
+__all__ = ["FUNCTIONS", "CONSTANTS", "MAX_LENGTH", "MAX_DEPTH", "Parsed", "parse"]
+
+#: Functions a cost expression may call, with their arity.
+FUNCTIONS = {
+    "exp": 1, "log": 1, "ln": 1, "log1p": 1, "expm1": 1, "sqrt": 1, "cbrt": 1,
+    "sin": 1, "cos": 1, "tan": 1, "asin": 1, "acos": 1, "atan": 1,
+    "sinh": 1, "cosh": 1, "tanh": 1, "asinh": 1, "acosh": 1, "atanh": 1,
+    "arctan": 1, "abs": 1, "erf": 1, "min": 2, "max": 2,
+}
+#: Names that are constants, not parameters.
+CONSTANTS = ("pi", "E")
+#: The longest expression accepted, in characters.
+MAX_LENGTH = 2000
+#: The deepest nesting accepted.
+MAX_DEPTH = 60
+
+_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+_UNARY = (ast.USub, ast.UAdd)
+_RESERVED = ("P",)
+
+
+class Parsed:
+    """A checked cost expression.
+
+    Attributes
+    ----------
+    text : str
+        The expression as given.
+    names : tuple of str
+        The free names in order of first appearance (``x`` and ``N`` included
+        when used, constants and functions excluded).
+    """
+
+    __slots__ = ("text", "names", "_tree")
+
+    def __init__(self, text, names, tree):
+        self.text = text
+        self.names = names
+        self._tree = tree
+
+    @property
+    def parameters(self):
+        """The names that are cost parameters (neither ``x`` nor ``N``)."""
+        return tuple(n for n in self.names if n not in ("x", "N"))
+
+    def to_sympy(self, symbols=None):
+        """Build the SymPy expression.
+
+        Parameters
+        ----------
+        symbols : dict, optional
+            Maps names to SymPy symbols; missing names get a plain real
+            ``sympy.Symbol``.
+
+        Examples
+        --------
+        >>> parse("c*x**k + b*x").to_sympy()
+        b*x + c*x**k
+        """
+        import sympy as sp
+
+        symbols = dict(symbols or {})
+        for n in self.names:
+            symbols.setdefault(n, sp.Symbol(n, real=True))
+        return _build(self._tree.body, symbols, sp)
+
+    def __repr__(self):
+        return f"Parsed({self.text!r})"
+
+
+def _bad(token, why="is not allowed in a cost expression"):
+    return ExpressionError(f"`{token}` {why}")
+
+
+def _check(node, names, depth):
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"cost expression is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(node, ast.Expression):
+        return _check(node.body, names, depth + 1)
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise _bad(repr(v))
+        if isinstance(v, int) and abs(v) > 10**300:
+            raise _bad(str(v)[:20] + "...", "is too large a number")
+        return
+    if isinstance(node, ast.Name):
+        n = node.id
+        if n.startswith("_"):
+            raise _bad(n)
+        if n in _RESERVED:
+            raise _bad(n, "is reserved: a cost may not depend on the budget P")
+        if n in FUNCTIONS:
+            raise _bad(n, "is a function and must be called")
+        if n not in CONSTANTS and n not in names:
+            names.append(n)
+        return
+    if isinstance(node, ast.BinOp):
+        if not isinstance(node.op, _BINOPS):
+            raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
+        _check(node.left, names, depth + 1)
+        _check(node.right, names, depth + 1)
+        return
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, _UNARY):
+            raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
+        return _check(node.operand, names, depth + 1)
+    if isinstance(node, ast.Call):
+        f = node.func
+        if not isinstance(f, ast.Name):
+            raise _bad(ast.unparse(f)[:40], "is not a callable function here")
+        if f.id.startswith("_"):
+            raise _bad(f.id)
+        if f.id not in FUNCTIONS:
+            raise _bad(f.id, "is not an allowed function (see powermodel.expressions.FUNCTIONS)")
+        if node.keywords:
+            raise _bad(f"{node.keywords[0].arg}=", "keyword arguments are not allowed")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise _bad("*", "argument unpacking is not allowed")
+        if len(node.args) != FUNCTIONS[f.id]:
+            raise _bad(f.id, f"takes {FUNCTIONS[f.id]} argument(s), got {len(node.args)}")
+        for a in node.args:
+            _check(a, names, depth + 1)
+        return
+    token = _NODENAMES.get(type(node), type(node).__name__)
+    raise _bad(token)
+
+
+_OPNAMES = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&",
+            ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
+            ast.Invert: "~", ast.Not: "not"}
+_NODENAMES = {ast.Attribute: "attribute access '.'", ast.Subscript: "subscript '[]'",
+              ast.Lambda: "lambda", ast.Compare: "comparison", ast.BoolOp: "and/or",
+              ast.IfExp: "if/else", ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict",
+              ast.Set: "set", ast.ListComp: "comprehension", ast.GeneratorExp: "comprehension",
+              ast.DictComp: "comprehension", ast.SetComp: "comprehension",
+              ast.JoinedStr: "f-string", ast.NamedExpr: ":=", ast.Await: "await",
+              ast.Yield: "yield", ast.Starred: "*"}
+
+
+@functools.lru_cache(maxsize=256)
+def parse(text):
+    """Parse and check a cost expression without evaluating it.
+
+    Parameters
+    ----------
+    text : str
+        The expression in ``x``, e.g. ``"c*x**k + b*x"``.
+
+    Returns
+    -------
+    Parsed
+
+    Raises
+    ------
+    ExpressionError
+        Malformed or disallowed input; the message names the token.
+
+    Examples
+    --------
+    >>> parse("c*x**k + b*x").names
+    ('c', 'x', 'k', 'b')
+    >>> parse("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.ExpressionError: `__import__` is not allowed in a cost expression
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"cost expression must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"cost expression is longer than {MAX_LENGTH} characters "
+                              f"({len(text)})")
+    if not text.strip():
+        raise ExpressionError("cost expression is empty")
+    if "\x00" in text:
+        raise ExpressionError("cost expression contains a NUL character")
+    # Depth-check the raw text before ast.parse, which recurses on nesting.
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"cost expression is nested deeper than {MAX_DEPTH} levels")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise ExpressionError(f"malformed cost expression {text!r}{where}: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("cost expression is too complex to parse") from None
+    names = []
+    _check(tree, names, 0)
+    for n in names:
+        if keyword.iskeyword(n):
+            raise _bad(n)
+    if "x" not in names:
+        raise ExpressionError(f"cost expression {text!r} does not use the variable `x`")
+    return Parsed(text, tuple(names), tree)
+
+
+def _build(node, symbols, sp):
+    if isinstance(node, ast.Constant):
+        v = node.value
+        return sp.Integer(v) if isinstance(v, int) else sp.Float(v, 17)
+    if isinstance(node, ast.Name):
+        if node.id == "pi":
+            return sp.pi
+        if node.id == "E":
+            return sp.E
+        return symbols[node.id]
+    if isinstance(node, ast.UnaryOp):
+        o = _build(node.operand, symbols, sp)
+        return -o if isinstance(node.op, ast.USub) else o
+    if isinstance(node, ast.BinOp):
+        a = _build(node.left, symbols, sp)
+        b = _build(node.right, symbols, sp)
+        op = type(node.op)
+        if op is ast.Add:
+            return a + b
+        if op is ast.Sub:
+            return a - b
+        if op is ast.Mult:
+            return a * b
+        if op is ast.Div:
+            return a / b
+        return a ** b
+    # ast.Call with a whitelisted name
+    args = [_build(a, symbols, sp) for a in node.args]
+    name = node.func.id
+    table = {
+        "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "cbrt": sp.cbrt,
+        "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos,
+        "atan": sp.atan, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
+        "tanh": sp.tanh, "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh,
+        "abs": sp.Abs, "erf": sp.erf, "min": sp.Min, "max": sp.Max,
+        "log1p": lambda a: sp.log(1 + a), "expm1": lambda a: sp.exp(a) - 1,
+    }
+    return table[name](*args)

@@ -1,0 +1,146 @@
+"""Immutable result objects with a fixed set of documented fields.
+
+:class:`Result` is the shared base: fields are set once at construction, any
+later assignment raises :class:`AttributeError`, the repr lists every field
+(arrays summarised), and :meth:`Result.to_dict` gives plain Python values.
+"""
+
+import numpy as np
+
+__all__ = ["Result", "Solution", "REGIMES"]
+
+#: The regimes a solution can be in, in the order used for numeric codes.
+REGIMES = ("none", "interior", "budget", "cap", "unbounded")
+
+
+def _short(v):
+    if isinstance(v, np.ndarray):
+        if v.ndim == 0:
+            return _short(v[()])
+        if v.dtype.kind in "US":
+            vals, counts = np.unique(v, return_counts=True)
+            top = ", ".join(f"{a!s}: {b}" for a, b in zip(vals[:5], counts[:5]))
+            return f"array(shape={v.shape}, {{{top}}})"
+        if v.size <= 6:
+            return np.array2string(v, precision=6, separator=", ")
+        with np.errstate(all="ignore"):
+            return (f"array(shape={v.shape}, min={np.nanmin(v):.6g}, "
+                    f"max={np.nanmax(v):.6g})") if np.isfinite(v).any() or np.isinf(v).any() \
+                else f"array(shape={v.shape}, all nan)"
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.10g}"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k!r}: {_short(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, str):
+        return repr(v)
+    return repr(v)
+
+
+class Result:
+    """Base of powermodel's result objects: fixed fields, immutable, readable."""
+
+    __slots__ = ()
+    _fields = ()
+
+    def __init__(self, **values):
+        missing = [f for f in self._fields if f not in values]
+        extra = [k for k in values if k not in self._fields]
+        if missing or extra:
+            raise TypeError(f"{type(self).__name__} fields: missing {missing}, unexpected {extra}")
+        for k in self._fields:
+            v = values[k]
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable; field {name!r} cannot be set")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self):
+        width = max(len(f) for f in self._fields)
+        lines = [f"{type(self).__name__}("]
+        lines += [f"  {f:>{width}} = {_short(getattr(self, f))}," for f in self._fields]
+        return "\n".join(lines) + "\n)"
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        for f in self._fields:
+            a, b = getattr(self, f), getattr(other, f)
+            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+                if not np.array_equal(np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind == "f"):
+                    return False
+            elif a != b and not (a != a and b != b):
+                return False
+        return True
+
+    __hash__ = None
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), {f: getattr(self, f) for f in self._fields}))
+
+    def to_dict(self):
+        """The fields as a dict of Python scalars, lists and dicts (JSON-ready)."""
+        def conv(v):
+            if isinstance(v, np.ndarray):
+                return v.tolist()
+            if isinstance(v, np.generic):
+                return v.item()
+            if isinstance(v, dict):
+                return {k: conv(x) for k, x in v.items()}
+            if isinstance(v, tuple):
+                return [conv(x) for x in v]
+            return v
+        return {f: conv(getattr(self, f)) for f in self._fields}
+
+
+def _rebuild(cls, values):
+    return cls(**values)
+
+
+class Solution(Result):
+    """The optimum of the allocation model at one point or an array of points.
+
+    Fields are scalars (``float``/``str``) for scalar input and arrays of the
+    broadcast input shape otherwise.
+
+    Attributes
+    ----------
+    x : float or ndarray
+        The optimal run-time optimization power x* (bits); ``inf`` in the
+        unbounded regime.
+    value : float or ndarray
+        Per-instance optimization power at the optimum,
+        ``g* = (P - f(x*)) (1 + rho (N - 1)) / N + (1 - lambda) x*``.
+    regime : str or ndarray of str
+        ``"none"`` (x* = 0), ``"interior"`` (f'(x*) = N), ``"budget"`` (f(x*) = P
+        binds), ``"cap"`` (the compute cap binds) or ``"unbounded"``.
+    base_per_instance : float or ndarray
+        The base optimizer's contribution per instance,
+        ``(P - f(x*)) (1 + rho (N - 1)) / N``.
+    learned_share : float or ndarray
+        ``(1 - lambda) x* / g*``: the learned algorithm's share of per-instance
+        power (x dominates when it exceeds 1/2).
+    budget_share : float or ndarray
+        ``f(x*) / P``: the share of the base optimizer's power spent on
+        building the learned algorithm.
+    compute_multiplier : float or ndarray
+        ``(f(0) + N_eff g*) / P`` (``N g* / P`` in the paper's model): how many
+        times more base power a system held to x = 0 would need to reach the
+        same per-instance power; the price of forbidding mesa-optimization.
+    x_budget : float or ndarray
+        ``sup{x >= 0 : f(x) <= P}``, the most the budget affords.
+    novel_value : float or ndarray
+        Power on an instance not seen in training: ``(1 - lambda) x* + rho (P - f(x*))``.
+    novel_ratio : float or ndarray
+        ``novel_value / value``.
+    status : str or ndarray of str
+        ``"ok"``, or why the point is invalid (with ``errors="nan"``).
+    """
+
+    __slots__ = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
+                 "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "status")
+    _fields = __slots__
