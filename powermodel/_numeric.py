@@ -70,10 +70,14 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200):
             th = np.where(below, th, t)
             # Newton step on log v(t) with d log v / dt = x v' / v.
             slope = x * dv / v
-            t_new = t - (np.log(v) - log_target) / slope
+            step = (np.log(v) - log_target) / slope
+            t_new = t - step
+            # A Newton step below the tolerance has converged, even when rounding
+            # puts it on the bracket end (t itself); else bisect out-of-bracket steps.
+            small = np.abs(step) <= 4e-16 * np.maximum(1.0, np.abs(t))
             bad = ~np.isfinite(t_new) | (t_new <= tl) | (t_new >= th)
-            t_new = np.where(bad, 0.5 * (tl + th), t_new)
-            done = (v == target) | (np.abs(t_new - t) <= 4e-16 * np.maximum(1.0, np.abs(t))) \
+            t_new = np.where(bad & ~small, 0.5 * (tl + th), t_new)
+            done = (v == target) | small | (np.abs(t_new - t) <= 4e-16 * np.maximum(1.0, np.abs(t))) \
                 | (th - tl <= 4e-16 * np.maximum(1.0, np.abs(tl)))
         if done.any():
             fin = np.where(v == target, t, t_new)

@@ -164,15 +164,23 @@ class Power(Cost):
         return np.where(k == 1, 0.0, p["c"] * k * (k - 1) * _pow(x, k - 2))
 
     def budget(self, P, p):
-        with np.errstate(divide="ignore"):
-            return np.exp((np.log(P) - np.log(p["c"])) / p["k"])
+        c, k = p["c"], p["k"]
+        with np.errstate(divide="ignore", over="ignore"):
+            b = (P / c) ** (1 / k)
+            # P/c overflows only for extreme c; then go through logs.
+            return np.where(np.isfinite(b), b, np.exp((np.log(P) - np.log(c)) / k))
 
     def optimum(self, n, U, p):
         c, k = p["c"], p["k"]
-        lin = np.where(n > c, U, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_xint = (np.log(n) - np.log(c * k)) / (k - 1)
-        return np.where(k == 1, lin, _convex_optimum(log_xint, True, U))
+        with np.errstate(all="ignore"):
+            ratio = n / (c * k)
+            # Overflow of the power (k near 1) is harmless: the bound U then binds.
+            x = np.minimum(ratio ** (1 / (k - 1)), U)
+            extreme = ~np.isfinite(ratio) | (ratio == 0)
+            if np.any(extreme):  # n/(c k) itself over- or underflowed: use logs
+                log_xint = (np.log(n) - np.log(c) - np.log(k)) / (k - 1)
+                x = np.where(extreme, _convex_optimum(log_xint, True, U), x)
+        return np.where(k == 1, np.where(n > c, U, 0.0), x)
 
 
 class Exponential(Cost):
@@ -436,7 +444,11 @@ def _lambdified(text):
     args = [x] + [syms[n] for n in parsed.names if n != "x"]
     d1 = sp.diff(expr, x)
     d2 = sp.diff(d1, x)
-    funcs = tuple(sp.lambdify(args, e, modules="numpy", cse=True) for e in (expr, d1, d2))
+    from sympy.codegen.rewriting import optimize, optims_c99
+
+    # exp(y) - 1 -> expm1(y), log(1 + y) -> log1p(y): accurate for small y.
+    exprs = [optimize(e, optims_c99) for e in (expr, d1, d2)]
+    funcs = tuple(sp.lambdify(args, e, modules="numpy", cse=True) for e in exprs)
     return funcs, tuple(n for n in parsed.names if n != "x")
 
 

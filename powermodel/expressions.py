@@ -17,6 +17,7 @@ directly (no :func:`sympy.sympify`, which evaluates strings).
 import ast
 import functools
 import keyword
+import math
 
 from .errors import ExpressionError
 
@@ -39,6 +40,7 @@ MAX_DEPTH = 60
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 _UNARY = (ast.USub, ast.UAdd)
 _RESERVED = ("P",)
+_SOURCE = [""]  # the text being checked (for error messages)
 
 
 class Parsed:
@@ -94,7 +96,55 @@ def _bad(token, why="is not allowed in a cost expression"):
     return ExpressionError(f"`{token}` {why}")
 
 
+def _snippet(node):
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _fold(node, op, *args):
+    """The float value of a constant subexpression; rejects non-finite or complex ones.
+
+    Evaluated with Python floats (never exact integers), so ``10**10**10``
+    costs nothing and is rejected as too large instead of hanging.
+    """
+    try:
+        with_warn = op(*args)
+    except OverflowError:
+        raise _bad(_snippet(node), "is too large a number (overflows a float)") from None
+    except ZeroDivisionError:
+        raise _bad(_snippet(node), "divides by zero") from None
+    except ValueError:
+        raise _bad(_snippet(node), "is outside the domain of the function") from None
+    if isinstance(with_warn, complex):
+        raise _bad(_snippet(node), "is not a real number")
+    v = float(with_warn)
+    if math.isinf(v):
+        raise _bad(_snippet(node), "is too large a number (overflows a float)")
+    if math.isnan(v):
+        raise _bad(_snippet(node), "is not a number")
+    return v
+
+
+def _pow(a, b):
+    if a == 0 and b < 0:
+        raise ZeroDivisionError
+    return a ** b
+
+
+_BINFUNCS = {ast.Add: float.__add__, ast.Sub: float.__sub__, ast.Mult: float.__mul__,
+             ast.Div: float.__truediv__, ast.Pow: _pow}
+_MATH = {
+    "exp": math.exp, "log": math.log, "ln": math.log, "log1p": math.log1p,
+    "expm1": math.expm1, "sqrt": math.sqrt, "cbrt": lambda a: math.copysign(abs(a) ** (1 / 3), a),
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "acos": math.acos,
+    "atan": math.atan, "arctan": math.atan, "sinh": math.sinh, "cosh": math.cosh,
+    "tanh": math.tanh, "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh,
+    "abs": abs, "erf": math.erf, "min": min, "max": max,
+}
+
+
 def _check(node, names, depth):
+    """Check ``node``; return its float value if it is constant, else None."""
     if depth > MAX_DEPTH:
         raise ExpressionError(f"cost expression is nested deeper than {MAX_DEPTH} levels")
     if isinstance(node, ast.Expression):
@@ -102,10 +152,13 @@ def _check(node, names, depth):
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise _bad(repr(v))
-        if isinstance(v, int) and abs(v) > 10**300:
-            raise _bad(str(v)[:20] + "...", "is too large a number")
-        return
+            raise _bad(repr(v)[:40])
+        if isinstance(v, int) and v.bit_length() > 997:  # > 10**300
+            raise _bad(_snippet(node)[:20] + "...", "is too large a number")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise _bad(ast.get_source_segment(_SOURCE[0], node) or repr(v),
+                       "is too large a number (overflows a float)")
+        return float(v)
     if isinstance(node, ast.Name):
         n = node.id
         if n.startswith("_"):
@@ -114,19 +167,26 @@ def _check(node, names, depth):
             raise _bad(n, "is reserved: a cost may not depend on the budget P")
         if n in FUNCTIONS:
             raise _bad(n, "is a function and must be called")
-        if n not in CONSTANTS and n not in names:
+        if n in CONSTANTS:
+            return math.pi if n == "pi" else math.e
+        if n not in names:
             names.append(n)
-        return
+        return None
     if isinstance(node, ast.BinOp):
         if not isinstance(node.op, _BINOPS):
             raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
-        _check(node.left, names, depth + 1)
-        _check(node.right, names, depth + 1)
-        return
+        a = _check(node.left, names, depth + 1)
+        b = _check(node.right, names, depth + 1)
+        if a is None or b is None:
+            return None
+        return _fold(node, _BINFUNCS[type(node.op)], a, b)
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, _UNARY):
             raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
-        return _check(node.operand, names, depth + 1)
+        v = _check(node.operand, names, depth + 1)
+        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+    if isinstance(node, ast.Attribute):
+        raise _bad(f".{node.attr}", "(attribute access) is not allowed in a cost expression")
     if isinstance(node, ast.Call):
         f = node.func
         if not isinstance(f, ast.Name):
@@ -141,9 +201,10 @@ def _check(node, names, depth):
             raise _bad("*", "argument unpacking is not allowed")
         if len(node.args) != FUNCTIONS[f.id]:
             raise _bad(f.id, f"takes {FUNCTIONS[f.id]} argument(s), got {len(node.args)}")
-        for a in node.args:
-            _check(a, names, depth + 1)
-        return
+        vals = [_check(a, names, depth + 1) for a in node.args]
+        if any(v is None for v in vals):
+            return None
+        return _fold(node, _MATH[f.id], *vals)
     token = _NODENAMES.get(type(node), type(node).__name__)
     raise _bad(token)
 
@@ -196,6 +257,10 @@ def parse(text):
         raise ExpressionError("cost expression is empty")
     if "\x00" in text:
         raise ExpressionError("cost expression contains a NUL character")
+    if not text.isascii():
+        ch = next(c for c in text if ord(c) > 127)
+        # Python folds identifiers to NFKC (a fullwidth "ｘ" would become "x"): refuse.
+        raise _bad(f"{ch} (U+{ord(ch):04X})", "is not allowed: cost expressions are plain ASCII")
     # Depth-check the raw text before ast.parse, which recurses on nesting.
     depth = 0
     for ch in text:
@@ -207,16 +272,19 @@ def parse(text):
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         where = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"malformed cost expression {text!r}{where}: {exc.msg}") from None
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"malformed cost expression {shown!r}{where}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("cost expression is too complex to parse") from None
     names = []
+    _SOURCE[0] = text.strip()
     _check(tree, names, 0)
     for n in names:
         if keyword.iskeyword(n):
             raise _bad(n)
     if "x" not in names:
-        raise ExpressionError(f"cost expression {text!r} does not use the variable `x`")
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ExpressionError(f"cost expression {shown!r} does not use the variable `x`")
     return Parsed(text, tuple(names), tree)
 
 
@@ -245,6 +313,11 @@ def _build(node, symbols, sp):
             return a * b
         if op is ast.Div:
             return a / b
+        if a.is_Rational and b.is_Integer and a not in (0, 1, -1):
+            # Exact a**b has about |b| * digits(a) digits: fall back to a float when big.
+            digits = abs(int(b)) * max(len(str(abs(a.p))), len(str(a.q)))
+            if digits > 400:
+                return sp.Float(float(a) ** float(b), 17)
         return a ** b
     # ast.Call with a whitelisted name
     args = [_build(a, symbols, sp) for a in node.args]

@@ -228,8 +228,12 @@ def solve_flat(cost, inp, size):
         if cost.closed_form:
             x_budget = np.asarray(cost.budget(P, p), dtype=float)
         else:
-            x_budget = cost.budget(np.broadcast_to(P, (size,)).astype(float),
-                                   {k: (v if np.ndim(v) == 0 else v) for k, v in p.items()})
+            # X_budget depends on P and the cost's parameters only: solve it once
+            # when those are scalars (the usual sweep over N).
+            if np.ndim(P) == 0 and all(np.ndim(v) == 0 for v in p.values()):
+                x_budget = float(cost.budget(np.array([P], dtype=float), p)[0])
+            else:
+                x_budget = cost.budget(np.broadcast_to(P, (size,)).astype(float), p)
         U = np.minimum(cap, x_budget)
         if cost.closed_form:
             x = np.asarray(cost.optimum(n, U, p), dtype=float)

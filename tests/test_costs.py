@@ -1,0 +1,147 @@
+"""Cost families: formulas, derivatives, closed-form optima and budgets against
+independent expressions (model.md), and parameter checks."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import powermodel as pm
+from powermodel.costs import FAMILIES, make_cost
+
+logu = st.floats(-3, 3).map(lambda e: 10.0 ** e)
+kexp = st.floats(1.05, 5.0)
+
+FAMILY_PARAMS = {
+    "power": {"c": 1.7, "k": 2.6},
+    "exponential": {"c": 0.8, "a": 0.3},
+    "linear": {"c": 2.5},
+    "quadratic": {"c": 0.6, "b": 1.5},
+    "overhead": {"F": 20.0, "s": 0.4, "c": 0.9, "k": 2.2},
+    "power-logN": {"c": 1.2, "k": 2.0, "beta": 0.5, "N": 30.0},
+}
+FORMULAS = {
+    "power": lambda x, c, k: c * x**k,
+    "exponential": lambda x, c, a: c * (np.exp(a * x) - 1),
+    "linear": lambda x, c: c * x,
+    "quadratic": lambda x, c, b: c * x**2 + b * x,
+    "overhead": lambda x, F, s, c, k: F * (1 - np.exp(-x / s)) + c * x**k,
+    "power-logN": lambda x, c, k, beta, N: c * x**k * (1 + beta * np.log(N)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_family_value_and_derivatives(name):
+    cost = make_cost(name)
+    p = FAMILY_PARAMS[name]
+    x = np.linspace(0.05, 5, 41)
+    f = FORMULAS[name]
+    np.testing.assert_allclose(cost.f(x, p), f(x, **p), rtol=1e-12)
+    h = 1e-5
+    np.testing.assert_allclose(cost.df(x, p), (f(x + h, **p) - f(x - h, **p)) / (2 * h), rtol=1e-7)
+    np.testing.assert_allclose(cost.d2f(x, p), (cost.df(x + h, p) - cost.df(x - h, p)) / (2 * h),
+                               rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_family_formula_matches_numpy(name):
+    """The expression string (used by the symbolic engine) is the same function."""
+    fam = make_cost(name)
+    expr = make_cost(fam.formula)
+    p = FAMILY_PARAMS[name]
+    x = np.geomspace(1e-3, 10, 25)
+    np.testing.assert_allclose(expr.f(x, p), fam.f(x, p), rtol=1e-12)
+    np.testing.assert_allclose(expr.df(x, p), fam.df(x, p), rtol=1e-12)
+
+
+def _ref_optimum(xint, xbudget, cap):
+    """Independent convex rule: clip the interior root to [0, min(budget, cap)]."""
+    return np.clip(xint, 0, min(xbudget, cap))
+
+
+@given(N=logu, P=logu.map(lambda v: v * 100), c=logu, k=kexp,
+       cap=st.one_of(st.none(), logu))
+def test_power_closed_form(N, P, c, k, cap):
+    s = pm.Model("power", c=c, k=k).solve(N=N, P=P, x_cap=cap)
+    xint = (N / (c * k)) ** (1 / (k - 1))
+    ref = _ref_optimum(xint, (P / c) ** (1 / k), np.inf if cap is None else cap)
+    assert s.x == pytest.approx(ref, rel=1e-12)
+    assert s.value == pytest.approx((P - c * ref**k) / N + ref, rel=1e-9, abs=1e-12 * P / N)
+
+
+@given(N=logu, P=logu, c=logu, a=logu, cap=st.one_of(st.none(), logu))
+def test_exponential_closed_form(N, P, c, a, cap):
+    s = pm.Model("exponential", c=c, a=a).solve(N=N, P=P, x_cap=cap)
+    ref = _ref_optimum(np.log(N / (c * a)) / a, np.log(1 + P / c) / a,
+                       np.inf if cap is None else cap)
+    assert s.x == pytest.approx(ref, rel=1e-12, abs=1e-300)
+    assert (s.regime == "none") == (N <= c * a or ref == 0)
+
+
+@given(N=logu, P=logu, c=logu, b=st.one_of(st.just(0.0), logu), cap=st.one_of(st.none(), logu))
+def test_quadratic_closed_form(N, P, c, b, cap):
+    s = pm.Model("quadratic", c=c, b=b).solve(N=N, P=P, x_cap=cap)
+    budget = (-b + np.sqrt(b * b + 4 * c * P)) / (2 * c)
+    ref = _ref_optimum((N - b) / (2 * c), budget, np.inf if cap is None else cap)
+    assert s.x == pytest.approx(ref, rel=1e-9, abs=1e-300)
+
+
+@given(N=logu, P=logu, c=logu)
+def test_linear_bang_bang(N, P, c):
+    s = pm.Model("linear", c=c).solve(N=N, P=P)
+    if N > c:
+        assert s.x == pytest.approx(P / c, rel=1e-15) and s.regime == "budget"
+    else:
+        assert s.x == 0 and s.regime == "none"
+
+
+def test_linear_tie_goes_to_smallest_x():
+    assert pm.Model("linear", c=2.0).solve(N=2.0, P=10).x == 0.0
+    assert pm.Model("c*x", c=2.0).solve(N=2.0, P=10).x == 0.0
+
+
+@given(N=st.floats(1.5, 1e6), c=logu, beta=st.floats(0, 3))
+def test_power_logN_is_power_with_scaled_c(N, c, beta):
+    s = pm.Model("power-logN", c=c, k=2.0, beta=beta).solve(N=N, P=1e300)
+    ceff = c * (1 + beta * np.log(N))
+    assert s.x == pytest.approx(N / (2 * ceff), rel=1e-12)
+
+
+def test_overhead_breakpoints_are_inflection_points():
+    cost = make_cost("overhead")
+    for k in (1.5, 2.0, 3.0):
+        p = {"F": 50.0, "s": 0.5, "c": 1.0, "k": k}
+        bps = cost.breakpoints(p)[0]
+        bps = bps[~np.isnan(bps)]
+        assert bps.size >= 1
+        for b in bps:
+            assert abs(cost.d2f(np.array(b), p)) <= 1e-8 * cost.df(np.array(b), p) / b
+            lo, hi = cost.d2f(np.array(b * (1 - 1e-6)), p), cost.d2f(np.array(b * (1 + 1e-6)), p)
+            assert np.sign(lo) != np.sign(hi)
+
+
+@pytest.mark.parametrize("name,params,msg", [
+    ("power", {"c": 1.0, "k": 0.5}, "`k` must be >= 1, got 0.5"),
+    ("power", {"c": -1.0, "k": 2.0}, "`c` must be positive, got -1.0"),
+    ("exponential", {"c": 1.0, "a": 0.0}, "`a` must be positive, got 0.0"),
+    ("quadratic", {"c": 1.0, "b": -1.0}, "`b` must be non-negative, got -1.0"),
+    ("overhead", {"F": -1.0, "s": 1.0, "c": 1.0, "k": 2.0}, "`F` must be non-negative"),
+])
+def test_family_parameter_ranges(name, params, msg):
+    with pytest.raises(pm.InputError, match=msg.replace("(", r"\(")):
+        pm.Model(name, **params)
+
+
+def test_unknown_family_and_parameter():
+    with pytest.raises(pm.InputError, match="unknown cost family `powr`"):
+        pm.Model("powr")
+    with pytest.raises(pm.InputError, match="unknown parameter `q`"):
+        pm.Model("power", c=1.0, k=2.0, q=3.0)
+    with pytest.raises(pm.InputError, match="missing parameter `k`"):
+        pm.Model("power", c=1.0).solve(N=1, P=1)
+
+
+def test_every_family_documents_itself():
+    for cls in set(FAMILIES.values()):
+        assert cls.__doc__ and cls.formula and cls.parameters
+        assert cls.convexity in ("convex", "linear", "non-convex")

@@ -1,0 +1,294 @@
+"""The global solver against an independent brute-force search, and the
+model's properties (monotone in N, first-order condition, invariance in P)."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from scipy.optimize import brentq
+
+import powermodel as pm
+
+logu = st.floats(-2, 2).map(lambda e: 10.0 ** e)
+
+# (expression, parameter strategies): non-decreasing on x >= 0 for all drawn values.
+CASES = {
+    "poly": ("c*x**k + b*x", dict(c=logu, k=st.floats(1.2, 4), b=st.floats(0, 5))),
+    "log (concave)": ("c*log(1 + x)", dict(c=logu)),
+    "sqrt (concave)": ("c*sqrt(x)", dict(c=logu)),
+    "x atan x": ("c*x*atan(x)", dict(c=logu)),
+    "cubic (non-convex)": ("c*(x**3 - 3*x**2 + d*x)", dict(c=logu, d=st.floats(3.01, 6))),
+    "overhead expr": ("F*(1 - exp(-x/s)) + c*x**k",
+                      dict(F=st.floats(0, 200), s=st.floats(0.05, 3), c=logu, k=st.floats(1, 3))),
+    "s-shaped": ("c*x + F*(tanh((x - m)/w) + tanh(m/w))",
+                 dict(c=logu, F=st.floats(0, 50), m=st.floats(0.5, 20), w=st.floats(0.2, 5))),
+    "linear expr": ("c*x", dict(c=logu)),
+}
+
+
+def brute_force(expr, params, N, P, cap):
+    """Dense grid on h(x) = x - f(x)/N, then brentq on h' = 0 in each cell where h' falls
+    through zero; candidates 0, the upper bound and the roots; ties to the smaller x."""
+    x = sp.Symbol("x")
+    e = sp.sympify(expr).subs(params)  # test-side reference: trusted input
+    f = sp.lambdify(x, e, "numpy")
+    df = sp.lambdify(x, sp.diff(e, x), "numpy")
+    with np.errstate(all="ignore"):
+        hi = np.float64(1.0)
+        while f(hi) <= P and hi < 1e15:
+            hi *= 2
+        if f(hi) <= P:
+            budget = np.inf  # the budget does not bind in any range a grid can cover
+        else:
+            budget = brentq(lambda t: f(t) - P, 0, hi, xtol=1e-300, rtol=1e-15)
+    U = min(budget, np.inf if cap is None else cap)
+    if not np.isfinite(U):
+        return None
+    grid = np.unique(np.concatenate([np.linspace(0, U, 20001), U * np.geomspace(1e-12, 1, 4001)]))
+    with np.errstate(all="ignore"):
+        hp = 1 - df(grid) / N + 0 * grid
+    cands = [0.0, U]
+    for i in np.flatnonzero((hp[:-1] > 0) & (hp[1:] < 0)):
+        cands.append(brentq(lambda t: 1 - df(t) / N, grid[i], grid[i + 1], xtol=1e-300, rtol=1e-15))
+    cands = np.array(sorted(cands))
+    h = cands - f(cands) / N
+    scale = np.abs(cands) + np.abs(f(cands) / N)
+    best = np.argmax(h)
+    near = h >= h[best] - 1e-12 * (scale + scale[best])
+    j = np.flatnonzero(near)[0]
+    # a second, clearly different candidate close in h makes x* ill-conditioned
+    gap = np.sort(np.abs(h[~near] - h[best]) / (scale[~near] + scale[best]))
+    clear = gap.size == 0 or gap[0] > 1e-7
+    return cands[j], h[j], clear, f
+
+
+@st.composite
+def case(draw):
+    name = draw(st.sampled_from(sorted(CASES)))
+    expr, strats = CASES[name]
+    params = {k: draw(s) for k, s in strats.items()}
+    N = draw(logu.map(lambda v: v * 10))
+    P = draw(st.floats(-1, 4).map(lambda e: 10.0 ** e))
+    cap = draw(st.one_of(st.none(), st.none(), logu.map(lambda v: v * 5)))
+    return name, expr, params, N, P, cap
+
+
+@given(case())
+def test_general_solver_matches_brute_force(c):
+    name, expr, params, N, P, cap = c
+    ref = brute_force(expr, params, N, P, cap)
+    assume(ref is not None)
+    x_ref, h_ref, clear, f = ref
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pm.AccuracyWarning)
+        s = pm.Model(expr, **params).solve(N=N, P=P, x_cap=cap)
+    h = s.x - f(s.x) / N
+    scale = abs(s.x) + abs(f(s.x) / N) + abs(x_ref)
+    assert h >= h_ref - 1e-9 * scale, (name, s.x, x_ref)
+    if clear:
+        assert s.x == pytest.approx(x_ref, rel=1e-9, abs=1e-12), (name, params, N, P, cap)
+
+
+@given(F=st.floats(1, 200), s_=st.floats(0.05, 2), c=logu, k=st.floats(1.3, 3), N=logu,
+       P=st.floats(1, 5).map(lambda e: 10.0 ** e))
+def test_overhead_family_matches_expression_brute_force(F, s_, c, k, N, P):
+    """The family's exact breakpoints and the brute force agree."""
+    params = dict(F=F, s=s_, c=c, k=k)
+    ref = brute_force("F*(1 - exp(-x/s)) + c*x**k", params, N * 10, P, None)
+    x_ref, h_ref, clear, f = ref
+    sol = pm.Model("overhead", **params).solve(N=N * 10, P=P)
+    assert sol.x - f(sol.x) / (N * 10) >= h_ref - 1e-9 * (abs(x_ref) + abs(sol.x) + 1e-300)
+    if clear:
+        assert sol.x == pytest.approx(x_ref, rel=1e-9, abs=1e-12)
+
+
+def test_callable_cost_matches_expression():
+    def overhead(x, F, s, c, k):
+        return F * (1 - np.exp(-x / s)) + c * x**k
+    params = dict(F=30.0, s=0.3, c=0.5, k=2.0)
+    N = np.geomspace(0.1, 1e4, 50)
+    a = pm.Model(overhead, **params).solve(N=N, P=1e6)
+    b = pm.Model("overhead", **params).solve(N=N, P=1e6)
+    np.testing.assert_allclose(a.x, b.x, rtol=1e-7)
+    assert (a.regime == b.regime).all()
+
+
+def test_fixed_overhead_jumps():
+    """x* leaps from 0 to a positive value as N crosses the jump point."""
+    m = pm.Model("overhead", F=100.0, s=0.05, c=1.0, k=2.0)
+    N = np.geomspace(1, 1000, 2000)
+    x = m.solve(N=N, P=1e9).x
+    first = np.argmax(x > 0)
+    assert x[first - 1] == 0 and x[first] > 5  # a jump, not a continuous rise
+    # jump point by hand: x* ~ N/2 once past the overhead, h = N/4 - F/N = 0 -> N = 2 sqrt(F)
+    assert N[first - 1] <= 20.0 <= N[first] * 1.01
+
+
+def test_concave_cost_gives_endpoint():
+    # f = c*sqrt(x): h = x - c sqrt(x)/N is convex, so the max is at 0 or at the budget
+    m = pm.Model("c*sqrt(x)", c=10.0)
+    s = m.solve(N=[1.0, 100.0], P=100.0)  # budget x = (P/c)^2 = 100
+    # h(100) = 100 - 100/N: N=1 -> 0 (tie with x=0, smallest wins), N=100 -> 99 > 0
+    assert s.x[0] == 0 and s.x[1] == pytest.approx(100.0, rel=1e-12)
+    assert list(s.regime) == ["none", "budget"]
+
+
+def test_bounded_cost_is_unbounded():
+    s = pm.Model("F*(1 - exp(-x))", F=5.0).solve(N=10, P=100)
+    assert s.x == np.inf and s.regime == "unbounded" and s.value == np.inf
+    assert s.learned_share == 1.0 and s.compute_multiplier == np.inf
+    s = pm.Model("F*(1 - exp(-x))", F=5.0).solve(N=10, P=100, x_cap=7.0)
+    assert s.x == 7.0 and s.regime == "cap"
+
+
+def test_cap_binds():
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=100, P=1e6, x_cap=10.0)
+    assert s.x == 10.0 and s.regime == "cap"
+    s = pm.Model("c*x**k", c=1.0, k=2.0).solve(N=100, P=1e6, x_cap=10.0)
+    assert s.x == 10.0 and s.regime == "cap"
+
+
+def test_huge_P_interior_still_exact():
+    for cost in ("power", "c*x**k"):
+        s = pm.Model(cost, c=1.0, k=2.0).solve(N=100, P=1e300)
+        assert s.x == pytest.approx(50.0, rel=1e-12) and s.regime == "interior"
+
+
+def test_P_zero():
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=10, P=0.0)
+    assert s.x == 0 and s.value == 0 and s.regime == "none"
+    assert s.budget_share == 0 and s.compute_multiplier == 1.0
+
+
+# -- properties -----------------------------------------------------------------
+
+NONDEC = ["c*x**k + b*x", "c*(x**3 - 3*x**2 + d*x)", "F*(1 - exp(-x/s)) + c*x**k",
+          "c*x + F*(tanh((x - m)/w) + tanh(m/w))", "c*log(1 + x)"]
+
+
+@given(st.sampled_from(NONDEC), st.data())
+def test_x_star_non_decreasing_in_N(expr, data):
+    name = next(k for k, v in CASES.items() if v[0] == expr)
+    params = {k: data.draw(s) for k, s in CASES[name][1].items()}
+    P = data.draw(st.floats(0, 4).map(lambda e: 10.0 ** e))
+    N = np.geomspace(1e-2, 1e4, 300)
+    x = pm.Model(expr, **params).solve(N=N, P=P).x
+    assert np.all(np.diff(x) >= -1e-9 * np.abs(x[1:]) - 1e-15)
+
+
+@given(c=logu, k=st.floats(1.2, 4), b=st.floats(0, 5), N=logu.map(lambda v: v * 10))
+def test_first_order_condition_at_interior(c, k, b, N):
+    m = pm.Model("c*x**k + b*x", c=c, k=k, b=b)
+    s = m.solve(N=N, P=1e12)
+    assume(s.regime == "interior")
+    assert c * k * s.x ** (k - 1) + b == pytest.approx(N, rel=1e-9)
+
+
+@given(st.sampled_from(NONDEC), st.data())
+def test_x_star_independent_of_P_unless_budget_binds(expr, data):
+    name = next(k for k, v in CASES.items() if v[0] == expr)
+    params = {k: data.draw(s) for k, s in CASES[name][1].items()}
+    N = data.draw(logu.map(lambda v: v * 10))
+    m = pm.Model(expr, **params)
+    s1 = m.solve(N=N, P=1e8)
+    assume(s1.regime in ("interior", "none"))
+    s2 = m.solve(N=N, P=np.array([1e9, 1e12, 1e200]))
+    np.testing.assert_allclose(s2.x, s1.x, rtol=1e-9)
+
+
+# -- vectorisation ------------------------------------------------------------------
+
+def test_broadcasting_and_shapes():
+    m = pm.Model("power", c=1.0, k=2.0)
+    s = m.solve(N=np.geomspace(1, 100, 5)[:, None], P=np.array([10.0, 1e6]), c=[[1.0, 2.0]])
+    assert s.x.shape == (5, 2) and s.regime.shape == (5, 2)
+    ref = np.minimum(np.geomspace(1, 100, 5)[:, None] / (2 * np.array([1.0, 2.0])),
+                     np.sqrt(np.array([10.0, 1e6]) / np.array([1.0, 2.0])))
+    np.testing.assert_allclose(s.x, ref, rtol=1e-14)
+    t = pm.Model("c*x**k", c=1.0, k=2.0).solve(N=np.geomspace(1, 100, 5)[:, None],
+                                             P=np.array([10.0, 1e6]), c=[[1.0, 2.0]])
+    np.testing.assert_allclose(t.x, ref, rtol=1e-12)
+    assert isinstance(m.solve(N=3, P=10).x, float)
+    assert isinstance(m.solve(N=3, P=10).regime, str)
+
+
+def test_arrays_of_cost_parameters_in_general_path():
+    k = np.array([1.5, 2.0, 3.0])
+    s = pm.Model("c*x**k", c=1.0).solve(N=10.0, P=1e9, k=k)
+    np.testing.assert_allclose(s.x, (10 / k) ** (1 / (k - 1)), rtol=1e-12)
+
+
+def test_incompatible_shapes():
+    with pytest.raises(pm.InputError, match="do not broadcast"):
+        pm.Model("power", c=1.0, k=2.0).solve(N=[1, 2, 3], P=[1, 2])
+
+
+# -- the result ------------------------------------------------------------------------
+
+def test_solution_fields_and_identities():
+    s = pm.Model("power", c=2.0, k=3.0).solve(N=50, P=1e4)
+    f = 2.0 * s.x**3
+    assert s.base_per_instance == pytest.approx((1e4 - f) / 50)
+    assert s.value == pytest.approx(s.base_per_instance + s.x)
+    assert s.learned_share == pytest.approx(s.x / s.value)
+    assert s.budget_share == pytest.approx(f / 1e4)
+    assert s.compute_multiplier == pytest.approx(50 * s.value / 1e4)
+    assert s.novel_value == pytest.approx(s.x) and s.status == "ok"
+    with pytest.raises(AttributeError):
+        s.x = 3.0
+    r = repr(s)
+    assert "regime = 'interior'" in r and "x = " in r
+
+
+def test_compute_multiplier_grows_with_N():
+    N = np.geomspace(1, 1e6, 40)
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=N, P=1e6)
+    assert np.all(np.diff(s.compute_multiplier) >= 0)
+    # x = 0 system with P' = N g* gets exactly g* per instance
+    np.testing.assert_allclose((N * s.value) / N, s.value)
+
+
+# -- errors -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw,msg", [
+    (dict(N=0, P=1), "`N` must be positive, got 0"),
+    (dict(N=-3, P=1), "`N` must be positive, got -3"),
+    (dict(N=1, P=-1), "`P` must be non-negative, got -1"),
+    (dict(N=float("nan"), P=1), "`N` must be a number, got nan"),
+    (dict(N=1, P=float("inf")), "`P` must be finite, got inf"),
+    (dict(N=1, P=1, x_cap=0), "`x_cap` must be positive, got 0"),
+    (dict(N=1, P=1, overlap=1.5), "`overlap` must be <= 1, got 1.5"),
+    (dict(N=1, P=1, runtime_penalty=1.0), "`runtime_penalty` must be < 1, got 1.0"),
+    (dict(N=[1, -2], P=1), "`N` must be positive, got -2"),
+    (dict(N="ten", P=1), "`N` must be a real number, got 'ten'"),
+])
+def test_invalid_inputs(kw, msg):
+    with pytest.raises(pm.InputError) as err:
+        pm.Model("power", c=1.0, k=2.0).solve(**kw)
+    assert str(err.value) == msg
+    assert isinstance(err.value, ValueError)
+
+
+def test_cost_checks():
+    with pytest.raises(pm.InputError, match="non-decreasing"):
+        pm.Model("c*x - x**2", c=1.0).solve(N=1, P=1e6)
+    with pytest.raises(pm.InputError, match="non-decreasing"):
+        pm.Model("x**3 - 3*x**2 + 2.9*x").solve(N=1, P=1e6)
+    with pytest.raises(pm.InputError, match=r"`P` must be at least f\(0\) = 5, got 1"):
+        pm.Model("x + 5").solve(N=1, P=1)
+    with pytest.raises(pm.ExpressionError, match="malformed"):
+        pm.Model("c*x**")
+    with pytest.raises(pm.ExpressionError, match="`P` is reserved"):
+        pm.Model("x*P")
+
+
+def test_errors_nan_marks_only_bad_points():
+    N = np.array([10.0, -1.0, np.nan, 100.0])
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=N, P=1e6, errors="nan")
+    np.testing.assert_array_equal(s.x[[0, 3]], [5.0, 50.0])
+    assert np.isnan(s.x[1]) and np.isnan(s.x[2])
+    assert list(s.status) == ["ok", "`N` must be positive", "`N` must be a number", "ok"]
+    assert list(s.regime) == ["interior", "invalid", "invalid", "interior"]
