@@ -64,20 +64,23 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200):
         with np.errstate(all="ignore"):
             x = np.exp(t)
             v = _clean(fun(x, p))
-            dv = _clean(dfun(x, p))
+            dv = np.asarray(dfun(x, p), dtype=float)
             below = v < target
             tl = np.where(below, t, tl)
             th = np.where(below, th, t)
-            # Newton step on log v(t) with d log v / dt = x v' / v.
+            # Newton step on log v(t) with d log v / dt = x v' / v, used only where the
+            # slope is finite and positive (a NaN or infinite v' says nothing).
             slope = x * dv / v
             step = (np.log(v) - log_target) / slope
+            usable = np.isfinite(step) & np.isfinite(slope) & (slope > 0)
             t_new = t - step
             # A Newton step below the tolerance has converged, even when rounding
             # puts it on the bracket end (t itself); else bisect out-of-bracket steps.
-            small = np.abs(step) <= 4e-16 * np.maximum(1.0, np.abs(t))
-            bad = ~np.isfinite(t_new) | (t_new <= tl) | (t_new >= th)
+            small = usable & (np.abs(step) <= 4e-16 * np.maximum(1.0, np.abs(t)))
+            bad = ~usable | (t_new <= tl) | (t_new >= th)
             t_new = np.where(bad & ~small, 0.5 * (tl + th), t_new)
-            done = (v == target) | small | (np.abs(t_new - t) <= 4e-16 * np.maximum(1.0, np.abs(t))) \
+            done = (v == target) | small \
+                | (~bad & (np.abs(t_new - t) <= 4e-16 * np.maximum(1.0, np.abs(t)))) \
                 | (th - tl <= 4e-16 * np.maximum(1.0, np.abs(tl)))
         if done.any():
             fin = np.where(v == target, t, t_new)

@@ -441,9 +441,16 @@ def _lambdified(text):
     syms = {n: sp.Symbol(n, real=True) for n in parsed.names}
     syms["x"] = x
     expr = parsed.to_sympy(syms)
+    # Integers beyond float precision become floats (NumPy has no ufuncs for big ints).
+    expr = expr.xreplace({i: sp.Float(i, 17) for i in expr.atoms(sp.Integer)
+                          if abs(i) > 2**53})
+    if expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ExpressionError(f"cost expression {text[:60]!r} is not real-valued and finite "
+                              f"(it simplifies to {str(expr)[:60]})")
     args = [x] + [syms[n] for n in parsed.names if n != "x"]
-    d1 = sp.diff(expr, x)
-    d2 = sp.diff(d1, x)
+    # powsimp: x**k/x**2 -> x**(k - 2), which does not underflow to 0/0 at small x
+    d1 = sp.powsimp(sp.diff(expr, x))
+    d2 = sp.powsimp(sp.diff(d1, x))
     from sympy.codegen.rewriting import optimize, optims_c99
 
     # exp(y) - 1 -> expm1(y), log(1 + y) -> log1p(y): accurate for small y.
@@ -561,8 +568,9 @@ def make_cost(cost):
             return FAMILIES[key]()
         if key.lower() in FAMILIES:
             return FAMILIES[key.lower()]()
-        if key.isidentifier() and key != "x":
-            raise InputError(f"unknown cost family `{key}` (families: "
+        if key.isidentifier() and key.isascii() and len(key) <= 40 and key != "x":
+            # (anything else, e.g. a long or non-ASCII name, gets the parser's message)
+            raise ExpressionError(f"unknown cost family `{key}` (families: "
                              + ", ".join(sorted(set(FAMILIES))) + "; or give an expression in x)")
         return ExpressionCost(key)
     if callable(cost):

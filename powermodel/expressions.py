@@ -40,7 +40,6 @@ MAX_DEPTH = 60
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 _UNARY = (ast.USub, ast.UAdd)
 _RESERVED = ("P",)
-_SOURCE = [""]  # the text being checked (for error messages)
 
 
 class Parsed:
@@ -108,16 +107,16 @@ def _fold(node, op, *args):
     costs nothing and is rejected as too large instead of hanging.
     """
     try:
-        with_warn = op(*args)
+        v = op(*args)
     except OverflowError:
         raise _bad(_snippet(node), "is too large a number (overflows a float)") from None
     except ZeroDivisionError:
         raise _bad(_snippet(node), "divides by zero") from None
     except ValueError:
         raise _bad(_snippet(node), "is outside the domain of the function") from None
-    if isinstance(with_warn, complex):
+    if isinstance(v, complex):
         raise _bad(_snippet(node), "is not a real number")
-    v = float(with_warn)
+    v = float(v)
     if math.isinf(v):
         raise _bad(_snippet(node), "is too large a number (overflows a float)")
     if math.isnan(v):
@@ -156,8 +155,7 @@ def _check(node, names, depth):
         if isinstance(v, int) and v.bit_length() > 997:  # > 10**300
             raise _bad(_snippet(node)[:20] + "...", "is too large a number")
         if isinstance(v, float) and not math.isfinite(v):
-            raise _bad(ast.get_source_segment(_SOURCE[0], node) or repr(v),
-                       "is too large a number (overflows a float)")
+            raise _bad(_snippet(node), "is too large a number (overflows a float)")
         return float(v)
     if isinstance(node, ast.Name):
         n = node.id
@@ -260,7 +258,7 @@ def parse(text):
     if not text.isascii():
         ch = next(c for c in text if ord(c) > 127)
         # Python folds identifiers to NFKC (a fullwidth "ｘ" would become "x"): refuse.
-        raise _bad(f"{ch} (U+{ord(ch):04X})", "is not allowed: cost expressions are plain ASCII")
+        raise _bad(f"U+{ord(ch):04X}", f"({ch!r}) is not allowed: cost expressions are plain ASCII")
     # Depth-check the raw text before ast.parse, which recurses on nesting.
     depth = 0
     for ch in text:
@@ -277,7 +275,6 @@ def parse(text):
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("cost expression is too complex to parse") from None
     names = []
-    _SOURCE[0] = text.strip()
     _check(tree, names, 0)
     for n in names:
         if keyword.iskeyword(n):
@@ -313,10 +310,10 @@ def _build(node, symbols, sp):
             return a * b
         if op is ast.Div:
             return a / b
-        if a.is_Rational and b.is_Integer and a not in (0, 1, -1):
-            # Exact a**b has about |b| * digits(a) digits: fall back to a float when big.
-            digits = abs(int(b)) * max(len(str(abs(a.p))), len(str(a.q)))
-            if digits > 400:
+        if a.is_Rational and b.is_Rational and a not in (0, 1, -1):
+            # Exact a**b has about |b| * bits(a) bits: use a float when that is big
+            # (parse() has checked that the float value is finite and real).
+            if abs(float(b)) * max(abs(a.p).bit_length(), a.q.bit_length()) > 1500:
                 return sp.Float(float(a) ** float(b), 17)
         return a ** b
     # ast.Call with a whitelisted name

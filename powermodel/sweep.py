@@ -1,0 +1,372 @@
+r"""Sweeps over N, grids over any inputs, and phase-diagram data.
+
+Every function here makes **one** vectorised call of the solver on the whole
+grid (the axes are broadcast against each other), and returns a
+:class:`SweepResult`: the axes, a :class:`~powermodel.result.Solution` whose
+arrays have the grid shape, and the fixed inputs.
+
+The default N axis is log-spaced, ``np.geomspace(1, 1e6, 61)``: the paper's
+claim is a trend in N (x* is non-decreasing in N for any non-decreasing cost
+that does not depend on N, since :math:`\partial^2 g / \partial x \partial N
+= f'(x)/N^2 \ge 0`), and the interesting range spans decades.
+
+Examples
+--------
+>>> import powermodel as pm
+>>> r = pm.sweep(pm.Model("power", c=1.0, k=2.0), N=[1, 10, 100], P=1e6)
+>>> r.solution.x                     # x* = N / (2c)
+array([ 0.5,  5. , 50. ])
+>>> r2 = pm.grid(pm.Model("power", c=1.0), {"N": [10, 100], "k": [2.0, 3.0]}, P=1e6)
+>>> r2.solution.x.shape, list(r2.axes)
+((2, 2), ['N', 'k'])
+"""
+
+import csv
+import io
+import json
+import math
+
+import numpy as np
+
+from . import _io
+from . import _validation as V
+from .errors import InputError
+from .result import Result, Solution
+
+__all__ = ["sweep", "grid", "phase_diagram", "SweepResult", "DEFAULT_N"]
+
+#: The default N axis of :func:`sweep`: 61 log-spaced points from 1 to 10^6.
+DEFAULT_N = np.geomspace(1, 1e6, 61)
+
+#: Inputs of the solver that are not cost parameters.
+MODEL_INPUTS = ("N", "P", "x_cap", "overlap", "runtime_penalty")
+
+
+# ---------------------------------------------------------------------------
+# helpers shared with sensitivity.py and scenario.py
+# ---------------------------------------------------------------------------
+
+def as_model(model):
+    """A :class:`~powermodel.Model` from a Model, a family name, an expression or a callable."""
+    from .model import Model
+
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, (str,)) or callable(model):
+        return Model(model)
+    raise InputError(f"`model` must be a powermodel.Model, a cost family name or an expression, "
+                     f"got {model!r}")
+
+
+def known_inputs(model):
+    """Every input that can be fixed, swept or varied for ``model``."""
+    return MODEL_INPUTS + tuple(p for p in model.parameters if p not in MODEL_INPUTS)
+
+
+def jsonable(v):
+    """Plain JSON values: NaN becomes null, infinities stay (``Infinity``)."""
+    if isinstance(v, Result):
+        return {k: jsonable(getattr(v, k)) for k in v._fields}
+    if isinstance(v, np.ndarray):
+        return jsonable(v.tolist())
+    if isinstance(v, np.generic):
+        return jsonable(v.item())
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def dump_json(path, obj):
+    """Write ``obj`` as JSON atomically (deterministic: same object, same bytes)."""
+    text = json.dumps(jsonable(obj), indent=1, allow_nan=True) + "\n"
+    return _io.write_text(path, text)
+
+
+def _cell(v):
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    if isinstance(v, np.generic):
+        return str(v.item())
+    return str(v)
+
+
+def dump_csv(path, header, rows):
+    """Write a header and rows as CSV atomically; floats use their shortest repr."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow([_cell(v) for v in row])
+    return _io.write_text(path, buf.getvalue())
+
+
+def check_suffix(path, allowed=(".csv", ".json")):
+    """The lower-case suffix of ``path``, checked against ``allowed``."""
+    from pathlib import Path
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        raise InputError(f"output file `{path}` must end in {' or '.join(allowed)}")
+    return suffix
+
+
+def optional_import(module, extra):
+    """Import an optional dependency or raise an ImportError naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"this needs {module}, which is not installed; install it with "
+                          f"`pip install {module}` or `pip install powermodel[{extra}]`") from None
+
+
+def _axis(name, values):
+    arr = np.asarray(values, dtype=float) if not isinstance(values, (str, bytes)) else None
+    if arr is None or arr.ndim != 1 or arr.size == 0:
+        raise InputError(f"axis `{name}` must be a non-empty 1-D sequence of numbers, "
+                         f"got {values!r}")
+    return V.real(name, arr, allow_nan=True, allow_inf=True)
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+
+class SweepResult(Result):
+    """The solution of the model on a grid of inputs.
+
+    Attributes
+    ----------
+    axes : dict
+        Axis name -> 1-D array, in grid order: ``solution.x[i, j]`` belongs
+        to ``axes[name0][i]`` and ``axes[name1][j]``.
+    solution : Solution
+        Every result field as an array of the grid shape.
+    fixed : dict
+        The inputs held fixed (model parameters included), name -> value.
+
+    Examples
+    --------
+    >>> import powermodel as pm
+    >>> r = pm.sweep(pm.Model("linear", c=10.0), N=[5, 20], P=100.0)
+    >>> r.solution.regime.tolist(), r.fixed
+    (['none', 'budget'], {'P': 100.0, 'c': 10.0})
+    """
+
+    __slots__ = ("axes", "solution", "fixed")
+    _fields = __slots__
+
+    @property
+    def shape(self):
+        """The grid shape, ``tuple(len(a) for a in axes.values())``."""
+        return tuple(len(a) for a in self.axes.values())
+
+    def _columns(self):
+        names = list(self.axes)
+        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
+        cols = {n: m.ravel() for n, m in zip(names, mesh)}
+        for k, v in self.fixed.items():
+            if k not in cols:
+                cols[k] = np.full(mesh[0].size, v, dtype=float)
+        for f in Solution._fields:
+            cols[f] = np.asarray(getattr(self.solution, f)).ravel()
+        return cols
+
+    def to_csv(self, path):
+        """Write one row per grid point: the axes, the fixed inputs, every field.
+
+        Returns the path. The file is written atomically.
+        """
+        cols = self._columns()
+        rows = zip(*cols.values())
+        return dump_csv(path, list(cols), rows)
+
+    def to_json(self, path):
+        """Write ``{"axes", "fixed", "solution"}`` as JSON (NaN as null); returns the path."""
+        return dump_json(path, {"axes": self.axes, "fixed": self.fixed,
+                                "solution": self.solution})
+
+    def to_pandas(self):
+        """A tidy :class:`pandas.DataFrame`: one row per grid point (needs pandas)."""
+        pd = optional_import("pandas", "pandas")
+        return pd.DataFrame(self._columns())
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` with the axes as dimensions (needs xarray)."""
+        xr = optional_import("xarray", "xarray")
+        dims = list(self.axes)
+        data = {f: (dims, np.asarray(getattr(self.solution, f))) for f in Solution._fields}
+        return xr.Dataset(data, coords={k: np.asarray(v) for k, v in self.axes.items()},
+                          attrs=dict(self.fixed))
+
+
+# ---------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------
+
+def grid(model, axes, *, errors="raise", **fixed):
+    r"""Solve the model on the Cartesian product of ``axes``.
+
+    Parameters
+    ----------
+    model : Model or str
+        The model (or a cost family name / expression, parameters then go in
+        ``fixed``).
+    axes : dict
+        Input name -> 1-D values. Any solver input may be an axis: ``N``,
+        ``P``, ``x_cap``, ``overlap``, ``runtime_penalty`` or a cost parameter.
+    errors : {"raise", "nan"}
+        Passed to the solver: with ``"nan"`` an invalid grid point gives NaN
+        and a message in ``solution.status`` instead of aborting the sweep.
+    **fixed
+        Scalar inputs held fixed (``P=...`` and any parameter the model lacks).
+
+    Returns
+    -------
+    SweepResult
+        ``solution`` arrays have shape ``tuple(len(v) for v in axes.values())``.
+
+    Examples
+    --------
+    >>> import powermodel as pm
+    >>> r = pm.grid(pm.Model("power", c=1.0, k=2.0), {"N": [10, 100], "P": [10.0, 1e6]})
+    >>> r.solution.regime.tolist()
+    [['budget', 'interior'], ['budget', 'interior']]
+    """
+    model = as_model(model)
+    V.choice("errors", errors, ("raise", "nan"))
+    if not isinstance(axes, dict) or not axes:
+        raise InputError(f"`axes` must be a non-empty dict of name -> values, got {axes!r}")
+    known = known_inputs(model)
+    V.reject_unknown("input", axes, known)
+    V.reject_unknown("input", fixed, known)
+    both = [k for k in axes if k in fixed]
+    if both:
+        raise InputError(f"input `{both[0]}` given both as an axis and as a fixed value")
+    ax = {k: _axis(k, v) for k, v in axes.items()}
+    fx = {}
+    for k, v in fixed.items():
+        if v is None and k == "x_cap":
+            continue
+        if np.ndim(v) != 0:
+            raise InputError(f"fixed input `{k}` must be a scalar (put arrays in `axes`), "
+                             f"got shape {np.shape(v)}")
+        fx[k] = V.real(k, v, allow_nan=True, allow_inf=True)
+    d = len(ax)
+    shaped = {}
+    for i, (k, v) in enumerate(ax.items()):
+        shape = [1] * d
+        shape[i] = v.size
+        shaped[k] = v.reshape(shape)
+    inputs = {**fx, **shaped}
+    if "N" not in inputs:
+        raise InputError("`N` must be given (as an axis or a fixed value)")
+    if "P" not in inputs:
+        raise InputError("`P` must be given (as an axis or a fixed value)")
+    s = model.solve(errors=errors, **inputs)
+    full = tuple(v.size for v in ax.values())
+    if np.shape(s.x) != full:  # only if every axis had length one and broadcasting shrank it
+        s = Solution(**{f: np.broadcast_to(np.asarray(getattr(s, f)), full).copy()
+                        for f in Solution._fields})
+    fixed_all = {**fx, **{k: v for k, v in model.params.items() if k not in ax and k not in fx}}
+    return SweepResult(axes=ax, solution=s, fixed=fixed_all)
+
+
+def sweep(model, *, N=None, P, errors="raise", **inputs):
+    r"""Solve the model over N (log-spaced by default) and any other array inputs.
+
+    Parameters
+    ----------
+    model : Model or str
+        The model.
+    N : array_like, optional
+        The N axis; default ``np.geomspace(1, 1e6, 61)``.
+    P : float or array_like
+        Base optimization power (an array makes P an axis).
+    errors : {"raise", "nan"}
+        Passed to the solver (``"nan"``: bad points give NaN, the rest is kept).
+    **inputs
+        Other inputs: scalars are held fixed, 1-D arrays become further axes
+        (after N, in the order given).
+
+    Returns
+    -------
+    SweepResult
+
+    Examples
+    --------
+    >>> import powermodel as pm
+    >>> r = pm.sweep(pm.Model("power", c=1.0), P=1e12, k=[2.0, 3.0])
+    >>> r.shape, float(r.solution.x[-1, 0])      # N = 1e6, k = 2: x* = N/2
+    ((61, 2), 500000.0)
+    """
+    N = DEFAULT_N if N is None else N
+    axes = {"N": N}
+    fixed = {}
+    for k, v in {"P": P, **inputs}.items():
+        if np.ndim(v) == 0:
+            fixed[k] = v
+        elif np.ndim(v) == 1:
+            axes[k] = v
+        else:
+            raise InputError(f"`{k}` must be a scalar or a 1-D array, got shape {np.shape(v)}")
+    return grid(model, axes, errors=errors, **fixed)
+
+
+def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):
+    r"""Regime and learned share over two inputs (N x k, N x P, N x c, ...).
+
+    Parameters
+    ----------
+    model : Model or str
+        The model.
+    x_axis, y_axis : (str, array_like)
+        ``(name, values)`` of the horizontal and the vertical axis.
+    errors : {"raise", "nan"}
+        Passed to the solver.
+    **fixed
+        Inputs held fixed.
+
+    Returns
+    -------
+    SweepResult
+        Two axes in the order ``x_axis, y_axis``: ``solution.regime[i, j]``
+        is the regime at ``x = axes[x_name][i]``, ``y = axes[y_name][j]``
+        (transpose for ``pcolormesh(x, y, Z.T)``); ``solution.learned_share``
+        says where x dominates (> 1/2).
+
+    Examples
+    --------
+    >>> import powermodel as pm
+    >>> r = pm.phase_diagram(pm.Model("linear"), ("N", [1, 100]), ("c", [10.0]), P=1e3)
+    >>> r.solution.regime.tolist()      # linear cost: x* jumps from 0 to the budget at N = c
+    [['none'], ['budget']]
+    """
+    pairs = []
+    for label, a in (("x_axis", x_axis), ("y_axis", y_axis)):
+        if not (isinstance(a, (tuple, list)) and len(a) == 2 and isinstance(a[0], str)):
+            raise InputError(f"`{label}` must be a (name, values) pair, got {a!r}")
+        pairs.append(a)
+    if pairs[0][0] == pairs[1][0]:
+        raise InputError(f"`x_axis` and `y_axis` must differ, both are `{pairs[0][0]}`")
+    return grid(model, {pairs[0][0]: pairs[0][1], pairs[1][0]: pairs[1][1]}, errors=errors,
+                **fixed)
+
+
+# ``import powermodel.sweep`` makes the package attribute ``powermodel.sweep``
+# this module (the import system sets it after loading), shadowing the lazily
+# exported function of the same name. Make the module callable as that
+# function so ``pm.sweep(model, ...)`` works however the module was loaded.
+class _CallableModule(type(math)):
+    def __call__(self, *args, **kwargs):
+        return sweep(*args, **kwargs)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule
