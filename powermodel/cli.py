@@ -107,7 +107,7 @@ def _load_plugins():
     # Subcommands defined next to the library functions they call.
     import importlib
 
-    for mod in ("symbolic_cli", "analysis_cli", "figures_cli", "bench_cli"):
+    for mod in ("symbolic_cli", "analysis_cli", "figures_cli", "bench_cli", "extensions_cli"):
         try:
             importlib.import_module(f"powermodel.{mod}")
         except ModuleNotFoundError as exc:

@@ -1,0 +1,713 @@
+r"""The paper's figures and numbers, regenerated from code.
+
+:data:`FIGURES` maps each figure's name to a function that computes its data
+(deterministically; random analyses are seeded), draws it and, given an
+output folder, writes ``NAME.pdf``, ``NAME.png`` and ``NAME.csv`` (the numbers
+it plots, long format ``panel,series,x,y``). Every function takes the model or
+costs and parameters it uses, with the paper's values as defaults, so any
+figure can be redrawn for another cost in a few lines::
+
+    import powermodel as pm
+    r = pm.FIGURES["optimum"](models={"mine": pm.Model("c*x**1.5 + 3*x", c=2.0)}, P=1e5)
+    r.figure.savefig("mine.png")          # or pass out="somewhere/" to write PDF, PNG, CSV
+
+:func:`reproduce` regenerates every figure, its CSV and ``values.tex`` (every
+number quoted in the paper, as ``\newcommand`` macros), and builds the paper
+with latexmk when it is installed. All files are written atomically.
+
+Examples
+--------
+>>> import powermodel as pm
+>>> r = pm.FIGURES["decomposition"](resolution=40)
+>>> round(r.numbers["dominanceN"], 3)      # N where x* reaches half of g*: sqrt(4P/3)
+1154.701
+>>> sorted(pm.FIGURES)[:3]
+['cost_depends_on_N', 'decomposition', 'jumps']
+"""
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from . import _io
+from . import plotting as pl
+from .errors import InputError
+from .model import Model
+from .result import REGIMES, Result
+
+__all__ = ["FIGURES", "FigureResult", "Reproduction", "reproduce", "write_values", "paper_source",
+           "BASE", "BASE_P"]
+
+#: The paper's base case: f(x) = x^2 (power family, c = 1, k = 2).
+BASE = Model("power", c=1.0, k=2.0)
+#: Its base optimization power (bits).
+BASE_P = 1e6
+
+FIGURES = {}
+
+_MACRO = re.compile(r"[A-Za-z]+")
+
+
+class FigureResult(Result):
+    """One drawn figure, its data, its numbers and the files written.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (file stem).
+    figure : matplotlib.figure.Figure
+        The drawn figure.
+    data : dict
+        Columns ``panel``, ``series`` (str arrays), ``x``, ``y`` (float arrays):
+        every number the figure plots, as in ``NAME.csv``.
+    numbers : dict
+        Quoted numbers, macro name -> float.
+    values : dict
+        The same, macro name -> LaTeX text.
+    files : tuple of Path
+        Files written (empty when no output folder was given).
+    """
+
+    __slots__ = ("name", "figure", "data", "numbers", "values", "files")
+    _fields = __slots__
+
+
+class Reproduction(Result):
+    """What :func:`reproduce` wrote.
+
+    Attributes
+    ----------
+    figures : tuple of str
+        Names of the figures regenerated.
+    files : tuple of Path
+        Every file written (PDF, PNG, CSV per figure, values.tex, the paper PDF).
+    values_file : Path
+        The macro file.
+    numbers : dict
+        Every quoted number, macro name -> float.
+    pdf : Path or None
+        The paper's PDF, or None when it was not built.
+    """
+
+    __slots__ = ("figures", "files", "values_file", "numbers", "pdf")
+    _fields = __slots__
+
+
+def _register(name):
+    def deco(fn):
+        fn.figure_name = name
+        FIGURES[name] = fn
+        return fn
+    return deco
+
+
+# ---------------------------------------------------------------------------
+# plumbing
+# ---------------------------------------------------------------------------
+
+class _Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, panel, series, x, y):
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        y = np.broadcast_to(np.asarray(y, dtype=float), x.shape)
+        self.rows += [(str(panel), str(series), float(a), float(b)) for a, b in zip(x, y)]
+
+    def columns(self):
+        cols = list(zip(*self.rows)) if self.rows else [(), (), (), ()]
+        return {"panel": np.array(cols[0], dtype=str), "series": np.array(cols[1], dtype=str),
+                "x": np.array(cols[2], dtype=float), "y": np.array(cols[3], dtype=float)}
+
+
+def _fmt_float(v):
+    return "nan" if v != v else format(v, ".12g")
+
+
+def csv_text(data):
+    """The CSV text of a figure's data (``panel,series,x,y``)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["panel", "series", "x", "y"])
+    for p, s, x, y in zip(data["panel"], data["series"], data["x"], data["y"]):
+        w.writerow([p, s, _fmt_float(float(x)), _fmt_float(float(y))])
+    return buf.getvalue()
+
+
+def read_csv(path):
+    """Read a figure CSV back into the column dict of :attr:`FigureResult.data`."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    cols = list(zip(*rows)) if rows else [(), (), (), ()]
+    return {"panel": np.array(cols[0], dtype=str), "series": np.array(cols[1], dtype=str),
+            "x": np.array(cols[2], dtype=float), "y": np.array(cols[3], dtype=float)}
+
+
+def tex_number(v, digits=3):
+    r"""A number as LaTeX text with ``digits`` significant figures.
+
+    >>> tex_number(1154.7005), tex_number(2.5e-05), tex_number(123456.0), tex_number(0.5)
+    ('1155', '\\ensuremath{2.5\\times10^{-5}}', '\\ensuremath{1.23\\times10^{5}}', '0.5')
+    """
+    v = float(v)
+    if v != v:
+        return "n/a"
+    if v == np.inf:
+        return r"\ensuremath{\infty}"
+    if v == 0:
+        return "0"
+    e = int(np.floor(np.log10(abs(v))))
+    if -3 <= e < 5:
+        dec = max(digits - 1 - e, 0)
+        s = f"{round(v, dec):.{dec}f}"
+        if "." in s:
+            s = s.rstrip("0").rstrip(".")
+        return s
+    m = f"{v / 10 ** e:.{digits - 1}f}".rstrip("0").rstrip(".")
+    return rf"\ensuremath{{{m}\times10^{{{e}}}}}"
+
+
+def _values(numbers, digits=None):
+    digits = digits or {}
+    return {k: tex_number(v, digits.get(k, 3)) for k, v in numbers.items()}
+
+
+def _new_figure(rows=1, *, height=2.5):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3.4, height))
+    axes = fig.subplots(rows, 1, squeeze=False)[:, 0]
+    return fig, list(axes)
+
+
+def _panel_label(ax, text):
+    ax.text(0.01, 0.99, text, transform=ax.transAxes, ha="left", va="top", fontweight="bold")
+
+
+def _save(fig, path, fmt):
+    buf = io.BytesIO()
+    meta = {"pdf": {"CreationDate": None, "ModDate": None, "Producer": "powermodel"},
+            "png": {"Software": "powermodel"}}[fmt]
+    fig.savefig(buf, format=fmt, metadata=meta)
+    return _io.write_bytes(path, buf.getvalue())
+
+
+def _finish(name, fig, table, numbers, out, digits=None):
+    for k in numbers:
+        if not _MACRO.fullmatch(k):
+            raise ValueError(f"macro name {k!r} must be letters only")
+    data = table.columns()
+    files = ()
+    if out is not None:
+        out = Path(out)
+        files = (_save(fig, out / f"{name}.pdf", "pdf"), _save(fig, out / f"{name}.png", "png"),
+                 _io.write_text(out / f"{name}.csv", csv_text(data)))
+    return FigureResult(name=name, figure=fig, data=data, numbers=dict(numbers),
+                        values=_values(numbers, digits), files=files)
+
+
+def _grid(lo, hi, resolution):
+    return np.logspace(np.log10(lo), np.log10(hi), int(resolution))
+
+
+def _check_resolution(resolution):
+    from . import _validation as V
+
+    r = V.real("resolution", resolution, low=8)
+    return int(r)
+
+
+# ---------------------------------------------------------------------------
+# the figures
+# ---------------------------------------------------------------------------
+
+@_register("landscape")
+def landscape(out=None, *, model=BASE, N=(25.0, 50.0, 100.0, 400.0), P=1e4, resolution=400,
+              seed=0, **solve_kw):
+    """The objective g(x) - g(0) for several N, optimum marked (budget binding at the largest).
+
+    Numbers: ``landscapeP`` and, per N, the optimum ``landscapeXStar<A..>`` in the order of N.
+    """
+    resolution = _check_resolution(resolution)
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        sols = [model.solve(N=n, P=P, **solve_kw) for n in N]
+        top = min(min(s.x_budget for s in sols), 1.3 * max(s.x for s in sols))
+        x = np.linspace(0.0, top, resolution)
+        pl.landscape(model, N=N, P=P, x=x, ax=ax, **solve_kw)
+        gains = [s.value - model.objective(0.0, N=n, P=P, **_okw(solve_kw))
+                 for n, s in zip(N, sols)]
+        ax.set_ylim(-0.25 * max(gains), 1.15 * max(gains))
+        t = _Table()
+        lines = [ln for ln in ax.lines if ln.get_gid() != "optimum"]
+        marks = [ln for ln in ax.lines if ln.get_gid() == "optimum"]
+        for n, ln, mk in zip(N, lines, marks):
+            t.add("g", f"N={n:g}", ln.get_xdata(), ln.get_ydata())
+            t.add("optimum", f"N={n:g}", mk.get_xdata(), mk.get_ydata())
+        nums = {"landscapeP": P}
+        for i, s in enumerate(sols):
+            nums[f"landscapeXStar{_letter(i)}"] = s.x
+            nums[f"landscapeN{_letter(i)}"] = N[i]
+        return _finish("landscape", fig, t, nums, out)
+
+
+def _okw(kw):
+    return {k: v for k, v in kw.items() if k in ("overlap", "runtime_penalty")}
+
+
+def _letter(i):
+    return "ABCDEFGHIJ"[i]
+
+
+#: Costs of the optimum figure: label -> Model.
+OPTIMUM_MODELS = {
+    "x² (power, k=2)": BASE,
+    "x³ (power, k=3)": Model("power", c=1.0, k=3.0),
+    "e^(0.05x) − 1": Model("exponential", c=1.0, a=0.05),
+    "50x (linear)": Model("linear", c=50.0),
+    "1000(1 − e^(−x)) + x²": Model("overhead", F=1000.0, s=1.0, c=1.0, k=2.0),
+}
+
+_OPT_KEYS = ("PowerTwo", "PowerThree", "Exponential", "Linear", "Overhead")
+
+
+@_register("optimum")
+def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, seed=0,
+            **solve_kw):
+    """x*(N) for several costs on log axes, each regime change marked.
+
+    Numbers: ``optimumP``; per cost (in order, keys PowerTwo, PowerThree,
+    Exponential, Linear, Overhead for the default costs; CostA, CostB, ... otherwise) the
+    N of each regime change ``optimumBoundary<key><i>`` and x* at N = 10, 100, 1000
+    ``optimumX<key>At<Ten|Hundred|Thousand>``.
+    """
+    resolution = _check_resolution(resolution)
+    models = OPTIMUM_MODELS if models is None else models
+    keys = _OPT_KEYS if models is OPTIMUM_MODELS else tuple(f"Cost{_letter(i)}"
+                                                              for i in range(len(models)))
+    Ng = _grid(N[0], N[1], resolution)
+    t = _Table()
+    nums = {"optimumP": P}
+    with pl.style():
+        fig, (ax,) = _new_figure(height=2.7)
+        pl.optimum_vs_N(models, N=Ng, P=P, ax=ax, **solve_kw)
+        for key, (label, m, kw) in zip(keys, pl._curves(models, P=P, **solve_kw)):
+            s = m.solve(N=Ng, **kw)
+            t.add("x_star", label, Ng, s.x)
+            for i, tr in enumerate(pl.transitions(m, Ng, **kw)):
+                t.add("boundary", f"{label}: {tr['from']}->{tr['to']} below", tr["N"],
+                      tr["x_below"])
+                t.add("boundary", f"{label}: {tr['from']}->{tr['to']} above", tr["N"],
+                      tr["x_above"])
+                nums[f"optimumBoundary{key}{_letter(i)}"] = tr["N"]
+            for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand")):
+                nums[f"optimumX{key}At{word}"] = m.solve(N=n, **kw).x
+        ax.set_ylim(bottom=0.3)
+        ax.legend(loc="upper left", fontsize=6)
+        return _finish("optimum", fig, t, nums, out)
+
+
+@_register("decomposition")
+def decomposition(out=None, *, model=BASE, N=(1.0, 1e5), P=BASE_P, resolution=300, seed=0,
+                  **solve_kw):
+    """Base vs learned per-instance power as N grows; where x comes to dominate.
+
+    Numbers: ``dominanceN`` (learned share = 1/2), ``decompositionP``, the learned share
+    at N = 10, 100, 1000, 10000 (``shareAtTen`` ...).
+    """
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.decomposition(model, N=Ng, P=P, ax=ax, **solve_kw)
+        s = model.solve(N=Ng, P=P, **solve_kw)
+        lam = solve_kw.get("runtime_penalty", 0.0)
+        t = _Table()
+        t.add("decomposition", "base", Ng, s.base_per_instance)
+        t.add("decomposition", "learned", Ng, (1 - lam) * np.asarray(s.x))
+        t.add("decomposition", "total", Ng, s.value)
+        nd = pl.crossing(model, Ng, "learned_share", 0.5, P=P, **solve_kw)
+        t.add("dominance", "learned_share=1/2", nd, 0.5)
+        nums = {"dominanceN": nd, "decompositionP": P}
+        for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand"),
+                        (1e4, "TenThousand")):
+            nums[f"shareAt{word}"] = model.solve(N=n, P=P, **solve_kw).learned_share
+        return _finish("decomposition", fig, t, nums, out, digits={"dominanceN": 4})
+
+
+PHASE_MODEL = Model("quadratic", c=1.0, b=10.0)
+
+
+@_register("phase")
+def phase(out=None, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.0,
+          resolution=81, seed=0, **solve_kw):
+    """Regimes of x* over N and P (quadratic cost c x^2 + b x with a compute cap).
+
+    Analytic boundaries (drawn as thin black lines, gid ``"analytic"``): N = b
+    (x* leaves 0), x_int = (N - b)/(2c) meets the budget or the cap.
+    Numbers: ``phaseB``, ``phaseCap``, ``phaseCapP`` (the P above which the cap binds
+    before the budget).
+    """
+    from .sweep import phase_diagram
+
+    resolution = _check_resolution(resolution)
+    Ng, Pg = _grid(N[0], N[1], resolution), _grid(P[0], P[1], resolution)
+    r = phase_diagram(model, ("N", Ng), ("P", Pg), x_cap=x_cap, **solve_kw)
+    t = _Table()
+    reg = np.asarray(r.solution.regime)
+    NN, PP = np.meshgrid(Ng, Pg, indexing="ij")
+    codes = np.zeros(reg.shape)
+    for i, name in enumerate(REGIMES):
+        codes[reg == name] = i
+    t.add("regime", "code", NN.ravel(), codes.ravel())
+    t.add("regime", "P", NN.ravel(), PP.ravel())
+    nums = {"phaseCap": x_cap}
+    with pl.style():
+        fig, (ax,) = _new_figure(height=2.7)
+        pl.phase_diagram(r, ax=ax)
+        if model.cost.name == "quadratic":
+            c, b = model.params["c"], model.params["b"]
+            nums.update(phaseB=b, phaseC=c, phaseCapP=c * x_cap ** 2 + b * x_cap)
+            # x_int = (N - b)/(2c) = Xb(P)  <=>  P = c x^2 + b x at x = x_int
+            Nb = Ng[Ng > b]
+            xi = (Nb - b) / (2 * c)
+            Pb = c * xi ** 2 + b * xi
+            budget_side = xi < x_cap
+            ln = [ax.axvline(b, color="k", lw=0.7),
+                  ax.plot(Nb[budget_side], Pb[budget_side], color="k", lw=0.7)[0],
+                  ax.plot([2 * c * x_cap + b, Ng[-1]], [nums["phaseCapP"]] * 2, color="k",
+                          lw=0.7)[0],
+                  ax.plot([2 * c * x_cap + b] * 2, [nums["phaseCapP"], Pg[-1]], color="k",
+                          lw=0.7)[0]]
+            for line in ln:
+                line.set_gid("analytic")
+            t.add("analytic", "interior-budget", Nb[budget_side], Pb[budget_side])
+            nums["phaseCapN"] = 2 * c * x_cap + b
+        return _finish("phase", fig, t, nums, out)
+
+
+@_register("multiplier")
+def multiplier(out=None, *, model=BASE, N=(1.0, 1e6), P=BASE_P,
+               overlaps=(0.0, 0.001, 0.01), runtime_penalty=0.5, resolution=300, seed=0):
+    """The compute multiplier (base power needed at x = 0, over P) against N.
+
+    Curves: the paper's model (rho = 0), shared structure rho > 0 (bounded), and
+    a speed prior lambda. Numbers: ``multiplierAt<Thousand|TenThousand|Million>`` (rho = 0),
+    ``multiplierOverlap<A,B>AtMillion`` and the rho > 0 limits
+    ``multiplierOverlap<A,B>Limit`` = 1 + x_inf^2/P ... computed by the solver at N = 1e12.
+    """
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    curves = {}
+    for rho in overlaps:
+        curves["ρ = 0 (paper)" if rho == 0 else f"ρ = {rho:g}"] = (model, {"overlap": rho})
+    if runtime_penalty:
+        curves[f"λ = {runtime_penalty:g}"] = (model, {"runtime_penalty": runtime_penalty})
+    t = _Table()
+    nums = {"multiplierP": P}
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.compute_multiplier(curves, N=Ng, P=P, ax=ax)
+        j = 0
+        for label, (m, kw) in curves.items():
+            s = m.solve(N=Ng, P=P, **kw)
+            t.add("multiplier", label, Ng, s.compute_multiplier)
+            if kw.get("overlap", 0) == 0 and "runtime_penalty" not in kw:
+                for n, word in ((1e3, "Thousand"), (1e4, "TenThousand"), (1e6, "Million")):
+                    nums[f"multiplierAt{word}"] = m.solve(N=n, P=P).compute_multiplier
+            elif "overlap" in kw:
+                key = f"multiplierOverlap{_letter(j)}"
+                nums[key + "Rho"] = kw["overlap"]
+                nums[key + "AtMillion"] = m.solve(N=1e6, P=P, **kw).compute_multiplier
+                nums[key + "Limit"] = m.solve(N=1e12, P=P, **kw).compute_multiplier
+                j += 1
+            else:
+                nums["multiplierSpeedAtMillion"] = m.solve(N=1e6, P=P, **kw).compute_multiplier
+                nums["multiplierSpeedLambda"] = kw["runtime_penalty"]
+        ax.legend(loc="upper left")
+        return _finish("multiplier", fig, t, nums, out)
+
+
+JUMP_MODEL = Model("overhead", F=1000.0, s=1.0, c=1.0, k=2.0)
+
+
+@_register("jumps")
+def jumps(out=None, *, model=JUMP_MODEL, N=(10.0, 1000.0), P=BASE_P, resolution=300, seed=0,
+          **solve_kw):
+    """A non-convex cost (fixed overhead): x* jumps from 0 as N crosses a threshold.
+
+    Panel a: x*(N) with the jump; panel b: g(x) - g(0) just below, at and above
+    the jump (two equal peaks at the threshold). Numbers: ``jumpN`` (threshold),
+    ``jumpXAbove`` (x* just above it), ``jumpF``, ``jumpS``.
+    """
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    kw = dict(P=P, **solve_kw)
+    trs = [tr for tr in pl.transitions(model, Ng, **kw)]
+    jump = next((tr for tr in trs if tr["x_above"] - tr["x_below"] > 1e-9 * max(1, tr["x_above"])),
+                None)
+    t = _Table()
+    nums = {"jumpF": model.params.get("F", np.nan), "jumpS": model.params.get("s", np.nan)}
+    with pl.style():
+        fig, (a1, a2) = _new_figure(2, height=4.4)
+        s = model.solve(N=Ng, **kw)
+        a1.plot(Ng, s.x, color=pl.PALETTE[0], label="x*")
+        t.add("a", "x_star", Ng, s.x)
+        a1.set_xscale("log")
+        a1.set_xlabel("number of distinct instances N")
+        a1.set_ylabel("x* (bits)")
+        _panel_label(a1, "a")
+        if jump is not None:
+            nj = jump["N"]
+            ln = a1.axvline(nj, color="#555555", ls=":", lw=0.9)
+            ln.set_gid("boundary")
+            a1.annotate(f"jump at N ≈ {nj:.3g}", (nj, jump["x_above"]),
+                        xytext=(8, -14), textcoords="offset points", fontsize=6.5)
+            nums.update(jumpN=nj, jumpXAbove=jump["x_above"], jumpXBelow=jump["x_below"])
+            t.add("a", "jump", nj, jump["x_above"])
+            Ns = (0.85 * nj, nj, 1.2 * nj)
+            xmax = 1.6 * model.solve(N=Ns[-1], **kw).x
+            x = np.linspace(0.0, xmax, resolution)
+            pl.landscape(model, N=Ns, P=P, x=x, ax=a2, **solve_kw)
+            for n, ln2 in zip(Ns, [ln_ for ln_ in a2.lines if ln_.get_gid() != "optimum"]):
+                t.add("b", f"N={n:.6g}", ln2.get_xdata(), ln2.get_ydata())
+            top = max(np.nanmax(ln_.get_ydata()) for ln_ in a2.lines)
+            a2.set_ylim(-1.2 * top, 1.2 * top)
+            a2.legend(loc="lower left")
+        _panel_label(a2, "b")
+        return _finish("jumps", fig, t, nums, out, digits={"jumpN": 4})
+
+
+@_register("overlap")
+def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P, overlaps=(0.0, 0.001, 0.01, 0.1),
+            resolution=300, seed=0):
+    """Shared structure: with rho > 0, x* stays bounded and x never dominates.
+
+    Panel a: x*(N) for several rho with the large-N limits (the solution of
+    f'(x) = 1/rho, found by the solver at N = 1e15; gid ``"asymptote"``).
+    Panel b: the learned share x*/g*. Numbers per rho > 0 (A, B, ...):
+    ``overlap<A>Rho``, ``overlap<A>Limit``, ``overlap<A>XAtMillion``,
+    ``overlap<A>ShareMax`` (largest learned share over the grid),
+    ``overlap<A>NovelRatioAtMillion``.
+    """
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    curves = {("ρ = 0 (paper)" if r == 0 else f"ρ = {r:g}"): (model, {"overlap": r})
+              for r in overlaps}
+    t = _Table()
+    nums = {"overlapP": P}
+    with pl.style():
+        fig, (a1, a2) = _new_figure(2, height=4.4)
+        pl.optimum_vs_N(curves, N=Ng, P=P, ax=a1, mark=False)
+        pl.learned_share(curves, N=Ng, P=P, ax=a2)
+        j = 0
+        for i, (label, (m, kw)) in enumerate(curves.items()):
+            s = m.solve(N=Ng, P=P, **kw)
+            t.add("a", label, Ng, s.x)
+            t.add("b", label, Ng, s.learned_share)
+            rho = kw["overlap"]
+            if rho > 0:
+                lim = m.solve(N=1e15, P=P, **kw).x
+                h = a1.axhline(lim, color=pl.PALETTE[i % len(pl.PALETTE)], ls="--", lw=0.7)
+                h.set_gid("asymptote")
+                t.add("a", f"{label} limit", Ng[-1], lim)
+                key = f"overlap{_letter(j)}"
+                s6 = m.solve(N=1e6, P=P, **kw)
+                nums.update({key + "Rho": rho, key + "Limit": lim, key + "XAtMillion": s6.x,
+                             key + "ShareMax": float(np.max(s.learned_share)),
+                             key + "NovelRatioAtMillion": s6.novel_ratio})
+                j += 1
+        a1.set_ylim(bottom=0.3)
+        a1.legend(loc="upper left", fontsize=6)
+        a2.legend(loc="upper left", fontsize=6)
+        _panel_label(a1, "a")
+        _panel_label(a2, "b")
+        return _finish("overlap", fig, t, nums, out)
+
+
+@_register("speed_prior")
+def speed_prior(out=None, *, model=BASE, N=(1.0, 1e5), P=BASE_P, penalties=(0.0, 0.5, 0.8),
+                resolution=300, seed=0):
+    """Speed prior: the learned share x*/g* for several runtime penalties lambda.
+
+    Numbers per lambda (A, B, ...): ``speed<A>Lambda`` and ``speed<A>DominanceN``
+    (where the learned share reaches 1/2; nan if never).
+    """
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    curves = {("λ = 0 (paper)" if lam == 0 else f"λ = {lam:g}"): (model, {"runtime_penalty": lam})
+              for lam in penalties}
+    t = _Table()
+    nums = {}
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.learned_share(curves, N=Ng, P=P, ax=ax)
+        for i, (label, (m, kw)) in enumerate(curves.items()):
+            s = m.solve(N=Ng, P=P, **kw)
+            t.add("share", label, Ng, s.learned_share)
+            nd = pl.crossing(m, Ng, "learned_share", 0.5, P=P, **kw)
+            t.add("dominance", label, nd, 0.5)
+            nums[f"speed{_letter(i)}Lambda"] = kw["runtime_penalty"]
+            nums[f"speed{_letter(i)}DominanceN"] = nd
+        ax.legend(loc="upper left")
+        return _finish("speed_prior", fig, t, nums, out, digits={
+            k: 4 for k in nums if k.endswith("DominanceN")})
+
+
+LOGN_MODEL = Model("power-logN", c=1.0, k=2.0, beta=0.0)
+
+
+@_register("cost_depends_on_N")
+def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(0.05, 1e3), P=BASE_P,
+                      betas=(0.0, 1.0, 5.0), resolution=300, seed=0):
+    """A cost that grows with N, c x^k (1 + beta ln N): x*(N) need not be monotone.
+
+    For k = 2, x* = N / (2c(1 + beta ln N)), which falls with N while
+    ln N < 1 - 1/beta. Numbers per beta (A, B, ...): ``logN<A>Beta``,
+    ``logN<A>MinN`` (the N of the smallest x* over the grid, for beta > 1 an
+    interior minimum at e^(1 - 1/beta)), ``logN<A>XAtThousand``.
+    """
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    curves = {f"β = {b:g}": model.with_params(beta=b) for b in betas}
+    t = _Table()
+    nums = {}
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.optimum_vs_N(curves, N=Ng, P=P, ax=ax, mark=False)
+        for i, (label, m) in enumerate(curves.items()):
+            s = m.solve(N=Ng, P=P)
+            t.add("x_star", label, Ng, s.x)
+            key = f"logN{_letter(i)}"
+            nums[key + "Beta"] = m.params["beta"]
+            # smallest x* over N >= 1 (where ln N >= 0 and the cost is increasing in N)
+            sel = Ng >= 1
+            nums[key + "MinN"] = float(Ng[sel][np.argmin(np.asarray(s.x)[sel])])
+            nums[key + "XAtThousand"] = m.solve(N=1e3, P=P).x
+        ax.legend(loc="upper left")
+        return _finish("cost_depends_on_N", fig, t, nums, out)
+
+
+# ---------------------------------------------------------------------------
+# reproduce
+# ---------------------------------------------------------------------------
+
+def paper_source():
+    """The paper's LaTeX source folder (``paper/`` of the repository), or None if absent."""
+    d = Path(__file__).resolve().parent.parent / "paper"
+    return d if (d / "paper.tex").is_file() else None
+
+
+def write_values(path, values):
+    r"""Write ``\newcommand`` macros (one per quoted number) atomically; returns the path."""
+    lines = ["% Generated by powermodel.figures.reproduce -- do not edit by hand.\n"]
+    for k in sorted(values):
+        lines.append(f"\\newcommand{{\\pm{k}}}{{{values[k]}}}\n")
+    return _io.write_text(path, "".join(lines))
+
+
+def _layout(out):
+    if out is None:
+        root = Path.cwd()
+        if not (root / "paper" / "paper.tex").is_file():
+            raise InputError("`out` not given and the current folder is not the powermodel "
+                             "repository (no paper/paper.tex); pass out=DIR (--out DIR)")
+        return root / "figures", root / "paper" / "generated" / "values.tex", True
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"`out` must be a folder, got the file {str(out)!r}")
+    return out, out / "values.tex", False
+
+
+def _latexmk(src_dir, main, outdir):
+    cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+           f"-outdir={outdir}", main]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
+    p = subprocess.run(cmd, cwd=src_dir, capture_output=True, text=True, timeout=300, env=env)
+    if p.returncode != 0:
+        tail = "\n".join((p.stdout + p.stderr).splitlines()[-25:])
+        raise RuntimeError(f"latexmk failed (exit {p.returncode}):\n{tail}")
+
+
+def build_paper(fig_dir, values_file, *, repo_layout, out=None):
+    """Build the paper PDF with latexmk; returns its path.
+
+    In the repository layout it builds ``paper/paper.tex`` into ``paper/build/``.
+    Otherwise it writes ``OUT/paper.tex`` (a wrapper pointing at ``OUT``'s figures
+    and values) and builds ``OUT/paper.pdf``.
+    """
+    src = paper_source()
+    if src is None:
+        raise InputError("the paper source (paper/paper.tex) is not available in this install")
+    if repo_layout:
+        _latexmk(src, "paper.tex", "build")
+        return src / "build" / "paper.pdf"
+    out = Path(out).resolve()
+    wrapper = (f"\\def\\figdir{{{Path(fig_dir).resolve().as_posix()}/}}\n"
+               f"\\def\\valuesfile{{{Path(values_file).resolve().as_posix()}}}\n"
+               f"\\input{{{(src / 'paper.tex').as_posix()}}}\n")
+    _io.write_text(out / "paper.tex", wrapper)
+    _latexmk(out, "paper.tex", "build")
+    return _io.write_bytes(out / "paper.pdf", (out / "build" / "paper.pdf").read_bytes())
+
+
+def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
+    r"""Regenerate every figure (PDF, PNG, CSV), the macro file and the paper PDF.
+
+    Parameters
+    ----------
+    out : str or Path, optional
+        Output folder: receives ``NAME.pdf``, ``NAME.png``, ``NAME.csv`` per
+        figure, ``values.tex`` and (when built) ``paper.pdf``. Default: the
+        repository layout of the current folder (``figures/`` and
+        ``paper/generated/values.tex``, the PDF in ``paper/build/``); an
+        InputError if the current folder is not the repository.
+    seed : int
+        Seed of every random analysis (same seed, identical files).
+    build_pdf : bool or None
+        Build the paper with latexmk; None: if latexmk is installed.
+    figures : sequence of str, optional
+        A subset of :data:`FIGURES` (default: all; the macro file then holds
+        only their numbers).
+
+    Returns
+    -------
+    Reproduction
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> r = reproduce(tempfile.mkdtemp(), figures=["decomposition"], build_pdf=False)
+    >>> sorted(p.name for p in r.files)
+    ['decomposition.csv', 'decomposition.pdf', 'decomposition.png', 'values.tex']
+    """
+    from . import _validation as V
+
+    seed = int(V.real("seed", seed, low=0))
+    names = list(FIGURES) if figures is None else list(figures)
+    V.reject_unknown("figure", dict.fromkeys(names), FIGURES)
+    if build_pdf not in (None, True, False):
+        raise InputError(f"`build_pdf` must be True, False or None, got {build_pdf!r}")
+    fig_dir, values_file, repo = _layout(out)
+    files, numbers, values = [], {}, {}
+    for name in names:
+        r = FIGURES[name](fig_dir, seed=seed)
+        files += r.files
+        numbers.update(r.numbers)
+        values.update(r.values)
+    files.append(write_values(values_file, values))
+    pdf = None
+    if build_pdf or (build_pdf is None and shutil.which("latexmk")):
+        if build_pdf is None and paper_source() is None:
+            pdf = None
+        else:
+            pdf = build_paper(fig_dir, values_file, repo_layout=repo, out=out)
+            files.append(pdf)
+    return Reproduction(figures=tuple(names), files=tuple(Path(f) for f in files),
+                        values_file=Path(values_file), numbers=numbers, pdf=pdf)
