@@ -431,7 +431,8 @@ def multiplier(out=None, *, model=BASE, N=(1.0, 1e6), P=BASE_P,
                 nums["multiplierSpeedAtMillion"] = m.solve(N=1e6, P=P, **kw).compute_multiplier
                 nums["multiplierSpeedLambda"] = kw["runtime_penalty"]
         ax.legend(loc="upper left")
-        return _finish("multiplier", fig, t, nums, out)
+        return _finish("multiplier", fig, t, nums, out,
+                       digits={k: 5 for k in nums if k.startswith("multiplierOverlap")})
 
 
 JUMP_MODEL = Model("overhead", F=1000.0, s=1.0, c=1.0, k=2.0)
@@ -564,7 +565,7 @@ LOGN_MODEL = Model("power-logN", c=1.0, k=2.0, beta=0.0)
 
 
 @_register("cost_depends_on_N")
-def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(0.05, 1e3), P=BASE_P,
+def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(1.0, 1e3), P=BASE_P,
                       betas=(0.0, 1.0, 5.0), resolution=300, seed=0):
     """A cost that grows with N, c x^k (1 + beta ln N): x*(N) need not be monotone.
 
@@ -586,9 +587,7 @@ def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(0.05, 1e3), P=BASE_P,
             t.add("x_star", label, Ng, s.x)
             key = f"logN{_letter(i)}"
             nums[key + "Beta"] = m.params["beta"]
-            # smallest x* over N >= 1 (where ln N >= 0 and the cost is increasing in N)
-            sel = Ng >= 1
-            nums[key + "MinN"] = float(Ng[sel][np.argmin(np.asarray(s.x)[sel])])
+            nums[key + "MinN"] = float(Ng[np.argmin(np.asarray(s.x))])
             nums[key + "XAtThousand"] = m.solve(N=1e3, P=P).x
         ax.legend(loc="upper left")
         return _finish("cost_depends_on_N", fig, t, nums, out)

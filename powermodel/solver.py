@@ -257,10 +257,15 @@ def solve_flat(cost, inp, size):
         learned_share = np.where(np.isinf(x), 1.0, learned / value)
         learned_share = np.where(value == 0, 0.0, learned_share)
         budget_share = np.where(P == 0, 0.0, fx / P)
-        mult = np.where(P == 0, 1.0, (f0 + n_eff * value) / P)
+        mult = np.where(P == 0, 1.0, f0 / P + n_eff * (value / P))
         novel = learned + rho * (P - fx)
         novel_ratio = np.where(np.isinf(x), 1.0, novel / value)
         novel_ratio = np.where(value == 0, np.where(novel == 0, 1.0, np.inf), novel_ratio)
+    overflow = np.isinf(value) & np.isfinite(x)
+    if np.any(overflow):
+        warnings.warn("the per-instance power g* = (P - f(x*))/N + x* exceeds the float64 range "
+                      "at some points (P/N > 1.8e308) and is returned as inf",
+                      AccuracyWarning, stacklevel=3)
     return {"x": x, "value": np.broadcast_to(value, (size,)), "regime": regime,
             "base_per_instance": np.broadcast_to(base, (size,)),
             "learned_share": np.broadcast_to(learned_share, (size,)),

@@ -1,0 +1,361 @@
+"""Hostile input: the injection corpus, and hypothesis fuzzing of the public entry points.
+
+The only acceptable outcomes are a correct result or the documented error
+(an :class:`~powermodel.InputError` subclass; exit code 2 with one ``error:``
+line on the command line). Example counts come from the hypothesis profile in
+``conftest.py`` (``ci``: bounded; ``HYPOTHESIS_PROFILE=long`` for a long run).
+"""
+
+import ast
+import io
+import math
+import os
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import powermodel as pm
+from powermodel import expressions
+from powermodel.cli import main
+
+CORPUS_FILE = Path(__file__).with_name("injection_corpus.txt")
+
+
+def _literal(node):
+    # The corpus is data: string literals, `"s" * n` and `a + b`, nothing else.
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult)):
+        a, b = _literal(node.left), _literal(node.right)
+        if isinstance(node.op, ast.Mult):
+            assert isinstance(b, int) and b <= 10**6
+        return a + b if isinstance(node.op, ast.Add) else a * b
+    raise ValueError(f"corpus line is not a string literal: {ast.unparse(node)}")
+
+
+def load_corpus(sentinel):
+    out = []
+    for line in CORPUS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        entry = _literal(ast.parse(line, mode="eval").body)
+        out.append(entry.replace("SENTINEL", str(sentinel)))
+    return out
+
+
+CORPUS = load_corpus("SENTINEL")
+
+
+def _pwned(sentinel):
+    return (sentinel.exists() or "PM_PWNED" in sys.modules or "PM_PWNED" in os.environ)
+
+
+def run_cli(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # --help and --version exit through argparse
+            code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_input_error_exit(code, err):
+    assert code == 2, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------
+# The injection corpus
+# ---------------------------------------------------------------------------
+
+def test_corpus_is_substantial():
+    assert len(CORPUS) >= 100
+    assert len(set(CORPUS)) == len(CORPUS)
+    assert any(len(c) >= 100000 for c in CORPUS) and any("\x00" in c for c in CORPUS)
+
+
+def test_no_corpus_entry_runs_code_or_is_accepted(tmp_path):
+    sentinel = tmp_path / "pwned"
+    # The sentinel works: evaluating the first entry with eval would create it.
+    entries = load_corpus(sentinel)
+    assert not _pwned(sentinel)
+    for entry in entries:
+        with pytest.raises(pm.ExpressionError):
+            try:
+                m = pm.Model(entry)
+            except pm.ExpressionError:
+                raise
+            else:  # not rejected: try hard to make it run, then fail
+                m.solve(N=10.0, P=100.0, **{k: 1.0 for k in m.parameters})
+        with pytest.raises(pm.ExpressionError):
+            pm.solve(entry, N=10.0, P=100.0)
+        assert not _pwned(sentinel), entry[:80]
+
+
+def test_the_sentinel_would_fire(tmp_path):
+    # Guard against a vacuous test: the corpus really contains live payloads.
+    sentinel = tmp_path / "pwned"
+    entry = load_corpus(sentinel)[0]
+    eval(entry, {"__builtins__": __builtins__})  # noqa: S307 - deliberately, in the test only
+    assert _pwned(sentinel)
+
+
+def test_corpus_through_the_cli(tmp_path):
+    sentinel = tmp_path / "pwned"
+    for entry in load_corpus(sentinel):
+        code, out, err = run_cli(["solve", "--N", "10", "--P", "100", "--", entry])
+        assert_input_error_exit(code, err)
+        assert out == ""
+        assert len(err) < 400, err[:400]  # the message names the token, not the whole input
+    assert not _pwned(sentinel)
+
+
+def test_error_names_the_offending_token():
+    cases = {
+        "__import__('os').system('ls')": "__import__",
+        "x.__class__": "__class__",
+        "open('f')": "open",
+        "exec('1')": "exec",
+        "lambda: 1": "lambda",
+        "x + 10**10**10": "10 ** 10 ** 10",
+        "c*\uff58": "U+FF58",
+        "x % 2": "%",
+        "f'{x}'": "f-string",
+        "x * 'a'": "'a'",
+        "(y := x)": ":=",
+    }
+    for text, token in cases.items():
+        with pytest.raises(pm.ExpressionError) as ei:
+            pm.Model(text)
+        assert token in str(ei.value), (text, str(ei.value))
+
+
+def test_huge_powers_do_not_hang():
+    # Decided from float magnitudes at parse time, never by exact integer arithmetic.
+    import time
+
+    t = time.perf_counter()
+    for text in ["x + 10**10**10", "x * 9**9**9**9", "x + 2**(2**(2**(2**20)))",
+                 "x*(1 + 10**-300)**(10**9)"]:
+        try:
+            m = pm.Model(text)
+            m.solve(N=10.0, P=1e6)
+        except pm.ExpressionError:
+            pass
+    assert time.perf_counter() - t < 5
+
+
+def test_big_constants_are_evaluated_as_floats():
+    # (1 + 10**-300)**(10**9) is 1 in floats; exact arithmetic would need 10**11 digits.
+    s = pm.Model("x**2*(1 + 10**-300)**(10**9)").solve(N=100.0, P=1e6)
+    assert s.x == pytest.approx(50.0, rel=1e-12)
+    # a constant beyond 2**53 inside a function: NumPy gets a float, not a Python int.
+    s = pm.Model("x**2 + sqrt(10**299 + 7)").solve(N=100.0, P=1e300)
+    assert s.x == pytest.approx(50.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["sqrt(-x)", "x/(x - x)", "x + (x - x)**-1"])
+def test_expressions_that_are_not_real_are_rejected_when_solved(text):
+    m = pm.Model(text)  # syntactically fine
+    with pytest.raises(pm.ExpressionError, match="not real-valued"):
+        m.solve(N=10.0, P=100.0)
+
+
+def test_scenario_with_an_injection_cost_is_rejected(tmp_path):
+    scenario = pytest.importorskip("powermodel.scenario")
+    sentinel = tmp_path / "pwned"
+    cost = f"__import__('os').system('touch {sentinel}')"
+    path = tmp_path / "evil.toml"
+    path.write_text(f'name = "evil"\ncost = "{cost}"\n\n[params]\nc = 1.0\n'
+                    f'\n[solve]\nN = 10.0\nP = 100.0\n', encoding="utf-8")
+    with pytest.raises(pm.InputError):
+        scenario.load_scenario(path)
+    assert not _pwned(sentinel)
+
+
+# ---------------------------------------------------------------------------
+# Random expressions from the grammar and random junk
+# ---------------------------------------------------------------------------
+
+NUMBERS = st.one_of(st.integers(0, 10**6).map(str),
+                    st.floats(0, 1e300, allow_nan=False, allow_infinity=False).map(repr),
+                    st.sampled_from(["1e-300", "1e300", "0", "2", "0.5", "10**300", "pi", "E"]))
+LEAVES = st.one_of(st.just("x"), st.just("x"), st.just("N"), st.sampled_from("abc"), NUMBERS)
+FUNCS = sorted(expressions.FUNCTIONS)
+
+
+def _combine(children):
+    binop = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "**"]), children).map(
+        lambda t: f"({t[0]} {t[1]} {t[2]})")
+    unary = children.map(lambda c: f"-{c}")
+    call1 = st.tuples(st.sampled_from([f for f in FUNCS if expressions.FUNCTIONS[f] == 1]),
+                      children).map(lambda t: f"{t[0]}({t[1]})")
+    call2 = st.tuples(st.sampled_from(["min", "max"]), children, children).map(
+        lambda t: f"{t[0]}({t[1]}, {t[2]})")
+    return st.one_of(binop, unary, call1, call2)
+
+
+GRAMMAR = st.recursive(LEAVES, _combine, max_leaves=12)
+PARAM = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                  st.sampled_from([0.0, -1.0, 1e-300, 1e300, 1.0, 2.0, math.inf, math.nan]))
+
+
+def _check_solution(s):
+    """Sanity of a scalar solution; the solver's own contract."""
+    assert s.regime in ("none", "interior", "budget", "cap", "unbounded")
+    assert s.status == "ok"
+    if s.regime == "unbounded":
+        assert s.x == math.inf
+    else:
+        assert 0 <= s.x <= s.x_budget * (1 + 1e-12) or s.x <= 1e-300
+        assert math.isfinite(s.x) and not math.isnan(s.value)
+
+
+@given(GRAMMAR, st.dictionaries(st.sampled_from("abc"), PARAM),
+       st.sampled_from([1e-12, 1.0, 10.0, 1e6, 1e300, -1.0, 0.0, math.nan, math.inf]),
+       st.sampled_from([0.0, 1.0, 1e3, 1e300, -1.0, math.nan, math.inf]))
+def test_grammar_expressions(text, params, N, P):
+    try:
+        m = pm.Model(text)
+    except pm.ExpressionError:
+        return
+    params = {k: params.get(k, 1.0) for k in m.parameters}
+    try:
+        s = m.solve(N=N, P=P, **params)
+    except pm.InputError:
+        return
+    _check_solution(s)
+
+
+@given(st.text(max_size=60))
+def test_junk_strings(text):
+    try:
+        pm.Model(text)
+    except pm.InputError:
+        pass
+
+
+@given(st.text(alphabet="x+-*/() .0123456789eNabcexplogsqrt_,[]:'\"=<>%~@!^&|;\\\n\t",
+               max_size=40))
+def test_near_grammar_junk(text):
+    try:
+        m = pm.Model(text)
+    except pm.InputError:
+        return
+    try:
+        s = m.solve(N=10.0, P=100.0, **{k: 1.0 for k in m.parameters})
+    except pm.InputError:
+        return
+    _check_solution(s)
+
+
+# A monotone sub-grammar where the answer can be checked by brute force.
+MONO_TERMS = st.sampled_from(["x", "x**2", "x**3", "sqrt(x)", "(exp(x) - 1)", "log(1 + x)",
+                              "x**1.5", "tanh(x)", "expm1(x/3)", "x*log1p(x)"])
+MONO = st.lists(st.tuples(st.floats(0.01, 100), MONO_TERMS), min_size=1, max_size=3).map(
+    lambda ts: " + ".join(f"{c!r}*{t}" for c, t in ts))
+
+
+@given(MONO, st.floats(0.5, 1e3), st.floats(1.0, 1e4))
+def test_monotone_expressions_against_brute_force(text, N, P):
+    m = pm.Model(text)
+    s = m.solve(N=N, P=P)
+    f = m.cost.f
+    hi = s.x_budget if math.isfinite(s.x_budget) else 1e6
+    xs = np.concatenate([np.linspace(0, hi, 20001), [s.x_budget] if math.isfinite(hi) else []])
+    fx = f(xs, {})
+    ok = fx <= P
+    h = xs[ok] - fx[ok] / N
+    hx = s.x - float(f(np.array([s.x]), {})[0]) / N
+    assert hx >= h.max() - 1e-9 * (abs(h.max()) + 1)
+    _check_solution(s)
+
+
+# ---------------------------------------------------------------------------
+# Random parameter values thrown at the families
+# ---------------------------------------------------------------------------
+
+FAMILY_PARAMS = {name: pm.make_cost(name).parameters
+                 for name in ("power", "exponential", "linear", "quadratic", "overhead",
+                              "power-logN")}
+
+
+@given(st.sampled_from(sorted(FAMILY_PARAMS)), st.data(), PARAM, PARAM, PARAM)
+def test_random_parameter_values(name, data, N, P, cap):
+    params = {k: data.draw(PARAM, label=k) for k in FAMILY_PARAMS[name]}
+    try:
+        s = pm.solve(name, N=N, P=P, x_cap=cap, **params)
+    except pm.InputError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    _check_solution(s)
+    assert s.x <= cap
+
+
+@given(st.sampled_from(sorted(FAMILY_PARAMS)), st.data())
+def test_random_parameter_arrays_with_errors_nan(name, data):
+    size = 6
+    arr = st.lists(PARAM, min_size=size, max_size=size).map(np.array)
+    params = {k: data.draw(arr, label=k) for k in FAMILY_PARAMS[name]}
+    N, P = data.draw(arr, label="N"), data.draw(arr, label="P")
+    s = pm.solve(name, N=N, P=P, errors="nan", **params)
+    bad = s.status != "ok"
+    assert np.all(np.isnan(s.x[bad])) and np.all(s.regime[bad] == "invalid")
+    assert not np.any(np.isnan(s.x[~bad]))
+    # every good point equals the same point solved alone
+    for i in np.flatnonzero(~bad):
+        one = pm.solve(name, N=N[i], P=P[i], **{k: v[i] for k, v in params.items()})
+        assert one.x == s.x[i] or (one.x == pytest.approx(s.x[i], rel=1e-12))
+    # every bad point is really bad
+    for i in np.flatnonzero(bad):
+        with pytest.raises(pm.InputError):
+            pm.solve(name, N=N[i], P=P[i], **{k: v[i] for k, v in params.items()})
+
+
+# ---------------------------------------------------------------------------
+# Random command lines
+# ---------------------------------------------------------------------------
+
+TOKENS = st.one_of(
+    st.sampled_from(["solve", "solve", "--N", "--P", "--x-cap", "--overlap", "--runtime-penalty",
+                     "--param", "--json", "--debug", "power", "linear", "exponential",
+                     "quadratic", "overhead", "power-logN", "c*x**k", "x", "c=1", "k=2",
+                     "c=-1", "k=nan", "c", "=", "--", "-", "10", "1e300", "-5", "nan",
+                     "inf", "0", "1e-300", "__import__('os')", "bogus", "--bogus", ""]),
+    st.text(max_size=8),
+    st.floats().map(repr))
+
+
+@settings(max_examples=150)
+@given(st.lists(TOKENS, max_size=9))
+def test_random_command_lines(argv):
+    assume("--help" not in argv and "-h" not in argv)
+    code, out, err = run_cli(argv)
+    assert code in (0, 2), (argv, err)
+    assert "Traceback" not in err
+    if code == 2:
+        assert_input_error_exit(code, err)
+
+
+@given(st.sampled_from(sorted(FAMILY_PARAMS)), st.data(),
+       st.sampled_from(["10", "1e-12", "1e300", "-1", "0", "nan", "inf", "abc"]),
+       st.sampled_from(["0", "100", "1e300", "-1", "nan", "inf", "1e-300"]))
+def test_random_solve_command_lines(name, data, N, P):
+    vals = st.sampled_from(["1", "2", "0", "-1", "1e300", "1e-300", "nan", "inf", "x"])
+    argv = ["solve", name, "--N", N, "--P", P]
+    for k in FAMILY_PARAMS[name]:
+        argv += ["--param", f"{k}={data.draw(vals, label=k)}"]
+    code, out, err = run_cli(argv)
+    assert code in (0, 2), (argv, err)
+    if code == 2:
+        assert_input_error_exit(code, err)
+    else:
+        assert err == "" and "regime" in out
