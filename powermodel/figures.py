@@ -187,7 +187,7 @@ def _new_figure(rows=1, *, height=2.5):
 
 
 def _panel_label(ax, text):
-    ax.text(0.01, 0.99, text, transform=ax.transAxes, ha="left", va="top", fontweight="bold")
+    ax.set_title(text, loc="left", fontweight="bold")
 
 
 def _save(fig, path, fmt):
@@ -308,8 +308,8 @@ def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, se
                 nums[f"optimumBoundary{key}{_letter(i)}"] = tr["N"]
             for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand")):
                 nums[f"optimumX{key}At{word}"] = m.solve(N=n, **kw).x
-        ax.set_ylim(bottom=0.3)
-        ax.legend(loc="upper left", fontsize=6)
+        ax.set_ylim(0.3, 3e6)
+        ax.legend(loc="upper left", fontsize=6, ncol=2)
         return _finish("optimum", fig, t, nums, out)
 
 
@@ -468,8 +468,9 @@ def jumps(out=None, *, model=JUMP_MODEL, N=(10.0, 1000.0), P=BASE_P, resolution=
             nj = jump["N"]
             ln = a1.axvline(nj, color="#555555", ls=":", lw=0.9)
             ln.set_gid("boundary")
-            a1.annotate(f"jump at N ≈ {nj:.3g}", (nj, jump["x_above"]),
-                        xytext=(8, -14), textcoords="offset points", fontsize=6.5)
+            a1.annotate(f"jump at N ≈ {nj:.4g}", (nj, jump["x_above"]),
+                        xytext=(-70, 25), textcoords="offset points", fontsize=6.5,
+                        arrowprops={"arrowstyle": "->", "lw": 0.6})
             nums.update(jumpN=nj, jumpXAbove=jump["x_above"], jumpXBelow=jump["x_below"])
             t.add("a", "jump", nj, jump["x_above"])
             Ns = (0.85 * nj, nj, 1.2 * nj)
@@ -525,8 +526,8 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P, overlaps=(0.0, 0.00
                              key + "NovelRatioAtMillion": s6.novel_ratio})
                 j += 1
         a1.set_ylim(bottom=0.3)
-        a1.legend(loc="upper left", fontsize=6)
-        a2.legend(loc="upper left", fontsize=6)
+        a1.legend(loc="lower right", fontsize=6)
+        a2.legend(loc="upper left", fontsize=6, bbox_to_anchor=(0.0, 0.92))
         _panel_label(a1, "a")
         _panel_label(a2, "b")
         return _finish("overlap", fig, t, nums, out)

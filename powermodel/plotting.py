@@ -286,7 +286,7 @@ def landscape(model, *, N=(10.0, 100.0, 1000.0), P, x=None, relative=True, ax=No
         g = np.asarray(model.objective(x, N=n, P=P, **okw), dtype=float)
         g0 = model.objective(0.0, N=n, P=P, **okw) if relative else 0.0
         feas = (x <= s.x_budget) & (x <= (np.inf if cap is None else cap))
-        ax.plot(x, np.where(feas, g - g0, np.nan), color=color, label=f"N = {n:g}")
+        ax.plot(x, np.where(feas, g - g0, np.nan), color=color, label=f"N = {n:.4g}")
         gs = s.value - g0
         (m,) = ax.plot([s.x], [gs], ls="none", marker="o", color=color, mfc="white",
                        label="_nolegend_")
@@ -327,7 +327,7 @@ def optimum_vs_N(models, *, N=None, P, mark=True, ax=None, **solve_kw):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel("optimal run-time optimization x* (bits)")
+    ax.set_ylabel("optimal x* (bits)")
     ax.legend(loc="best")
     return ax
 
@@ -352,7 +352,7 @@ def decomposition(model, *, N=None, P, ax=None, **solve_kw):
     ax.plot(N, _positive(s.value), color="#000000", lw=0.8, ls="-.", label="total g*")
     nd = crossing(model, N, "learned_share", 0.5, **kw)
     if np.isfinite(nd):
-        _mark_vline(ax, nd, "#555555", "dominance", label=f"x dominates (N ≈ {nd:.3g})")
+        _mark_vline(ax, nd, "#555555", "dominance", label=f"x dominates (N ≈ {_nice(nd)})")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of distinct instances N")
@@ -400,7 +400,7 @@ def compute_multiplier(models, *, N=None, P, ax=None, **solve_kw):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel("base power needed at x = 0, ÷ P")
+    ax.set_ylabel("compute multiplier N·g*/P")
     ax.legend(loc="best")
     return ax
 
@@ -609,6 +609,11 @@ def mesa_probability(result, *, ax=None):
     ax.set_ylabel("probability over parameter uncertainty")
     ax.legend(loc="best")
     return ax
+
+
+def _nice(v):
+    """A number for a label: no exponent between 1 and 10^6."""
+    return f"{v:,.0f}" if 10 <= abs(v) < 1e6 else f"{v:.3g}"
 
 
 def _short_name(n):

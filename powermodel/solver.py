@@ -251,7 +251,7 @@ def solve_flat(cost, inp, size):
         fx = np.broadcast_to(fx, (size,))
         f0 = np.broadcast_to(np.asarray(cost.f(np.zeros(size), p), dtype=float), (size,))
         carry = 1 + rho * (N - 1)
-        base = (P - fx) * carry / N
+        base = (P - fx) * (carry / N)
         learned = (1 - lam) * x
         value = base + learned
         learned_share = np.where(np.isinf(x), 1.0, learned / value)
