@@ -41,15 +41,35 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
     path = Path(path)
     if not overwrite and path.exists():
         raise InputError(f"`{path}` exists; pass overwrite=True (--force) to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise InputError(f"`{path}` is a folder, expected a file name")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write `{path}`: {exc.strerror or exc}") from None
+    try:
+        # mkstemp makes the file private (0600); give it the usual mode instead.
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:  # a hard link never replaces a file that appeared meanwhile
+                os.link(tmp, path)
+            except FileExistsError:
+                raise InputError(f"`{path}` exists; pass overwrite=True (--force) to "
+                                 "replace it") from None
+            except OSError:  # no hard links on this file system
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -26,14 +26,15 @@ def _clean(v):
     return np.where(np.isnan(v), np.inf, v)
 
 
-def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200):
+def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None):
     """Solve ``fun(x) = target`` for non-decreasing ``fun`` in ``[lo, hi]``.
 
     Requires ``fun(lo) < target <= fun(hi)`` and ``0 < lo < hi`` finite.
     Safeguarded Newton on ``log fun`` against ``log x`` (exact in one step for
     power laws), falling back to bisection in ``log x``; converges to a relative
     width of a few ulps. ``fun(x, p)`` and ``dfun(x, p)`` take the selected
-    parameters ``p``.
+    parameters ``p``. ``t0``: a first guess of ``log x`` (NaN where none),
+    else log-linear interpolation between the bracket ends.
 
     Returns
     -------
@@ -51,15 +52,20 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200):
         return x_out, ok
     log_target = np.log(target)
     tl, th = np.log(lo), np.log(hi)
-    # First guess: log-linear interpolation between the bracket ends.
     with np.errstate(all="ignore"):
-        fl = _clean(fun(lo, params))
-        fh = _clean(fun(hi, params))
-        lfl, lfh = np.log(fl), np.log(fh)
-        w = (log_target - lfl) / (lfh - lfl)
-        t = np.where(np.isfinite(w) & (w > 0) & (w < 1), tl + w * (th - tl), 0.5 * (tl + th))
+        if t0 is not None:  # the caller's guess where it is inside the bracket
+            t0 = np.broadcast_to(np.asarray(t0, dtype=float), lo.shape)
+            t = np.where((t0 > tl) & (t0 < th), t0, 0.5 * (tl + th))
+        else:  # log-linear interpolation between the bracket ends
+            fl = _clean(fun(lo, params))
+            fh = _clean(fun(hi, params))
+            lfl, lfh = np.log(fl), np.log(fh)
+            w = (log_target - lfl) / (lfh - lfl)
+            t = np.where(np.isfinite(w) & (w > 0) & (w < 1), tl + w * (th - tl),
+                         0.5 * (tl + th))
     act = np.arange(n)
     p = params
+    prev = np.full(n, np.inf)  # |Newton step| at the previous iteration
     for _ in range(max_iter):
         with np.errstate(all="ignore"):
             x = np.exp(t)
@@ -79,16 +85,23 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200):
             small = usable & (np.abs(step) <= 4e-16 * np.maximum(1.0, np.abs(t)))
             bad = ~usable | (t_new <= tl) | (t_new >= th)
             t_new = np.where(bad & ~small, 0.5 * (tl + th), t_new)
-            done = (v == target) | small \
+            # Two steps in a row below 1e-10 (x to 1e-10 relative): converged, or at the
+            # noise floor of fun (finite-difference derivatives) where more cannot help;
+            # t itself is the answer when noise sends the step out of the bracket.
+            stalled = usable & (np.abs(step) <= 1e-10) & (prev <= 1e-10)
+            t_new = np.where(stalled & bad, t, t_new)
+            done = (v == target) | small | stalled \
                 | (~bad & (np.abs(t_new - t) <= 4e-16 * np.maximum(1.0, np.abs(t)))) \
                 | (th - tl <= 4e-16 * np.maximum(1.0, np.abs(tl)))
+            prev = np.abs(step)
         if done.any():
             fin = np.where(v == target, t, t_new)
             x_out[act[done]] = np.exp(fin[done])
             ok[act[done]] = True
             keep = ~done
-            act, t_new, tl, th, target, log_target = (
-                act[keep], t_new[keep], tl[keep], th[keep], target[keep], log_target[keep])
+            act, t_new, tl, th, target, log_target, prev = (
+                act[keep], t_new[keep], tl[keep], th[keep], target[keep], log_target[keep],
+                prev[keep])
             p = take(params, act)
             if act.size == 0:
                 break

@@ -144,14 +144,20 @@ def main(argv=None):
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
-            parser.print_help(sys.stderr)
+            print(f"error: no command given (commands: {', '.join(COMMANDS)}); "
+                  "see powermodel --help", file=sys.stderr)
             return 2
-        out = args._run(args)
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            out = args._run(args)
+        for w in caught:  # one line each, not Python's two-line format
+            print(f"warning: {w.message}".splitlines()[0], file=sys.stderr)
         if out:
             print(out)
         return 0
     except _UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
         return 2
     except InputError as exc:
         print(f"error: {exc}".splitlines()[0], file=sys.stderr)

@@ -126,11 +126,22 @@ def _pow(x, k):
         return np.power(x, k)
 
 
+def _warn_inaccurate(mask, why):
+    if np.any(mask):
+        import warnings
+
+        from .errors import AccuracyWarning
+
+        warnings.warn(f"{why}; x* may be off by more than 1e-9 relative at some points",
+                      AccuracyWarning, stacklevel=4)
+
+
 def _convex_optimum(log_xint, positive, U):
     """x* = clip(exp(log_xint), 0, U) computed without overflow."""
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         logU = np.log(U)
-        x = np.where(log_xint < logU, np.exp(np.minimum(log_xint, 709.0)), U)
+        # (no clamp: an x* beyond the float range is inf, and the solver warns)
+        x = np.where(log_xint < logU, np.exp(log_xint), U)
     return np.where(positive, x, 0.0)
 
 
@@ -154,7 +165,15 @@ class Power(Cost):
     bounds = {"c": (0, True), "k": (1, False)}
 
     def f(self, x, p):
-        return p["c"] * _pow(x, p["k"])
+        c, k = p["c"], p["k"]
+        xk = _pow(x, k)
+        out = c * xk
+        # x**k under/overflows although c*x**k need not (extreme c): use logs there.
+        fix = ((xk < 2.2250738585072014e-308) & (x > 0)) | (np.isinf(xk) & (c < 1))
+        if np.any(fix):
+            with np.errstate(all="ignore"):
+                out = np.where(fix, np.exp(np.log(c) + k * np.log(x)), out)
+        return out
 
     def df(self, x, p):
         return p["c"] * p["k"] * _pow(x, p["k"] - 1)
@@ -166,20 +185,37 @@ class Power(Cost):
     def budget(self, P, p):
         c, k = p["c"], p["k"]
         with np.errstate(divide="ignore", over="ignore"):
-            b = (P / c) ** (1 / k)
-            # P/c overflows only for extreme c; then go through logs.
-            return np.where(np.isfinite(b), b, np.exp((np.log(P) - np.log(c)) / k))
+            q = P / c
+            b = q ** (1 / k)
+            # P/c over- or underflows (or is subnormal) for extreme c: go through logs.
+            logs = ~np.isfinite(b) | ((q < 2.2250738585072014e-308) & (P > 0))
+            return np.where(logs, np.exp((np.log(P) - np.log(c)) / k), b)
 
     def optimum(self, n, U, p):
         c, k = p["c"], p["k"]
         with np.errstate(all="ignore"):
             ratio = n / (c * k)
             # Overflow of the power (k near 1) is harmless: the bound U then binds.
-            x = np.minimum(ratio ** (1 / (k - 1)), U)
-            extreme = ~np.isfinite(ratio) | (ratio == 0)
+            # (np.power, np.divide: Python floats would raise at k = 1 or on overflow)
+            x = np.minimum(np.power(ratio, np.divide(1.0, k - 1)), U)
+            # (two reductions, no temporaries, tell whether any point needs the mask)
+            if np.min(ratio) >= 2.2250738585072014e-308 and np.max(ratio) < np.inf:
+                extreme = False
+            else:
+                extreme = ~np.isfinite(ratio) | (ratio < 2.2250738585072014e-308)
             if np.any(extreme):  # n/(c k) itself over- or underflowed: use logs
                 log_xint = (np.log(n) - np.log(c) - np.log(k)) / (k - 1)
                 x = np.where(extreme, _convex_optimum(log_xint, True, U), x)
+            # A rounding error d in n/(c k) becomes d/(k - 1) in x*: warn near k = 1.
+            # (checked only when it can happen: the logs cost more than x* itself)
+            if np.any(extreme) or np.any(np.asarray(k) - 1 < 4.6e-7):  # 2*2.3e-16/(k-1) > 1e-9
+                err = np.where(extreme, np.abs(np.log(n)) + np.abs(np.log(c))
+                               + np.abs(np.log(k)), 2.0) * 2.3e-16 / (k - 1)
+                _warn_inaccurate((k > 1) & (x < U) & (x > 0) & (err > 1e-9),
+                                 "k is so close to 1 that x* = (N/(c k))^(1/(k - 1)) amplifies "
+                                 "rounding errors")
+        if np.ndim(k) == 0:  # (np.where below would cost two passes for nothing)
+            return np.where(n > c, U, 0.0) if k == 1 else x
         return np.where(k == 1, np.where(n > c, U, 0.0), x)
 
 
@@ -204,8 +240,16 @@ class Exponential(Cost):
     bounds = {"c": (0, True), "a": (0, True)}
 
     def f(self, x, p):
-        with np.errstate(over="ignore"):
-            return p["c"] * np.expm1(p["a"] * x)
+        c, a = p["c"], p["a"]
+        with np.errstate(all="ignore"):
+            ax = a * x
+            out = c * np.expm1(ax)
+            # a*x underflows, or e^(a x) overflows although c e^(a x) need not: use logs.
+            fix = ((ax < 2.2250738585072014e-308) & (x > 0)) | (np.isinf(out) & np.isfinite(ax))
+            if np.any(fix):
+                out = np.where(fix, np.exp(np.log(c) + np.where(
+                    ax > 1, ax, np.log(a) + np.log(x))), out)
+        return out
 
     def df(self, x, p):
         with np.errstate(over="ignore"):
@@ -216,15 +260,30 @@ class Exponential(Cost):
             return p["c"] * p["a"] ** 2 * np.exp(p["a"] * x)
 
     def budget(self, P, p):
-        return np.log1p(P / p["c"]) / p["a"]
+        c, a = p["c"], p["a"]
+        with np.errstate(divide="ignore", over="ignore"):
+            q = P / c
+            u = np.log1p(q) / a
+            # P/c overflows: log1p(q) = log P - log c; underflows: log1p(q) = q = P/c.
+            u = np.where(np.isinf(q), (np.log(P) - np.log(c)) / a, u)
+            tiny = (q < 2.2250738585072014e-308) & (P > 0)
+            return np.where(tiny, np.exp(np.log(P) - np.log(c) - np.log(a)), u)
 
     def optimum(self, n, U, p):
         c, a = p["c"], p["a"]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xint = (np.log(n) - np.log(c) - np.log(a)) / a
+        with np.errstate(all="ignore"):
+            r = np.divide(n, np.multiply(c, a))  # (Python floats would raise)
+            direct = np.isfinite(r) & (r >= 2.2250738585072014e-308)
+            logs = np.abs(np.log(n)) + np.abs(np.log(c)) + np.abs(np.log(a))
+            xint = np.where(direct, np.log(r), np.log(n) - np.log(c) - np.log(a)) / a
         positive = xint > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _convex_optimum(np.log(np.maximum(xint, 0.0)), positive, U)
+            x = _convex_optimum(np.log(np.maximum(xint, 0.0)), positive, U)
+            # x* = log(N/(c a))/a: an absolute error e in the log is e/(a x*) relative.
+            err = np.where(direct, 4.5e-16, 2.3e-16 * logs) / (a * xint)
+        _warn_inaccurate(positive & (x < U) & (err > 1e-9),
+                         "N is so close to c*a that x* = ln(N/(c a))/a is ill-conditioned")
+        return x
 
 
 class Linear(Cost):
@@ -341,7 +400,7 @@ class Overhead(Cost):
         F, s, c, k = np.broadcast_arrays(F, s, c, k)
         m = F.size
         out = np.full((m, 2), np.nan)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             const = np.log(c * k * (k - 1) * s * s / F)
         live = (F > 0) & (k > 1) & np.isfinite(const)
         q = {"const": const, "k": k, "s": s}
@@ -394,6 +453,13 @@ class PowerLogN(Cost):
 
     def _power(self, p):
         return {"c": self._scale(p), "k": p["k"]}
+
+    #: The per-point message for ``errors="nan"`` (see :meth:`bad_with_N`).
+    bad_with_N_message = "cost 'power-logN' needs c*(1 + beta*ln N) > 0"
+
+    def bad_with_N(self, p):
+        """Mask of the points where ``c*(1 + beta*ln N) <= 0``."""
+        return ~(self._scale(p) > 0)
 
     def check_with_N(self, p):
         bad = self._scale(p) <= 0
@@ -451,11 +517,22 @@ def _lambdified(text):
     # powsimp: x**k/x**2 -> x**(k - 2), which does not underflow to 0/0 at small x
     d1 = sp.powsimp(sp.diff(expr, x))
     d2 = sp.powsimp(sp.diff(d1, x))
+    # abs, min and max differentiate to DiracDelta, zero almost everywhere (NumPy has none)
+    d1, d2 = (d.replace(sp.DiracDelta, lambda *a: sp.S.Zero) for d in (d1, d2))
     from sympy.codegen.rewriting import optimize, optims_c99
 
     # exp(y) - 1 -> expm1(y), log(1 + y) -> log1p(y): accurate for small y.
     exprs = [optimize(e, optims_c99) for e in (expr, d1, d2)]
-    funcs = tuple(sp.lambdify(args, e, modules="numpy", cse=True) for e in exprs)
+    if any(e.has(sp.Derivative) for e in exprs):  # e.g. abs(acos(x)): SymPy gives up
+        raise ExpressionError(f"cost expression {text[:60]!r} cannot be differentiated "
+                              "symbolically; write it without abs/min/max of that term")
+    # erf is not in NumPy: take it from scipy.special
+    modules = ["scipy", "numpy"] if expr.has(sp.erf) else "numpy"
+    try:
+        funcs = tuple(sp.lambdify(args, e, modules=modules, cse=True) for e in exprs)
+    except NotImplementedError as exc:  # a function the NumPy printer does not know
+        raise ExpressionError(f"cost expression {text[:60]!r} cannot be compiled: "
+                              f"{str(exc).splitlines()[0][:80]}") from None
     return funcs, tuple(n for n in parsed.names if n != "x")
 
 
@@ -487,8 +564,10 @@ class ExpressionCost(Cost):
 
     def _call(self, i, x, p):
         funcs, argnames = self._funcs()
+        # NumPy scalars, not Python floats: a**2 must overflow to inf, not raise.
+        args = [np.float64(p[n]) if np.ndim(p[n]) == 0 else p[n] for n in argnames]
         with np.errstate(all="ignore"):
-            out = funcs[i](x, *(p[n] for n in argnames))
+            out = funcs[i](np.float64(x) if np.ndim(x) == 0 else x, *args)
         return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(x, *(p[n] for n in argnames)).shape)
 
     def f(self, x, p):
@@ -540,16 +619,29 @@ class CallableCost(Cost):
     def df(self, x, p):
         if self._df is not None:
             return np.asarray(self._df(x, **self._kw(p)), dtype=float) + 0 * x
-        h = np.maximum(np.abs(x), 1e-3) * 6e-6
-        lo = np.maximum(x - h, 0.0)
-        return (self.f(x + h, p) - self.f(lo, p)) / (x + h - lo)
+        # Fourth-order central differences, h = 1e-3 max(x, 1e-3): rounding noise about
+        # eps |f| / h and truncation h^4 f^(5) / 30, so f' to about 1e-13 relative (the
+        # root f'(x) = N, hence x*, inherits it); second-order forward where x < 2h.
+        x = np.asarray(x, dtype=float)
+        h = np.maximum(np.abs(x), 1e-3) * 1e-3
+        fp1, fp2 = self.f(x + h, p), self.f(x + 2 * h, p)
+        central = x >= 2 * h
+        d = (8 * (fp1 - self.f(np.where(central, x - h, x), p))
+             - (fp2 - self.f(np.where(central, x - 2 * h, x), p))) / (12 * h)
+        if not np.all(central):
+            forward = (4 * fp1 - fp2 - 3 * self.f(x, p)) / (2 * h)
+            d = np.where(central, d, forward)
+        return d
 
     def d2f(self, x, p):
         if self._d2f is not None:
             return np.asarray(self._d2f(x, **self._kw(p)), dtype=float) + 0 * x
+        # Second differences (for Newton slopes and the convexity scan only), centred
+        # at max(x, h) so that they never look below x = 0.
+        x = np.asarray(x, dtype=float)
         h = np.maximum(np.abs(x), 1e-3) * 1e-4
-        lo = np.maximum(x - h, 0.0)
-        return (self.df(x + h, p) - self.df(lo, p)) / (x + h - lo)
+        xc = np.maximum(x, h)
+        return (self.f(xc + h, p) - 2 * self.f(xc, p) + self.f(xc - h, p)) / (h * h)
 
 
 def make_cost(cost):
@@ -600,6 +692,20 @@ def numeric_budget(cost, P, p):
         x = sign_root(lambda x, q: cost.f(x, q) - q["__P"], np.full(todo.size, TINY),
                       np.full(todo.size, HUGE), {**sub, "__P": target})
         out[todo] = x
+        # f jumping from <= P straight to inf means an intermediate result (x**k,
+        # exp(a*x), ...) overflowed: the crossing found is that overflow, not f = P.
+        with np.errstate(all="ignore"):
+            above = np.asarray(cost.f(x * (1 + 1e-12), sub), dtype=float)
+        if np.any(~np.isfinite(above)):
+            i = int(np.flatnonzero(~np.isfinite(np.broadcast_to(above, x.shape)))[0])
+            import warnings
+
+            from .errors import AccuracyWarning
+
+            warnings.warn(f"f overflows float64 near x = {x[i]:.6g} (an intermediate such as "
+                          "x**k or exp(a*x) exceeds 1.8e308) before reaching P: the budget "
+                          "and x* may be wrong; rewrite the cost to avoid the overflow",
+                          AccuracyWarning, stacklevel=4)
     return out
 
 
@@ -645,7 +751,8 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
         at[idx] = G[j]
         # Sign of f'' with rounding noise taken as zero; zeros take the previous sign.
         mag = np.abs(np.where(np.isfinite(d2), d2, 0.0))
-        tol = 1e-10 * (np.abs(np.where(np.isfinite(d1), d1, 0.0)) / np.maximum(G, TINY))
+        with np.errstate(over="ignore"):  # f'/x overflows near 0 for sqrt-like costs
+            tol = 1e-10 * (np.abs(np.where(np.isfinite(d1), d1, 0.0)) / np.maximum(G, TINY))
         sgn = np.where(np.isnan(d2), 0.0, np.sign(np.where(mag <= tol, 0.0, d2)))
         sgn = _fill_zeros(sgn)
         r, c = np.nonzero((sgn[:, 1:] * sgn[:, :-1]) < 0)

@@ -27,6 +27,7 @@ Examples
 
 import csv
 import io
+import numbers
 import os
 import re
 import shutil
@@ -154,6 +155,8 @@ def tex_number(v, digits=3):
 
     >>> tex_number(1154.7005), tex_number(2.5e-05), tex_number(123456.0), tex_number(0.5)
     ('1155', '\\ensuremath{2.5\\times10^{-5}}', '\\ensuremath{1.23\\times10^{5}}', '0.5')
+    >>> tex_number(1e6), tex_number(999999.7), tex_number(99999.7)
+    ('\\ensuremath{10^{6}}', '\\ensuremath{10^{6}}', '100000')
     """
     v = float(v)
     if v != v:
@@ -163,6 +166,9 @@ def tex_number(v, digits=3):
     if v == 0:
         return "0"
     e = int(np.floor(np.log10(abs(v))))
+    if not -3 <= e < 5:
+        v = float(f"{v:.{digits}g}")
+        e = int(np.floor(np.log10(abs(v))))
     if -3 <= e < 5:
         dec = max(digits - 1 - e, 0)
         s = f"{round(v, dec):.{dec}f}"
@@ -170,6 +176,10 @@ def tex_number(v, digits=3):
             s = s.rstrip("0").rstrip(".")
         return s
     m = f"{v / 10 ** e:.{digits - 1}f}".rstrip("0").rstrip(".")
+    if m == "10":
+        m, e = "1", e + 1
+    if m == "1":
+        return rf"\ensuremath{{10^{{{e}}}}}"
     return rf"\ensuremath{{{m}\times10^{{{e}}}}}"
 
 
@@ -198,8 +208,8 @@ def _save(fig, path, fmt):
     return _io.write_bytes(path, buf.getvalue())
 
 
-def _finish(name, fig, table, numbers, out, digits=None):
-    for k in numbers:
+def _finish(name, fig, table, numbers, out, digits=None, texts=None):
+    for k in [*numbers, *(texts or ())]:
         if not _MACRO.fullmatch(k):
             raise ValueError(f"macro name {k!r} must be letters only")
     data = table.columns()
@@ -209,7 +219,7 @@ def _finish(name, fig, table, numbers, out, digits=None):
         files = (_save(fig, out / f"{name}.pdf", "pdf"), _save(fig, out / f"{name}.png", "png"),
                  _io.write_text(out / f"{name}.csv", csv_text(data)))
     return FigureResult(name=name, figure=fig, data=data, numbers=dict(numbers),
-                        values=_values(numbers, digits), files=files)
+                        values={**_values(numbers, digits), **(texts or {})}, files=files)
 
 
 def _grid(lo, hi, resolution):
@@ -258,7 +268,7 @@ def landscape(out=None, *, model=BASE, N=(25.0, 50.0, 100.0, 400.0), P=1e4, reso
 
 
 def _okw(kw):
-    return {k: v for k, v in kw.items() if k in ("overlap", "runtime_penalty")}
+    return {k: v for k, v in kw.items() if k not in ("x_cap", "errors")}
 
 
 def _letter(i):
@@ -481,7 +491,7 @@ def jumps(out=None, *, model=JUMP_MODEL, N=(10.0, 1000.0), P=BASE_P, resolution=
                 t.add("b", f"N={n:.6g}", ln2.get_xdata(), ln2.get_ydata())
             top = max(np.nanmax(ln_.get_ydata()) for ln_ in a2.lines)
             a2.set_ylim(-1.2 * top, 1.2 * top)
-            a2.legend(loc="lower left")
+            a2.legend(loc="lower right")
         _panel_label(a2, "b")
         return _finish("jumps", fig, t, nums, out, digits={"jumpN": 4})
 
@@ -525,7 +535,7 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P, overlaps=(0.0, 0.00
                              key + "ShareMax": float(np.max(s.learned_share)),
                              key + "NovelRatioAtMillion": s6.novel_ratio})
                 j += 1
-        a1.set_ylim(bottom=0.3)
+        a1.set_ylim(0.01, 5e3)
         a1.legend(loc="lower right", fontsize=6)
         a2.legend(loc="upper left", fontsize=6, bbox_to_anchor=(0.0, 0.92))
         _panel_label(a1, "a")
@@ -594,6 +604,256 @@ def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(1.0, 1e3), P=BASE_P,
         return _finish("cost_depends_on_N", fig, t, nums, out)
 
 
+@_register("nested_novel")
+def nested_novel(out=None, *, model=BASE, inner=BASE, N=(1.0, 1e5), N_inner=10.0, P=BASE_P,
+                 overlaps=(0.0, 0.001, 0.01), resolution=300, seed=0):
+    """Nested levels and novel instances.
+
+    Panel a: a chain of two levels (:func:`powermodel.nested`): the outer level's
+    x*_1(N) is the budget of an inner level with ``N_inner`` instances; both x*
+    against the outer N, the inner level's regime changes marked (gid ``"boundary"``).
+    Panel b: the power on an instance not seen in training over the power on a
+    training instance (``novel_ratio``) for several overlaps rho.
+    Numbers: ``nestedInnerN``, ``nestedInnerBoundary<A..>`` (outer N of each inner
+    regime change), ``nestedInnerXMax``; per rho (A, B, ...) ``novel<A>Rho``,
+    ``novel<A>RatioAtThousand``, ``novel<A>RatioAtHundredThousand``.
+    """
+    from .extensions import nested
+
+    resolution = _check_resolution(resolution)
+    Ng = _grid(N[0], N[1], resolution)
+    r = nested([(model, Ng), (inner, N_inner)], P=P)
+    x1, x2 = np.asarray(r.x[0]), np.asarray(r.x[1])
+    reg2 = np.asarray(r.levels[1].regime)
+    t = _Table()
+    t.add("a", "outer x*", Ng, x1)
+    t.add("a", "inner x*", Ng, x2)
+    nums = {"nestedInnerN": N_inner, "nestedInnerXMax": float(np.max(x2)), "nestedP": P}
+    with pl.style():
+        fig, (a1, a2) = _new_figure(2, height=4.4)
+        a1.plot(Ng, pl._positive(x1), color=pl.PALETTE[0], label="outer level x*₁ (N instances)")
+        a1.plot(Ng, pl._positive(x2), color=pl.PALETTE[1],
+                label=f"inner level x*₂ ({N_inner:g} instances, budget x*₁)")
+        idx = np.flatnonzero(reg2[1:] != reg2[:-1])
+        for j, i in enumerate(idx):
+            # bisect the outer N where the inner regime changes
+            lo, hi = Ng[i], Ng[i + 1]
+            for _ in range(60):
+                mid = np.sqrt(lo * hi)
+                rm = nested([(model, mid), (inner, N_inner)], P=P).levels[1].regime
+                lo, hi = (mid, hi) if rm == reg2[i] else (lo, mid)
+            nb = float(np.sqrt(lo * hi))
+            ln = a1.axvline(nb, color=pl.PALETTE[1], ls=":", lw=0.9)
+            ln.set_gid("boundary")
+            t.add("a", f"inner {reg2[i]}->{reg2[i + 1]}", nb, np.nan)
+            nums[f"nestedInnerBoundary{_letter(j)}"] = nb
+        a1.set_xscale("log")
+        a1.set_yscale("log")
+        a1.set_xlabel("instances at the outer level N")
+        a1.set_ylabel("optimal x* (bits)")
+        a1.legend(loc="upper left", fontsize=6)
+        _panel_label(a1, "a")
+        for i, rho in enumerate(overlaps):
+            s = model.solve(N=Ng, P=P, overlap=rho)
+            label = "ρ = 0 (paper)" if rho == 0 else f"ρ = {rho:g}"
+            a2.plot(Ng, s.novel_ratio, color=pl.PALETTE[i % len(pl.PALETTE)], label=label)
+            t.add("b", label, Ng, s.novel_ratio)
+            key = f"novel{_letter(i)}"
+            nums[key + "Rho"] = rho
+            nums[key + "RatioAtThousand"] = model.solve(N=1e3, P=P, overlap=rho).novel_ratio
+            nums[key + "RatioAtHundredThousand"] = model.solve(N=1e5, P=P,
+                                                               overlap=rho).novel_ratio
+        a2.set_xscale("log")
+        a2.set_ylim(-0.02, 1.05)
+        a2.set_xlabel("number of distinct instances N")
+        a2.set_ylabel("novel / training power (bits/bits)")
+        a2.legend(loc="center right", fontsize=6)
+        _panel_label(a2, "b")
+        return _finish("nested_novel", fig, t, nums, out)
+
+
+# ---------------------------------------------------------------------------
+# sensitivity figures (powermodel.sensitivity)
+# ---------------------------------------------------------------------------
+
+#: The cost of the sensitivity analyses: the non-convex overhead family (s fixed).
+SENS_MODEL = Model("overhead", s=1.0)
+#: Uncertain inputs: name -> distribution (see :mod:`powermodel.sensitivity`).
+SENS_DISTRIBUTIONS = {
+    "F": ("loguniform", 10.0, 1e5),
+    "c": ("loguniform", 0.1, 10.0),
+    "k": ("uniform", 1.5, 3.0),
+    "P": ("loguniform", 1e4, 1e8),
+    "overlap": ("uniform", 0.0, 0.01),
+    "runtime_penalty": ("uniform", 0.0, 0.5),
+}
+#: Base point of the one-at-a-time analysis.
+SENS_BASE = {"F": 1000.0, "c": 1.0, "k": 2.0, "P": 1e6, "overlap": 0.001,
+             "runtime_penalty": 0.2}
+#: N at which the Sobol, Morris and tornado analyses look at the output.
+SENS_N = 1000.0
+
+_TEX_NAMES = {"F": "$F$", "c": "$c$", "k": "$k$", "P": "$P$", "N": "$N$", "s": "$s$",
+              "overlap": r"$\rho$", "runtime_penalty": r"$\lambda$", "x_cap": r"$x_{\mathrm{cap}}$"}
+
+
+def _key(name):
+    return {"overlap": "Overlap", "runtime_penalty": "Penalty", "x_cap": "Cap"}.get(
+        name, name.upper() if len(name) == 1 else re.sub(r"[^A-Za-z]", "", name.title()))
+
+
+def _tex_name(name):
+    return _TEX_NAMES.get(name, r"\texttt{" + name.replace("_", r"\_") + "}")
+
+
+def _ranges(dists):
+    out = {}
+    for k, spec in dists.items():
+        if spec[0] not in ("uniform", "loguniform"):
+            raise InputError(f"the tornado needs bounded ranges; `{k}` has {spec[0]!r}")
+        out[k] = (spec[1], spec[2])
+    return out
+
+
+@_register("sobol")
+def sobol(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
+          n=2 ** 10, seed=0, **fixed):
+    """First-order and total Sobol' indices of the learned share at N (bars with 95% intervals).
+
+    Numbers: ``sobolN`` (the N), ``sobolSamples``, per input ``sobolFirst<Key>``,
+    ``sobolTotal<Key>`` (Key: F, C, K, P, Overlap, Penalty); text macros
+    ``sobolRankA``, ``sobolRankB`` (the inputs with the largest total index).
+    """
+    from .sensitivity import sobol as _sobol
+
+    dists = SENS_DISTRIBUTIONS if distributions is None else distributions
+    r = _sobol(model, dists, output=output, n=n, seed=seed, N=N, **fixed)
+    t = _Table()
+    nums = {"sobolN": N, "sobolSamples": r.n * (len(r.names) + 2)}
+    for k in r.names:
+        t.add("first_order", k, [0, 1, 2], [r.first_order[k], *r.first_order_interval[k]])
+        t.add("total_order", k, [0, 1, 2], [r.total_order[k], *r.total_order_interval[k]])
+        nums[f"sobolFirst{_key(k)}"] = r.first_order[k]
+        nums[f"sobolTotal{_key(k)}"] = r.total_order[k]
+    rank = sorted(r.names, key=lambda k: -r.total_order[k])
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.sobol_bars(r, ax=ax)
+        ax.set_title(f"learned share x*/g* at N = {N:g}", fontsize=7)
+        return _finish("sobol", fig, t, nums, out, digits={k: 2 for k in nums if "First" in k
+                                                           or "Total" in k},
+                       texts={"sobolRankA": _tex_name(rank[0]), "sobolRankB": _tex_name(rank[1]),
+                              "sobolRankLast": _tex_name(rank[-1])})
+
+
+@_register("morris")
+def morris(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
+           trajectories=40, seed=0, **fixed):
+    """Morris elementary effects (mu* with 95% intervals, sigma) of the learned share at N.
+
+    Numbers: ``morrisTrajectories``, per input ``morrisMuStar<Key>`` and ``morrisSigma<Key>``;
+    text macro ``morrisRankA`` (the largest mu*).
+    """
+    from .sensitivity import morris as _morris
+
+    dists = SENS_DISTRIBUTIONS if distributions is None else distributions
+    r = _morris(model, dists, output=output, trajectories=trajectories, seed=seed, N=N, **fixed)
+    t = _Table()
+    nums = {"morrisTrajectories": trajectories}
+    for k in r.names:
+        t.add("mu_star", k, [0, 1, 2], [r.mu_star[k], *r.mu_star_interval[k]])
+        t.add("sigma", k, 0, r.sigma[k])
+        nums[f"morrisMuStar{_key(k)}"] = r.mu_star[k]
+        nums[f"morrisSigma{_key(k)}"] = r.sigma[k]
+    rank = sorted(r.names, key=lambda k: -r.mu_star[k])
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.morris_bars(r, ax=ax)
+        ax.set_ylabel("effect on the learned share")
+        return _finish("morris", fig, t, nums, out, digits={k: 2 for k in nums if "Mu" in k
+                                                            or "Sigma" in k},
+                       texts={"morrisRankA": _tex_name(rank[0])})
+
+
+@_register("tornado")
+def tornado(out=None, *, model=SENS_MODEL, ranges=None, base=None, output="learned_share",
+            N=SENS_N, seed=0):
+    """One-at-a-time tornado of the learned share at N around a base point.
+
+    Numbers: ``tornadoBase`` (the output at the base point), per input
+    ``tornadoLow<Key>``, ``tornadoHigh<Key>``; text macros ``tornadoRankA``, ``tornadoRankB``.
+    """
+    from .sensitivity import one_at_a_time
+
+    ranges = _ranges(SENS_DISTRIBUTIONS) if ranges is None else ranges
+    base = dict(SENS_BASE if base is None else base)
+    base.setdefault("N", N)
+    r = one_at_a_time(model, ranges, output=output, **base)
+    t = _Table()
+    nums = {"tornadoBase": r.base_output}
+    for k in r.names:
+        t.add("low", k, r.low_value[k], r.low_output[k])
+        t.add("high", k, r.high_value[k], r.high_output[k])
+        nums[f"tornadoLow{_key(k)}"] = r.low_output[k]
+        nums[f"tornadoHigh{_key(k)}"] = r.high_output[k]
+    t.add("base", "base", 0, r.base_output)
+    with pl.style():
+        fig, (ax,) = _new_figure()
+        pl.tornado(r, ax=ax)
+        ax.set_xlabel(f"learned share x*/g* at N = {base['N']:g}")
+        return _finish("tornado", fig, t, nums, out, digits={k: 2 for k in nums},
+                       texts={"tornadoRankA": _tex_name(r.names[0]),
+                              "tornadoRankB": _tex_name(r.names[1])})
+
+
+@_register("monte_carlo")
+def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7), n=2000,
+                resolution=61, seed=0, **fixed):
+    """Uncertainty propagated to x*(N): quantile bands and P(mesa-optimization) against N.
+
+    Two runs share the seed: the paper's model (no shared structure, no speed
+    prior: those inputs fixed at 0) and the full uncertainty including rho and lambda.
+    Panel a: 5-95% and 25-75% bands and the median of x* (paper's model).
+    Panel b: P(x* > 0) and P(x*/g* > 1/2) for both runs.
+    Numbers: ``mcSamples``, ``mcPMesa<Paper|Shared>At<Hundred|TenThousand|TenMillion>``,
+    ``mcPDominant<Paper|Shared>At<...>``, ``mcMedianPaperAtTenThousand``.
+    """
+    from .sensitivity import monte_carlo as _mc
+
+    resolution = _check_resolution(resolution)
+    dists = SENS_DISTRIBUTIONS if distributions is None else distributions
+    Ng = _grid(N[0], N[1], resolution)
+    paper = {k: v for k, v in dists.items() if k not in ("overlap", "runtime_penalty")}
+    runs = {"Paper": _mc(model, paper, N=Ng, n=n, seed=seed, **fixed),
+            "Shared": _mc(model, dists, N=Ng, n=n, seed=seed, **fixed)}
+    t = _Table()
+    nums = {"mcSamples": n}
+    for key, r in runs.items():
+        for q, band in zip(r.quantiles, r.bands):
+            t.add(f"bands {key}", f"q={q:g}", Ng, band)
+        t.add(f"probability {key}", "p_mesa", Ng, r.p_mesa)
+        t.add(f"probability {key}", "p_dominant", Ng, r.p_dominant)
+        for n_, word in ((1e2, "Hundred"), (1e4, "TenThousand"), (1e7, "TenMillion")):
+            j = int(np.argmin(np.abs(np.log(Ng / n_))))
+            nums[f"mcPMesa{key}At{word}"] = r.p_mesa[j]
+            nums[f"mcPDominant{key}At{word}"] = r.p_dominant[j]
+    j = int(np.argmin(np.abs(np.log(Ng / 1e4))))
+    qs = list(runs["Paper"].quantiles)
+    if 0.5 in qs:
+        nums["mcMedianPaperAtTenThousand"] = runs["Paper"].bands[qs.index(0.5), j]
+    with pl.style():
+        fig, (a1, a2) = _new_figure(2, height=4.4)
+        pl.quantile_bands(runs["Paper"], ax=a1)
+        a1.legend(loc="upper left", fontsize=6)
+        pl.mesa_probability(runs["Paper"], label="ρ = λ = 0", color=pl.PALETTE[0], ax=a2)
+        pl.mesa_probability(runs["Shared"], label="uncertain ρ, λ", color=pl.PALETTE[3], ax=a2)
+        a2.legend(loc="lower right", fontsize=6, bbox_to_anchor=(1.0, 0.15))
+        _panel_label(a1, "a")
+        _panel_label(a2, "b")
+        return _finish("monte_carlo", fig, t, nums, out, digits={k: 2 for k in nums
+                                                                 if k.startswith("mcP")})
+
+
 # ---------------------------------------------------------------------------
 # reproduce
 # ---------------------------------------------------------------------------
@@ -608,7 +868,7 @@ def write_values(path, values):
     r"""Write ``\newcommand`` macros (one per quoted number) atomically; returns the path."""
     lines = ["% Generated by powermodel.figures.reproduce -- do not edit by hand.\n"]
     for k in sorted(values):
-        lines.append(f"\\newcommand{{\\pm{k}}}{{{values[k]}}}\n")
+        lines.append(f"\\newcommand{{\\pmv{k}}}{{{values[k]}}}\n")
     return _io.write_text(path, "".join(lines))
 
 
@@ -626,6 +886,7 @@ def _layout(out):
 
 
 def _latexmk(src_dir, main, outdir):
+    """Run latexmk on ``src_dir/main`` into ``outdir``; returns the LaTeX log text."""
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            f"-outdir={outdir}", main]
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
@@ -633,28 +894,37 @@ def _latexmk(src_dir, main, outdir):
     if p.returncode != 0:
         tail = "\n".join((p.stdout + p.stderr).splitlines()[-25:])
         raise RuntimeError(f"latexmk failed (exit {p.returncode}):\n{tail}")
+    log = Path(src_dir) / outdir / (Path(main).stem + ".log")
+    return log.read_text(errors="replace") if log.is_file() else ""
+
+
+def _wrapper(fig_dir, values_file, src):
+    return (f"\\def\\figdir{{{Path(fig_dir).resolve().as_posix()}/}}\n"
+            f"\\def\\valuesfile{{{Path(values_file).resolve().as_posix()}}}\n"
+            f"\\input{{{(src / 'paper.tex').as_posix()}}}\n")
 
 
 def build_paper(fig_dir, values_file, *, repo_layout, out=None):
     """Build the paper PDF with latexmk; returns its path.
 
     In the repository layout it builds ``paper/paper.tex`` into ``paper/build/``.
-    Otherwise it writes ``OUT/paper.tex`` (a wrapper pointing at ``OUT``'s figures
-    and values) and builds ``OUT/paper.pdf``.
+    Otherwise it builds, in a temporary folder, a wrapper that points
+    ``paper/paper.tex`` at ``fig_dir`` and ``values_file``, and writes only
+    ``OUT/paper.pdf``.
     """
+    import tempfile
+
     src = paper_source()
     if src is None:
         raise InputError("the paper source (paper/paper.tex) is not available in this install")
     if repo_layout:
         _latexmk(src, "paper.tex", "build")
         return src / "build" / "paper.pdf"
-    out = Path(out).resolve()
-    wrapper = (f"\\def\\figdir{{{Path(fig_dir).resolve().as_posix()}/}}\n"
-               f"\\def\\valuesfile{{{Path(values_file).resolve().as_posix()}}}\n"
-               f"\\input{{{(src / 'paper.tex').as_posix()}}}\n")
-    _io.write_text(out / "paper.tex", wrapper)
-    _latexmk(out, "paper.tex", "build")
-    return _io.write_bytes(out / "paper.pdf", (out / "build" / "paper.pdf").read_bytes())
+    with tempfile.TemporaryDirectory(prefix="powermodel-paper-") as d:
+        _io.write_text(Path(d) / "paper.tex", _wrapper(fig_dir, values_file, src))
+        _latexmk(d, "paper.tex", "build")
+        pdf = (Path(d) / "build" / "paper.pdf").read_bytes()
+    return _io.write_bytes(Path(out) / "paper.pdf", pdf)
 
 
 def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
@@ -671,7 +941,8 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
     seed : int
         Seed of every random analysis (same seed, identical files).
     build_pdf : bool or None
-        Build the paper with latexmk; None: if latexmk is installed.
+        Build the paper with latexmk; None: if latexmk is installed and every
+        figure is regenerated (the paper needs all the macros).
     figures : sequence of str, optional
         A subset of :data:`FIGURES` (default: all; the macro file then holds
         only their numbers).
@@ -689,25 +960,26 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
     """
     from . import _validation as V
 
-    seed = int(V.real("seed", seed, low=0))
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise InputError(f"`seed` must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
     names = list(FIGURES) if figures is None else list(figures)
     V.reject_unknown("figure", dict.fromkeys(names), FIGURES)
     if build_pdf not in (None, True, False):
         raise InputError(f"`build_pdf` must be True, False or None, got {build_pdf!r}")
     fig_dir, values_file, repo = _layout(out)
-    files, numbers, values = [], {}, {}
+    files, nums, values = [], {}, {}
     for name in names:
         r = FIGURES[name](fig_dir, seed=seed)
         files += r.files
-        numbers.update(r.numbers)
+        nums.update(r.numbers)
         values.update(r.values)
     files.append(write_values(values_file, values))
     pdf = None
-    if build_pdf or (build_pdf is None and shutil.which("latexmk")):
-        if build_pdf is None and paper_source() is None:
-            pdf = None
-        else:
-            pdf = build_paper(fig_dir, values_file, repo_layout=repo, out=out)
-            files.append(pdf)
+    auto = (build_pdf is None and figures is None and shutil.which("latexmk") is not None
+            and paper_source() is not None)
+    if build_pdf or auto:
+        pdf = build_paper(fig_dir, values_file, repo_layout=repo, out=out)
+        files.append(pdf)
     return Reproduction(figures=tuple(names), files=tuple(Path(f) for f in files),
-                        values_file=Path(values_file), numbers=numbers, pdf=pdf)
+                        values_file=Path(values_file), numbers=nums, pdf=pdf)

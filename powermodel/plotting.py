@@ -63,7 +63,7 @@ BITS = "bits"
 _RC = {
     "figure.figsize": (3.4, 2.5),
     "figure.dpi": 100,
-    "savefig.dpi": 300,
+    "savefig.dpi": 200,
     "font.size": 8,
     "axes.titlesize": 8,
     "axes.labelsize": 8,
@@ -279,7 +279,7 @@ def landscape(model, *, N=(10.0, 100.0, 1000.0), P, x=None, relative=True, ax=No
         top = min(top, min(s.x_budget for s in sols))
         x = np.linspace(0.0, top, 400)
     x = np.asarray(x, dtype=float)
-    okw = {k: v for k, v in solve_kw.items() if k in ("overlap", "runtime_penalty")}
+    okw = {k: v for k, v in solve_kw.items() if k not in ("x_cap", "errors")}
     cap = solve_kw.get("x_cap")
     for i, (n, s) in enumerate(zip(Ns, sols)):
         color = PALETTE[i % len(PALETTE)]
@@ -512,7 +512,10 @@ def sobol_bars(result, *, ax=None):
     ax.axhline(0, color="#000000", lw=0.6)
     ax.grid(False, axis="x")
     level = getattr(result, "confidence_level", None)
-    ax.legend(loc="best", title=f"{level:.0%} intervals" if level else None)
+    top = max([*(s1 + e1[1]), *(st + et[1]), 0.0])
+    if top > 0:
+        ax.set_ylim(top=1.4 * top)
+    ax.legend(loc="upper left", ncol=2, title=f"{level:.0%} intervals" if level else None)
     return ax
 
 
@@ -531,6 +534,9 @@ def morris_bars(result, *, ax=None):
     (s,) = ax.plot(pos, [result.sigma[n] for n in names], ls="none", marker="D",
                    color=PALETTE[3], label="σ (spread of effects)")
     s.set_gid("sigma")
+    top = max([*(mu + err[1]), *[result.sigma[n] for n in names], 0.0])
+    if top > 0:
+        ax.set_ylim(0, 1.3 * top)
     ax.set_xticks(pos, [_short_name(n) for n in names])
     ax.set_ylabel("elementary effect (output units)")
     ax.grid(False, axis="x")
@@ -587,26 +593,30 @@ def quantile_bands(result, *, ylabel="x* (bits)", ax=None):
     ax.set_xscale("log")
     if np.all(bands[np.isfinite(bands)] >= 0) and np.nanmax(bands) > 0:
         ax.set_yscale("symlog", linthresh=1.0)
+        ax.set_ylim(bottom=0)
     ax.set_xlabel("number of distinct instances N")
     ax.set_ylabel(ylabel)
     ax.legend(loc="best")
     return ax
 
 
-def mesa_probability(result, *, ax=None):
+def mesa_probability(result, *, label=None, color=None, ax=None):
     """Probability of mesa-optimization (x* > 0) and of dominance (share > 1/2) against N.
 
     ``result`` has ``N``, ``p_mesa`` and ``p_dominant`` (arrays over N). Lines:
-    ``P(x* > 0)`` then ``P(x*/g* > 1/2)``.
+    ``P(x* > 0)`` (solid) then ``P(x*/g* > 1/2)`` (dashed); ``label`` prefixes
+    their legend entries (to overlay several results on one Axes).
     """
     ax = _ax(ax)
     N = np.asarray(result.N, dtype=float)
-    ax.plot(N, result.p_mesa, color=PALETTE[0], label="P(x* > 0): mesa-optimizer")
-    ax.plot(N, result.p_dominant, color=PALETTE[3], ls="--", label="P(x*/g* > 1/2): x dominates")
+    pre = f"{label}: " if label else ""
+    color = color or PALETTE[len(ax.lines) // 2 % len(PALETTE)]
+    ax.plot(N, result.p_mesa, color=color, label=f"{pre}P(x* > 0)")
+    ax.plot(N, result.p_dominant, color=color, ls="--", label=f"{pre}P(x*/g* > 1/2)")
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel("probability over parameter uncertainty")
+    ax.set_ylabel("probability")
     ax.legend(loc="best")
     return ax
 

@@ -68,14 +68,7 @@ class Result:
     def __eq__(self, other):
         if type(other) is not type(self):
             return NotImplemented
-        for f in self._fields:
-            a, b = getattr(self, f), getattr(other, f)
-            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-                if not np.array_equal(np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind == "f"):
-                    return False
-            elif a != b and not (a != a and b != b):
-                return False
-        return True
+        return all(_same(getattr(self, f), getattr(other, f)) for f in self._fields)
 
     __hash__ = None
 
@@ -95,6 +88,23 @@ class Result:
                 return [conv(x) for x in v]
             return v
         return {f: conv(getattr(self, f)) for f in self._fields}
+
+
+def _same(a, b):
+    """Equality that treats NaN as equal to NaN, through arrays, dicts and tuples."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return np.array_equal(a, b, equal_nan=a.dtype.kind == "f" and b.dtype.kind == "f")
+    if isinstance(a, Result) or isinstance(b, Result):
+        return a == b
+    try:
+        return bool(a == b) or (a != a and b != b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _rebuild(cls, values):

@@ -239,6 +239,20 @@ def _rngs(seed, k):
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(k)]
 
 
+def _rng_kw(func, rng):
+    """``rng=`` for SciPy >= 1.15, the older keyword (``seed``/``random_state``) before."""
+    import inspect
+
+    try:
+        names = inspect.signature(func).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        names = {"rng": None}
+    for key in ("rng", "seed", "random_state"):
+        if key in names:
+            return {key: rng}
+    return {"rng": rng}  # pragma: no cover
+
+
 def _int(name, value, low):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
         raise InputError(f"`{name}` must be an integer >= {low}, got {value!r}")
@@ -260,7 +274,11 @@ def _check_output(output):
 
 
 def _output_values(sol, output, size):
-    y = output(sol) if callable(output) else getattr(sol, output)
+    if callable(output):
+        with np.errstate(all="ignore"):
+            y = output(sol)
+    else:
+        y = getattr(sol, output)
     try:
         y = np.asarray(y, dtype=float)
     except (TypeError, ValueError):
@@ -523,7 +541,8 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     names = tuple(varied)
 
     _notify(progress, f"sampling {n} x {d + 2} points")
-    u = stats.qmc.Sobol(d=2 * d, scramble=True, bits=64, seed=rng_sample).random(n)
+    u = stats.qmc.Sobol(d=2 * d, scramble=True, bits=64,
+                        **_rng_kw(stats.qmc.Sobol, rng_sample)).random(n)
     A, B = u[:, :d].T, u[:, d:].T                          # (d, n) each
     AB = np.tile(A, (d, 1, 1))                              # (d, d, n): page i = A with row i of B
     AB[np.arange(d), np.arange(d)] = B
@@ -538,8 +557,13 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     f_AB = y[2 * n:].reshape(d, 1, n)
 
     def indices(a, b, ab):
+        if d == 1:  # SciPy squeezes (1, 1) to a scalar and then fails: use two equal outputs
+            a, b, ab = (np.concatenate([v, v], axis=-2) for v in (a, b, ab))
         r = stats.sobol_indices(func={"f_A": a, "f_B": b, "f_AB": ab}, n=n)
-        return np.concatenate([np.atleast_1d(r.first_order), np.atleast_1d(r.total_order)])
+        s1, st = np.asarray(r.first_order), np.asarray(r.total_order)
+        if d == 1:
+            s1, st = s1[:1], st[:1]
+        return np.concatenate([s1.reshape(d), st.reshape(d)])
 
     est = indices(f_A, f_B, f_AB)
     if n_resamples:
@@ -555,7 +579,8 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
         with np.errstate(divide="ignore", invalid="ignore"):
             boot = stats.bootstrap((np.arange(n),), statistic, vectorized=False,
                                    method="percentile", n_resamples=n_resamples,
-                                   confidence_level=level, rng=rng_boot)
+                                   confidence_level=level,
+                                   **_rng_kw(stats.bootstrap, rng_boot))
         lo = np.asarray(boot.confidence_interval.low, dtype=float)
         hi = np.asarray(boot.confidence_interval.high, dtype=float)
     else:
@@ -592,7 +617,8 @@ def _morris_design(rng, r, d, levels):
 
 
 def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=None,
-           confidence_level=0.95, n_resamples=999, errors="raise", progress=None, **fixed):
+           confidence_level=0.95, n_resamples=999, backend="builtin", errors="raise",
+           progress=None, **fixed):
     r"""Morris elementary effects: a cheap screening of which inputs matter.
 
     Each of ``trajectories`` random one-at-a-time paths through a ``levels``
@@ -619,6 +645,10 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     confidence_level : float
     n_resamples : int
         Bootstrap resamples for ``mu_star_interval`` (0: NaN intervals).
+    backend : {"builtin", "salib"}
+        ``"salib"`` samples with ``SALib.sample.morris`` and analyses with
+        ``SALib.analyze.morris`` (SALib must be installed; its interval is
+        mu* +- its bootstrap half-width). The builtin design needs nothing.
     errors : {"raise", "nan"}
     progress : callable, optional
     **fixed
@@ -655,15 +685,15 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     rng_design, rng_boot = _rngs(seed, 2)
     names = tuple(varied)
 
+    V.choice("backend", backend, ("builtin", "salib"))
+    if backend == "salib":
+        return _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples,
+                             errors, progress)
     T, order, sign, delta = _morris_design(rng_design, r, d, p)
     flat = T.reshape(-1, d)
     samples = {}
     for j, k in enumerate(names):
-        dist = varied[k]
-        u = flat[:, j]
-        if not dist.bounded:
-            u = MORRIS_TAIL + u * (1 - 2 * MORRIS_TAIL)
-        samples[k] = dist.ppf(u)
+        samples[k] = _morris_values(varied[k], flat[:, j])
     _notify(progress, f"solving at {flat.shape[0]} points")
     sol = _solve(model, samples, fx, errors)
     y = _output_values(sol, output, flat.shape[0])
@@ -682,7 +712,8 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
         with np.errstate(divide="ignore", invalid="ignore"):
             boot = stats.bootstrap((np.abs(ee).T,), np.mean, axis=-1, vectorized=True,
                                    method="percentile", n_resamples=n_resamples,
-                                   confidence_level=level, rng=rng_boot)
+                                   confidence_level=level,
+                                   **_rng_kw(stats.bootstrap, rng_boot))
         lo = np.asarray(boot.confidence_interval.low, dtype=float).reshape(d)
         hi = np.asarray(boot.confidence_interval.high, dtype=float).reshape(d)
     else:
@@ -696,6 +727,44 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
                         mu_star_interval={k: (float(lo[j]), float(hi[j]))
                                           for j, k in enumerate(names)},
                         trajectories=r, levels=p, seed=seed)
+
+
+def _morris_values(dist, u):
+    """Unit coordinates -> input values (unbounded distributions between the tails)."""
+    if not dist.bounded:
+        u = MORRIS_TAIL + u * (1 - 2 * MORRIS_TAIL)
+    return dist.ppf(u)
+
+
+def _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples, errors, progress):
+    """The same analysis with SALib's sampler and estimator (optional dependency)."""
+    from .sweep import optional_import
+
+    optional_import("SALib", "salib")
+    from SALib.analyze import morris as salib_analyze
+    from SALib.sample import morris as salib_sample
+
+    names = tuple(varied)
+    d = len(names)
+    problem = {"num_vars": d, "names": list(names), "bounds": [[0.0, 1.0]] * d}
+    s1, s2 = (int(v) for v in np.random.SeedSequence(seed).generate_state(2) % (2**31 - 1))
+    X = salib_sample.sample(problem, r, num_levels=p, seed=s1)
+    samples = {k: _morris_values(varied[k], X[:, j]) for j, k in enumerate(names)}
+    _notify(progress, f"solving at {X.shape[0]} points")
+    sol = _solve(model, samples, fx, errors)
+    y = _output_values(sol, output, X.shape[0])
+    _require_finite(y, samples, "morris")
+    si = salib_analyze.analyze(problem, X, y, num_resamples=max(n_resamples, 1),
+                               conf_level=level, num_levels=p, seed=s2)
+
+    def as_dict(key):
+        return {k: float(si[key][j]) for j, k in enumerate(names)}
+
+    mu_star, conf = as_dict("mu_star"), as_dict("mu_star_conf")
+    interval = {k: ((mu_star[k] - conf[k], mu_star[k] + conf[k]) if n_resamples
+                    else (math.nan, math.nan)) for k in names}
+    return MorrisResult(names=names, mu=as_dict("mu"), mu_star=mu_star, sigma=as_dict("sigma"),
+                        mu_star_interval=interval, trajectories=r, levels=p, seed=seed)
 
 
 # ---------------------------------------------------------------------------
@@ -774,9 +843,9 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # n not a power of 2: still valid
-            u = qmc.Sobol(d=d, scramble=True, seed=rng).random(n)
+            u = qmc.Sobol(d=d, scramble=True, **_rng_kw(qmc.Sobol, rng)).random(n)
     else:
-        u = qmc.LatinHypercube(d=d, seed=rng).random(n)
+        u = qmc.LatinHypercube(d=d, **_rng_kw(qmc.LatinHypercube, rng)).random(n)
     samples = {k: varied[k].ppf(u[:, j])[:, None] for j, k in enumerate(names)}
     _notify(progress, f"solving at {n} x {Nax.size} points")
     sol = _solve(model, {**samples, "N": Nax[None, :]}, fx, errors)
@@ -831,11 +900,11 @@ def one_at_a_time(model, ranges, *, output="x", errors="raise", **base):
     --------
     >>> import powermodel as pm
     >>> r = pm.one_at_a_time(pm.Model("power", c=1.0, k=2.0),
-    ...                      {"N": (50, 200), "c": (0.5, 2.0), "P": (1e5, 1e7)}, N=100, P=1e6)
+    ...                      {"N": (50, 200), "c": (0.25, 2.0), "P": (1e5, 1e7)}, N=100, P=1e6)
     >>> r.names, r.base_output                 # x* = N / (2c)
     (('c', 'N', 'P'), 50.0)
     >>> r.low_output["c"], r.high_output["c"]
-    (100.0, 25.0)
+    (200.0, 25.0)
     """
     from .solver import _rules
 
@@ -987,7 +1056,8 @@ def local_sensitivity(model, point, *, outputs=("x", "value", "learned_share"), 
             raise UnsolvableError("no symbolic elasticities for this model; use "
                                   "method='finite-difference'")
         for o in outputs:
-            if sym and o in sym and all(p in sym[o] for p in names):
+            if sym and o in sym and all(p in sym[o] and math.isfinite(sym[o][p])
+                                        for p in names):
                 result[o] = {p: sym[o][p] for p in names}
                 methods[o] = "symbolic"
         if method == "symbolic" and len(result) < len(outputs):

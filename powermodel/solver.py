@@ -35,9 +35,9 @@ import numpy as np
 
 from . import _validation as V
 from ._numeric import HUGE, TINY, increasing_root, take
-from .costs import make_cost, scan_breakpoints
+from .costs import SCAN_GRID, make_cost, scan_breakpoints
 from .errors import AccuracyWarning, InputError
-from .result import Solution
+from .result import REGIMES, Solution
 
 __all__ = ["solve", "objective", "TIE_RTOL"]
 
@@ -45,6 +45,11 @@ __all__ = ["solve", "objective", "TIE_RTOL"]
 TIE_RTOL = 1e-12
 
 _MODEL_INPUTS = ("N", "P", "x_cap", "overlap", "runtime_penalty")
+
+#: Points solved at a time by the general solver: larger inputs go block by
+#: block, which bounds the memory of temporaries whatever the number of points.
+#: Closed forms, with few temporaries, take blocks 4 times larger.
+BLOCK = 1 << 16
 
 
 def _rules(cost):
@@ -116,16 +121,23 @@ def _benign(name, cost):
 
 
 def _cost_params(cost, inp):
-    p = {k: inp[k] for k in cost.parameters}
+    # Scalars as NumPy floats: in the cost formulas s**2 or a*b must overflow to inf
+    # (under np.errstate), not raise OverflowError as Python floats do.
+    p = {k: (np.float64(inp[k]) if np.ndim(inp[k]) == 0 else inp[k]) for k in cost.parameters}
     if cost.depends_on_N:
-        p["N"] = inp["N"]
+        p["N"] = np.float64(inp["N"]) if np.ndim(inp["N"]) == 0 else inp["N"]
     return p
 
 
 def _check_cost(cost, p, P, status):
     """f(0) within [0, P] and cost-specific constraints."""
     if hasattr(cost, "check_with_N"):
-        cost.check_with_N(p)
+        if status is None:
+            cost.check_with_N(p)
+        else:  # errors="nan": mark the points, do not abort the sweep
+            with np.errstate(all="ignore"):
+                bad = np.broadcast_to(cost.bad_with_N(p), status.shape)
+            status[bad & (status == "ok")] = cost.bad_with_N_message
     with np.errstate(all="ignore"):
         f0 = np.asarray(cost.f(np.zeros(np.shape(P) or ()), p), dtype=float)
     bad_neg = ~(f0 >= 0)
@@ -146,24 +158,41 @@ def _check_cost(cost, p, P, status):
 
 
 def _effective_n(N, rho, lam):
-    n_eff = N / (1 + rho * (N - 1))
-    return n_eff, n_eff * (1 - lam)
+    # (the paper's model, rho = lam = 0, skips the arithmetic: exactly the same values)
+    n_eff = N if np.ndim(rho) == 0 and rho == 0 else N / (1 + rho * (N - 1))
+    return n_eff, n_eff if np.ndim(lam) == 0 and lam == 0 else n_eff * (1 - lam)
 
 
-def _general_optimum(cost, p, n, U, size):
-    """Global argmax of h(x) = x - f(x)/n on [0, U] for any non-decreasing f."""
-    n = np.broadcast_to(n, (size,)).astype(float)
-    U = np.broadcast_to(U, (size,)).astype(float)
-    pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
+def _breakpoints(cost, pp, size, U):
+    """Where f'' changes sign (NaN-padded rows), checking f' >= 0 on [0, max U]."""
     bps = cost.breakpoints(pp)
     if bps is None:
+        U = np.asarray(U, dtype=float)
         finite = U[np.isfinite(U)]
-        xmax = float(finite.max()) if finite.size == size else HUGE
+        xmax = float(finite.max()) if finite.size and finite.size == U.size else HUGE
         bps, min_rel, at = scan_breakpoints(cost, pp, size, xmax=xmax)
         if np.any(min_rel < -1e-8):
             i = int(np.argmax(min_rel < -1e-8))
             raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but "
                              f"f'({at[i]:.6g}) < 0 for these parameters")
+    return bps
+
+
+def _general_optimum(cost, p, n, U, size, bps=None):
+    """Global argmax of h(x) = x - f(x)/n on [0, U] for any non-decreasing f.
+
+    ``bps``: the breakpoints when already known (shared by all points).
+    """
+    n = np.asarray(n, dtype=float)
+    if n.shape != (size,):
+        n = np.broadcast_to(n, (size,)).astype(float)
+    if bps is not None and bps.shape[0] == 1 and all(np.ndim(v) == 0 for v in p.values()):
+        return _shared_optimum(cost, p, n, U if np.ndim(U) == 0 else
+                               np.broadcast_to(U, (size,)).astype(float), size, bps[0])
+    U = np.broadcast_to(U, (size,)).astype(float)
+    pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
+    if bps is None:
+        bps = _breakpoints(cost, pp, size, U)
     bps = np.broadcast_to(bps, (size, bps.shape[1]))
     # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
     inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
@@ -218,8 +247,173 @@ def _general_optimum(cost, p, n, U, size):
     return x
 
 
+def _shared_optimum(cost, p, n, U, size, bps):
+    """:func:`_general_optimum` when every point has the same (scalar) parameters.
+
+    The same candidates, compared the same way, but what the points share is
+    computed once: the breakpoints ``bps`` split [0, inf) into pieces whose ends,
+    f and f' there, are scalars, like U when it is a scalar; only n (and U) and
+    the roots vary by point. Each root of f'(x) = n starts from a bracket one
+    or two cells wide of a log grid on which f' was tabulated once (a few
+    Newton steps instead of a search from [1e-300, U]).
+    """
+    B = np.sort(bps[np.isfinite(bps) & (bps > 0)])
+    m = B.size
+    starts = np.concatenate(([0.0], B))        # piece j is [starts[j], ends[j]] cut at U
+    ends = np.concatenate((B, [np.inf]))
+    a_eff = np.maximum(starts, TINY)
+    scalar_u = np.ndim(U) == 0
+
+    def at(fun, x):  # fun at x (shared by all points, or one per point), NaN read as +inf
+        with np.errstate(all="ignore"):
+            v = np.asarray(fun(np.asarray(x, dtype=float), p), dtype=float)
+        return np.nan_to_num(np.broadcast_to(v, np.shape(x)), nan=np.inf)
+
+    d_start = at(cost.df, a_eff)
+    d_end = at(cost.df, np.where(np.isinf(ends), HUGE, ends))
+    f_zero, f_bps = at(cost.f, [0.0])[0], at(cost.f, B)
+    finite_u = np.isfinite(U)
+    U_eff = np.where(finite_u, U, HUGE)
+    d_u = at(cost.df, U_eff)
+    if scalar_u:
+        d_u = float(d_u)
+    # Candidates in _general_optimum's order: x (inf where absent), h, scale.
+    xs, hs, ss = [], [], []
+
+    def add(x, fx, valid=None):
+        fn = fx / n
+        h, sc = x - fn, np.abs(x) + np.abs(fn)
+        if valid is not None:
+            x, h, sc = np.where(valid, x, np.inf), np.where(valid, h, -np.inf), \
+                np.where(valid, sc, np.inf)
+        xs.append(x)
+        hs.append(h)
+        ss.append(sc)
+
+    with np.errstate(all="ignore"):
+        add(0.0, f_zero)
+        for j in range(m):
+            if not scalar_u:
+                add(B[j], f_bps[j], B[j] < U)
+            elif B[j] < U:
+                add(B[j], f_bps[j])
+        if not scalar_u:
+            add(U, at(cost.f, np.where(finite_u, U, 0.0)), finite_u)
+        elif finite_u:
+            add(float(U), float(at(cost.f, [U])[0]))
+        unbounded = ~finite_u & (d_u < n)
+        converged = True
+        for j in range(m + 1):
+            cut = ends[j] < U  # the piece ends at its breakpoint, else at U
+            b_eff = np.where(cut, ends[j] if np.isfinite(ends[j]) else HUGE, U_eff)
+            db = np.where(cut, d_end[j], d_u)
+            i = np.flatnonzero((starts[j] < U) & (d_start[j] < n) & (db > n) & (a_eff[j] < b_eff))
+            if i.size:
+                b_i = b_eff if np.ndim(b_eff) == 0 else b_eff[i]
+                lo, hi, t0 = _grid_bracket(cost, p, n[i], a_eff[j], b_i, ends[j])
+                r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0)
+                converged = converged and ok.all()
+                fn = at(cost.f, r) / n[i]
+                x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
+                x[i], h[i], sc[i] = r, r - fn, np.abs(r) + np.abs(fn)
+                xs.append(x)
+                hs.append(h)
+                ss.append(sc)
+        H = np.array([np.broadcast_to(h, (size,)) for h in hs])
+        S = np.array([np.broadcast_to(v, (size,)) for v in ss])
+        hb = H.max(axis=0)
+        sb = S[-1]
+        for h, sc in zip(hs[-2::-1], ss[-2::-1]):  # the scale of the first best (argmax)
+            sb = np.where(h == hb, sc, sb)
+        near = np.isfinite(H) & (H >= hb - TIE_RTOL * (S + sb))
+        X = np.where(near, np.array([np.broadcast_to(x, (size,)) for x in xs]), np.inf).min(axis=0)
+    x = np.where(unbounded, np.inf, X)
+    x = np.where(U <= 0, 0.0, x)
+    if not converged:
+        warnings.warn("the root finder did not converge at some points; x* may be off by more "
+                      "than 1e-9 relative", AccuracyWarning, stacklevel=4)
+    return x
+
+
+def _grid_bracket(cost, p, n, a, b, end):
+    """Brackets of f'(x) = n inside [a, b] (f' increasing there) from f' tabulated
+    once on SCAN_GRID: the cell where f' crosses n, widened by a cell each side;
+    and a first guess of log x, interpolated log-linearly in that cell."""
+    G = SCAN_GRID[(SCAN_GRID > a) & (SCAN_GRID < end)]
+    with np.errstate(all="ignore"):
+        d = np.asarray(cost.df(G, p), dtype=float)
+    keep = np.isfinite(d)
+    G, d = G[keep], np.maximum.accumulate(d[keep]) if keep.any() else d[keep]
+    lo = np.full(n.size, float(a))
+    hi = np.broadcast_to(np.asarray(b, dtype=float), n.shape).copy()
+    t0 = None
+    if G.size:
+        k = np.searchsorted(d, n, side="left")  # d[k - 1] < n <= d[k]
+        lo = np.maximum(np.where(k >= 2, G[np.maximum(k - 2, 0)], a), a)
+        hi_g = np.where(k + 1 < G.size, np.minimum(G[np.minimum(k + 1, G.size - 1)], hi), hi)
+        bad = ~(lo < hi_g)
+        lo[bad] = a
+        hi = np.where(bad, hi, hi_g)
+        k0, k1 = np.maximum(k - 1, 0), np.minimum(k, G.size - 1)
+        with np.errstate(all="ignore"):
+            lg, ld = np.log(G), np.log(d)
+            w = (np.log(n) - ld[k0]) / (ld[k1] - ld[k0])
+            t0 = np.where((k >= 1) & (k < G.size) & (w >= 0) & (w <= 1),
+                          lg[k0] + w * (lg[k1] - lg[k0]), np.nan)
+    return lo, hi, t0
+
+
+def _shared(cost, inp):
+    """What every block can share: for numerically solved costs whose parameters
+    and ``P`` are scalars, X_budget and the breakpoints (computed once)."""
+    p = _cost_params(cost, inp)
+    if cost.closed_form or np.ndim(inp["P"]) or any(np.ndim(v) for v in p.values()):
+        return {}
+    with np.errstate(all="ignore"):
+        x_budget = float(cost.budget(np.array([inp["P"]], dtype=float), p)[0])
+        U = np.minimum(inp["x_cap"], x_budget)
+    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U)}
+
+
 def solve_flat(cost, inp, size):
-    """Solve on validated flat inputs; returns a dict of flat arrays (see :class:`Solution`)."""
+    """Solve on validated flat inputs; returns a dict of flat arrays (see :class:`Solution`).
+
+    Solves block by block (:data:`BLOCK` points at a time), so the memory used
+    beyond the outputs stays bounded; warnings are issued once, not per block.
+    """
+    shared = _shared(cost, inp)
+    block = BLOCK * (4 if cost.closed_form else 1)
+    out = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if size <= block:
+            out = _solve_block(cost, inp, size, shared)
+        for start in range(0, size if out is None else 0, block):
+            stop = min(size, start + block)
+            part = _solve_block(cost, {k: (v[start:stop] if np.ndim(v) else v)
+                                       for k, v in inp.items()}, stop - start, shared)
+            if out is None:  # (a field constant in a block comes from scalars: constant)
+                out = {k: np.broadcast_to(v[:1], (size,)) if _constant(v) else
+                       np.empty(size, dtype=np.asarray(REGIMES).dtype if v.dtype.kind == "U"
+                                else v.dtype) for k, v in part.items()}
+            for k, v in part.items():
+                if not _constant(out[k]):
+                    out[k][start:stop] = v
+    seen = set()
+    for w in caught:
+        if (w.category, str(w.message)) not in seen:
+            seen.add((w.category, str(w.message)))
+            warnings.warn(str(w.message), w.category, stacklevel=3)
+    return out
+
+
+def _constant(v):
+    """Whether ``v`` is one value broadcast over its points (a zero stride)."""
+    return v.ndim == 1 and v.size > 1 and v.strides[0] == 0
+
+
+def _solve_block(cost, inp, size, shared):
+    """solve_flat on one block of points."""
     N, P, cap = inp["N"], inp["P"], inp["x_cap"]
     rho, lam = inp["overlap"], inp["runtime_penalty"]
     p = _cost_params(cost, inp)
@@ -230,7 +424,9 @@ def solve_flat(cost, inp, size):
         else:
             # X_budget depends on P and the cost's parameters only: solve it once
             # when those are scalars (the usual sweep over N).
-            if np.ndim(P) == 0 and all(np.ndim(v) == 0 for v in p.values()):
+            if "x_budget" in shared:
+                x_budget = shared["x_budget"]
+            elif np.ndim(P) == 0 and all(np.ndim(v) == 0 for v in p.values()):
                 x_budget = float(cost.budget(np.array([P], dtype=float), p)[0])
             else:
                 x_budget = cost.budget(np.broadcast_to(P, (size,)).astype(float), p)
@@ -238,41 +434,102 @@ def solve_flat(cost, inp, size):
         if cost.closed_form:
             x = np.asarray(cost.optimum(n, U, p), dtype=float)
         else:
-            x = _general_optimum(cost, p, n, U, size)
-    x = np.broadcast_to(x, (size,)).astype(float)
-    x_budget = np.broadcast_to(x_budget, (size,)).astype(float)
-    U = np.broadcast_to(U, (size,))
-    capv = np.broadcast_to(cap, (size,))
-    regime = np.select(
-        [x == 0, np.isinf(x), (x >= U) & (capv < x_budget), x >= U],
-        ["none", "unbounded", "cap", "budget"], "interior")
+            x = _general_optimum(cost, p, n, U, size, bps=shared.get("bps"))
+    # Derived fields, lean: scalars stay scalars, and the corrections of np.where
+    # are applied in place only where they are needed.
+    x = np.asarray(x, dtype=float)
+    if x.shape != (size,):
+        x = np.broadcast_to(x, (size,)).copy()
+    inf_x = np.isinf(x)
+    any_inf = bool(inf_x.any())
+    xr = np.where(inf_x, HUGE, x) if any_inf else x
+    regime = _regimes(x, inf_x if any_inf else None, U, cap, x_budget, size)
+    scalar_p = all(np.ndim(v) == 0 for v in p.values())
     with np.errstate(all="ignore"):
-        fx = np.asarray(cost.f(np.where(np.isinf(x), HUGE, x), p), dtype=float)
-        fx = np.broadcast_to(fx, (size,))
-        f0 = np.broadcast_to(np.asarray(cost.f(np.zeros(size), p), dtype=float), (size,))
-        carry = 1 + rho * (N - 1)
+        fx = np.broadcast_to(np.asarray(cost.f(xr, p), dtype=float), (size,))
+        if scalar_p:
+            f0 = float(np.asarray(cost.f(np.zeros(1), p), dtype=float).ravel()[0])
+        else:
+            f0 = np.broadcast_to(np.asarray(cost.f(np.zeros(size), p), dtype=float), (size,))
+        rho0 = np.ndim(rho) == 0 and rho == 0
+        carry = 1.0 if rho0 else 1 + rho * (N - 1)
         base = (P - fx) * (carry / N)
-        learned = (1 - lam) * x
+        if np.any(np.isinf(carry / N)):  # subnormal N: 0 * inf must be 0, not nan
+            base = np.where(P - fx == 0, 0.0, base)
+        learned = x if (np.ndim(lam) == 0 and lam == 0) else (1 - lam) * x
         value = base + learned
-        learned_share = np.where(np.isinf(x), 1.0, learned / value)
-        learned_share = np.where(value == 0, 0.0, learned_share)
-        budget_share = np.where(P == 0, 0.0, fx / P)
-        mult = np.where(P == 0, 1.0, f0 / P + n_eff * (value / P))
-        novel = learned + rho * (P - fx)
-        novel_ratio = np.where(np.isinf(x), 1.0, novel / value)
-        novel_ratio = np.where(value == 0, np.where(novel == 0, 1.0, np.inf), novel_ratio)
-    overflow = np.isinf(value) & np.isfinite(x)
+        learned_share = learned / value
+        if any_inf:
+            learned_share[inf_x] = 1.0
+        zero_v = value == 0
+        any_zero_v = bool(zero_v.any())
+        if any_zero_v:
+            learned_share[zero_v] = 0.0
+        if np.ndim(P) == 0:
+            budget_share = fx / P if P != 0 else np.zeros(size)
+            if P == 0:
+                mult = np.ones(size)
+            elif np.ndim(f0) == 0 and f0 == 0:
+                mult = n_eff * (value / P)
+            else:
+                mult = f0 / P + n_eff * (value / P)
+        else:
+            budget_share = np.where(P == 0, 0.0, fx / P)
+            mult = np.where(P == 0, 1.0, f0 / P + n_eff * (value / P))
+        if rho0 and np.isfinite(fx).all():
+            novel = learned  # + 0 * (P - fx), exactly
+        else:
+            novel = learned + rho * (P - fx)
+        novel_ratio = novel / value
+        if any_inf:
+            novel_ratio[inf_x] = 1.0
+        if any_zero_v:
+            novel_ratio[zero_v] = np.where(novel[zero_v] == 0, 1.0, np.inf)
+    if cost.closed_form and any_inf:
+        # These families have unbounded f, so x* is finite but beyond the float range.
+        value = np.where(inf_x, np.inf, value)
+        base = np.where(inf_x, np.nan, base)
+        warnings.warn("x* exceeds the float64 range (1.8e308) at some points and is returned "
+                      "as inf (regime 'unbounded')", AccuracyWarning, stacklevel=3)
+    overflow = np.isinf(value)
+    if any_inf:
+        overflow &= ~inf_x
     if np.any(overflow):
         warnings.warn("the per-instance power g* = (P - f(x*))/N + x* exceeds the float64 range "
                       "at some points (P/N > 1.8e308) and is returned as inf",
                       AccuracyWarning, stacklevel=3)
-    return {"x": x, "value": np.broadcast_to(value, (size,)), "regime": regime,
-            "base_per_instance": np.broadcast_to(base, (size,)),
-            "learned_share": np.broadcast_to(learned_share, (size,)),
-            "budget_share": np.broadcast_to(budget_share, (size,)),
-            "compute_multiplier": np.broadcast_to(mult, (size,)), "x_budget": x_budget,
-            "novel_value": np.broadcast_to(novel, (size,)),
-            "novel_ratio": np.broadcast_to(novel_ratio, (size,))}
+    full = lambda v: v if getattr(v, "shape", None) == (size,) else np.broadcast_to(  # noqa: E731
+        np.asarray(v, dtype=float), (size,))
+    return {"x": x, "value": full(value), "regime": regime, "base_per_instance": full(base),
+            "learned_share": full(learned_share), "budget_share": full(budget_share),
+            "compute_multiplier": full(mult), "x_budget": full(x_budget),
+            "novel_value": full(novel), "novel_ratio": full(novel_ratio)}
+
+
+#: REGIMES as a (regimes, characters) array of code points: gathering rows of it
+#: builds the string array of regimes faster than indexing an array of str.
+_REGIME_CHARS = np.array(REGIMES).view(np.uint32).reshape(len(REGIMES), -1)
+
+
+def _regimes(x, inf_x, U, cap, x_budget, size):
+    """The regime of every point (see :data:`~powermodel.result.REGIMES`).
+
+    "none" where x* = 0, else "unbounded" where x* = inf, else "cap" where x*
+    reaches U and the cap is below the budget, else "budget" where x* reaches U,
+    else "interior".
+    """
+    at_u = x >= U
+    code = at_u.astype(np.int8)
+    code += 1  # 1 interior, 2 budget
+    cap_binds = cap < x_budget
+    if np.ndim(cap_binds):
+        code += at_u & cap_binds  # 3 cap
+    elif cap_binds:
+        code += at_u
+    code[x == 0] = 0
+    if inf_x is not None:
+        code[inf_x & (x != 0)] = 4
+    return np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(size)
 
 
 def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
@@ -344,11 +601,16 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
             out[k] = v
         out["status"] = status.astype(str)
     else:
-        out["status"] = np.full(size, "ok")
+        out["status"] = np.broadcast_to(np.str_("ok"), (size,))
     if shape == ():
         fields = {k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0])) for k, v in out.items()}
     else:
-        fields = {k: np.array(v).reshape(shape) for k, v in out.items()}
+        # Fields own their data (views are copied), except that a value common to
+        # every point (status "ok", a budget from scalar inputs) stays one value
+        # broadcast over the points, read-only like every field.
+        fields = {k: np.broadcast_to(v[0], shape) if _constant(v) else
+                  (v if v.flags.owndata and v.flags.c_contiguous else np.array(v)).reshape(shape)
+                  for k, v in out.items()}
     return Solution(**fields)
 
 

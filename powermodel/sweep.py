@@ -130,7 +130,7 @@ def _axis(name, values):
     if arr is None or arr.ndim != 1 or arr.size == 0:
         raise InputError(f"axis `{name}` must be a non-empty 1-D sequence of numbers, "
                          f"got {values!r}")
-    return V.real(name, arr, allow_nan=True, allow_inf=True)
+    return np.array(V.real(name, arr, allow_nan=True, allow_inf=True), dtype=float)  # a copy
 
 
 # ---------------------------------------------------------------------------
@@ -274,6 +274,8 @@ def grid(model, axes, *, errors="raise", **fixed):
         s = Solution(**{f: np.broadcast_to(np.asarray(getattr(s, f)), full).copy()
                         for f in Solution._fields})
     fixed_all = {**fx, **{k: v for k, v in model.params.items() if k not in ax and k not in fx}}
+    for v in ax.values():
+        v.setflags(write=False)
     return SweepResult(axes=ax, solution=s, fixed=fixed_all)
 
 
@@ -285,7 +287,8 @@ def sweep(model, *, N=None, P, errors="raise", **inputs):
     model : Model or str
         The model.
     N : array_like, optional
-        The N axis; default ``np.geomspace(1, 1e6, 61)``.
+        The N axis; default ``np.geomspace(1, 1e6, 61)`` (a scalar holds N
+        fixed, for sweeps over other inputs).
     P : float or array_like
         Base optimization power (an array makes P an axis).
     errors : {"raise", "nan"}
@@ -306,15 +309,18 @@ def sweep(model, *, N=None, P, errors="raise", **inputs):
     ((61, 2), 500000.0)
     """
     N = DEFAULT_N if N is None else N
-    axes = {"N": N}
+    axes = {}
     fixed = {}
-    for k, v in {"P": P, **inputs}.items():
+    for k, v in {"N": N, "P": P, **inputs}.items():
         if np.ndim(v) == 0:
             fixed[k] = v
         elif np.ndim(v) == 1:
             axes[k] = v
         else:
             raise InputError(f"`{k}` must be a scalar or a 1-D array, got shape {np.shape(v)}")
+    if not axes:
+        raise InputError("sweep needs at least one 1-D array input to sweep over "
+                         "(N, by default); every input given is a scalar")
     return grid(model, axes, errors=errors, **fixed)
 
 

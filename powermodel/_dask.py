@@ -1,0 +1,146 @@
+r"""Lazy solves of Dask arrays, block by block (optional: needs ``dask[array]``).
+
+:func:`powermodel.solve` (and :meth:`powermodel.Model.solve`) hand over to
+:func:`solve_dask` when any input is a Dask array. Nothing is computed then:
+the result is a :class:`~powermodel.result.Solution` whose fields are Dask
+arrays of the broadcast input shape. The solver is elementwise, so each block
+of the broadcast inputs is solved on its own by the same NumPy solver, with
+the same checks (``errors="raise"`` raises :class:`~powermodel.InputError`
+when the offending block is computed; ``errors="nan"`` marks the points in
+``status``). A sweep too large for one machine therefore runs on a Dask
+cluster unchanged.
+
+All fields come from one structured array per block, so computing them
+together (:func:`compute`, or ``dask.compute(s.x, s.value, ...)``) solves each
+block once; computing fields one by one solves the blocks again each time.
+Computed fields equal those of the NumPy solve, except that ``status`` is an
+array of Python ``str`` objects (dtype ``object``) and 0-d results stay 0-d
+arrays instead of becoming Python scalars.
+
+Examples
+--------
+>>> import numpy as np, dask.array as da, powermodel as pm
+>>> N = da.from_array(np.array([1.0, 10.0, 100.0, 1e3, 1e4]), chunks=2)
+>>> s = pm.Model("power", c=1.0, k=2.0).solve(N=N, P=1e6)   # x* = min(N/2, 1000)
+>>> type(s.x).__name__, s.x.chunks
+('Array', ((2, 2, 1),))
+>>> from powermodel._dask import compute
+>>> compute(s).x.tolist()
+[0.5, 5.0, 50.0, 500.0, 1000.0]
+"""
+
+import numpy as np
+
+import dask
+import dask.array as da
+
+from . import _validation as V
+from .costs import make_cost
+from .errors import InputError
+from .result import Solution
+
+__all__ = ["solve_dask", "compute"]
+
+_STRINGS = {"regime": "U9", "status": object}
+#: One record per point: every field of a Solution.
+RECORD = np.dtype([(f, _STRINGS.get(f, "f8")) for f in Solution._fields])
+
+
+def _is_lazy(v):
+    return hasattr(v, "__dask_graph__")
+
+
+def _solve_block(*blocks, names, fixed, cost, errors):
+    """Solve one block of the broadcast inputs into an array of RECORD."""
+    from .solver import solve
+
+    inputs = {**fixed, **dict(zip(names, blocks))}
+    shape = np.broadcast_shapes(*(np.shape(b) for b in blocks))
+    s = solve(cost, errors=errors, **inputs)
+    out = np.empty(shape, dtype=RECORD)
+    for f in Solution._fields:
+        out[f] = getattr(s, f)
+    return out
+
+
+def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
+               **params):
+    r"""Solve lazily when some input is a Dask array: a Solution of Dask arrays.
+
+    Same parameters, formulas and checks as :func:`powermodel.solver.solve`;
+    scalars and NumPy arrays mix freely with Dask arrays (all broadcast, and
+    chunks are unified). Inputs that are not lazy are checked at once; Dask
+    arrays are checked block by block when computed.
+
+    Returns
+    -------
+    Solution
+        Fields are Dask arrays of the broadcast shape (``regime`` of dtype
+        ``U9``, ``status`` of dtype ``object``).
+
+    Examples
+    --------
+    >>> import numpy as np, dask.array as da, powermodel as pm
+    >>> s = pm.solve("power", N=da.from_array(np.array([1.0, 10.0, 100.0]), chunks=2),
+    ...              P=1e6, c=1.0, k=2.0)
+    >>> s.x.compute()
+    array([ 0.5,  5. , 50. ])
+    """
+    from .solver import _rules
+
+    cost = make_cost(cost)
+    V.choice("errors", errors, ("raise", "nan"))
+    V.reject_unknown("parameter", params, cost.parameters)
+    missing = [k for k in cost.parameters if k not in params]
+    if missing:
+        raise InputError(f"missing parameter `{missing[0]}` for cost {cost.name!r} "
+                         f"(parameters: {', '.join(cost.parameters)})")
+    inputs = {"N": N, "P": P, "x_cap": x_cap, "overlap": overlap,
+              "runtime_penalty": runtime_penalty, **params}
+    rules = _rules(cost)
+    fixed, arrays = {}, {}
+    for k, v in inputs.items():
+        if k == "x_cap" and v is None:
+            fixed[k] = None
+        elif _is_lazy(v):
+            if not isinstance(v, da.Array):
+                raise InputError(f"`{k}` must be a dask.array.Array or array_like, "
+                                 f"got {type(v).__name__}")
+            if v.dtype.kind not in "biuf":
+                raise InputError(f"`{k}` must be a real number, got a dask array of dtype "
+                                 f"{v.dtype}")
+            arrays[k] = v
+        else:
+            checked = V.real(k, v, **rules[k]) if errors == "raise" else \
+                V.real(k, v, allow_nan=True, allow_inf=True)
+            if np.ndim(checked) == 0:
+                fixed[k] = checked
+            else:
+                arrays[k] = da.asarray(checked)
+    names = list(arrays)
+    try:
+        bcast = da.broadcast_arrays(*arrays.values())
+    except ValueError:
+        shapes = ", ".join(f"{k}{v.shape}" for k, v in arrays.items())
+        raise InputError(f"input arrays do not broadcast together: {shapes}") from None
+    records = da.map_blocks(_solve_block, *bcast, dtype=RECORD, names=names, fixed=fixed,
+                            cost=cost, errors=errors,
+                            meta=np.empty((0,) * bcast[0].ndim, dtype=RECORD))
+    return Solution(**{f: records[f] for f in Solution._fields})
+
+
+def compute(solution, **kwargs):
+    """Compute every field of a lazy Solution at once (each block is solved once).
+
+    ``kwargs`` go to :func:`dask.compute` (``scheduler=...``). Returns a
+    Solution of NumPy arrays.
+
+    >>> import numpy as np, dask.array as da, powermodel as pm
+    >>> s = pm.solve("power", N=da.from_array(np.array([10.0, 100.0]), chunks=1), P=1e6,
+    ...              c=1.0, k=2.0)
+    >>> compute(s, scheduler="synchronous").regime
+    array(['interior', 'interior'], dtype='<U9')
+    """
+    fields = Solution._fields
+    values = dask.compute(*(getattr(solution, f) for f in fields), **kwargs)
+    return Solution(**{f: np.asarray(v) for f, v in zip(fields, values)})

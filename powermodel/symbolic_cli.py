@@ -1,0 +1,28 @@
+"""``powermodel derive``: the symbolic derivation on the command line.
+
+    powermodel derive power --param c=1 --param k=2
+    powermodel derive "c*x**2 + b*x" --latex
+    powermodel derive overhead --param F=100 --param s=0.1 --param c=1 --param k=2 --P 1e6
+"""
+
+from .cli import add_cost_arguments, command, params_dict
+
+__all__ = []
+
+
+def _args(p):
+    add_cost_arguments(p)
+    p.add_argument("--P", type=float, default=None,
+                   help="a value for P (needed for thresholds found numerically)")
+    p.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
+
+
+@command("derive", "derive x*, the thresholds and the comparative statics symbolically")
+def _run(args):
+    from .model import Model
+
+    d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P)
+    return d.latex() if args.latex else d.text()
+
+
+_run.arguments = _args

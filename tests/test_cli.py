@@ -1,0 +1,169 @@
+"""The command line's contract: exit codes, one-line messages, --debug, --json.
+
+0 success; 2 bad input (exactly one line on stderr, starting with ``error:``);
+1 internal failure (one line with a hint to rerun with ``--debug``), and
+``--debug`` shows the traceback.
+"""
+
+import io
+import json
+import math
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+import powermodel as pm
+import powermodel.model
+from powermodel.cli import main
+from powermodel.result import Solution
+
+SOLVE = ["solve", "power", "--param", "c=1", "--param", "k=2", "--N", "100", "--P", "1e6"]
+
+
+def run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def one_error_line(err):
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_success_exit_0():
+    code, out, err = run(SOLVE)
+    assert code == 0 and err == ""
+    table = dict(line.split() for line in out.splitlines())
+    # f = x**2: f'(x) = N gives x* = 50, g* = (P - 2500)/N + 50
+    assert float(table["x"]) == 50.0
+    assert float(table["value"]) == pytest.approx((1e6 - 2500) / 100 + 50, rel=1e-12)
+    assert table["regime"] == "interior"
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["solve", "power", "--param", "c=1", "--param", "k=2", "--N", "-3", "--P", "1"], "`N`"),
+    (["solve", "power", "--param", "c=1", "--param", "k=2", "--N", "nan", "--P", "1"], "`N`"),
+    (["solve", "power", "--param", "c=-1", "--param", "k=2", "--N", "3", "--P", "1"], "`c`"),
+    (["solve", "power", "--param", "c=1", "--N", "3", "--P", "1"], "`k`"),
+    (["solve", "power", "--param", "c=1", "--param", "k=2", "--param", "q=2", "--N", "3",
+      "--P", "1"], "`q`"),
+    (["solve", "power", "--param", "c=1", "--param", "c=2", "--param", "k=2", "--N", "3",
+      "--P", "1"], "twice"),
+    (["solve", "x + 5", "--N", "3", "--P", "1"], "f(0)"),
+    (["solve", "nosuchfamily", "--N", "3", "--P", "1"], "nosuchfamily"),
+    (["solve", "__import__('os')", "--N", "3", "--P", "1"], "__import__"),
+    (["solve", "power", "--N", "x", "--P", "1"], "expected a number"),
+    (["solve", "power", "--P", "1"], "--N"),
+    (["solve", "power", "--N", "1", "--P", "1", "--bogus"], "--bogus"),
+    (["nosuchcommand"], "nosuchcommand"),
+    ([], "no command"),
+    (["solve", "power", "--param", "c", "--N", "1", "--P", "1"], "NAME=VALUE"),
+])
+def test_bad_input_exit_2_with_one_line(argv, needle):
+    code, out, err = run(argv)
+    assert code == 2
+    assert needle in one_error_line(err)
+    assert out == ""
+
+
+def test_bad_input_with_debug_is_still_one_line():
+    code, out, err = run(SOLVE[:-4] + ["--N", "-1", "--P", "1", "--debug"])
+    assert code == 2 and "`N`" in one_error_line(err)
+
+
+def _boom(*a, **k):
+    raise RuntimeError("kaboom\nsecond line")
+
+
+def test_internal_failure_exit_1(monkeypatch):
+    monkeypatch.setattr(powermodel.model, "_solve", _boom)
+    code, out, err = run(SOLVE)
+    assert code == 1
+    line = one_error_line(err)
+    assert "internal failure" in line and "RuntimeError: kaboom" in line
+    assert "--debug" in line and "second line" not in line
+    assert "Traceback" not in err
+
+
+def test_debug_raises_the_original_exception(monkeypatch):
+    monkeypatch.setattr(powermodel.model, "_solve", _boom)
+    with pytest.raises(RuntimeError, match="kaboom"):
+        main(SOLVE + ["--debug"])
+    with pytest.raises(RuntimeError, match="kaboom"):
+        main(["--debug"] + SOLVE)
+
+
+PRELUDE = ("import sys, powermodel.model as m\n"
+           "def boom(*a, **k): raise RuntimeError('kaboom')\n"
+           "m._solve = boom\n"
+           "from powermodel.cli import main\n")
+
+
+def _subprocess(code, *args):
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_debug_shows_the_traceback_in_a_process():
+    p = _subprocess(PRELUDE + "sys.exit(main(sys.argv[1:]))", *SOLVE, "--debug")
+    assert p.returncode == 1
+    assert "Traceback (most recent call last)" in p.stderr
+    assert "RuntimeError: kaboom" in p.stderr
+    p = _subprocess(PRELUDE + "sys.exit(main(sys.argv[1:]))", *SOLVE)
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert len(p.stderr.splitlines()) == 1 and "--debug" in p.stderr
+
+
+def test_python_m_json_output():
+    p = subprocess.run([sys.executable, "-m", "powermodel", *SOLVE, "--json"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+    d = json.loads(p.stdout)  # one JSON object
+    assert set(d) == set(Solution._fields)
+    assert d["x"] == 50.0 and d["regime"] == "interior" and d["status"] == "ok"
+    assert d["value"] == pytest.approx((1e6 - 2500) / 100 + 50, rel=1e-12)
+    assert d["x_budget"] == pytest.approx(1000.0, rel=1e-12)
+    assert d["budget_share"] == pytest.approx(2500 / 1e6, rel=1e-12)
+    assert all(isinstance(d[k], float) for k in Solution._fields if k not in ("regime", "status"))
+
+
+def test_python_m_bad_input_exit_2():
+    p = subprocess.run([sys.executable, "-m", "powermodel", "solve", "power", "--N", "-1",
+                        "--P", "1", "--param", "c=1", "--param", "k=2"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stdout == ""
+    assert one_error_line(p.stderr) == "error: `N` must be positive, got -1.0"
+
+
+def test_warnings_are_one_line_each():
+    # P/N overflows a float: the solver warns; the CLI prints one line per warning.
+    code, out, err = run(["solve", "power", "--param", "c=1", "--param", "k=2",
+                          "--N", "1e-300", "--P", "1e300"])
+    assert code == 0
+    lines = err.splitlines()
+    assert lines and all(line.startswith("warning: ") for line in lines)
+
+
+def test_help_and_version_exit_0():
+    with pytest.raises(SystemExit) as ei:
+        run(["--version"])
+    assert ei.value.code == 0
+    code = subprocess.run([sys.executable, "-m", "powermodel", "--help"], capture_output=True,
+                          text=True, timeout=120).returncode
+    assert code == 0
+
+
+def test_json_matches_the_library():
+    code, out, err = run(SOLVE + ["--json"])
+    d = json.loads(out)
+    s = pm.solve("power", N=100, P=1e6, c=1.0, k=2.0)
+    for k in Solution._fields:
+        v = getattr(s, k)
+        assert d[k] == v or (isinstance(v, float) and math.isnan(v) and d[k] is None)

@@ -1,0 +1,102 @@
+"""Dask arrays passed to solve() stay lazy and are solved block by block (powermodel/_dask.py)."""
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+
+import powermodel as pm  # noqa: E402
+from powermodel._dask import compute  # noqa: E402
+
+FLOAT_FIELDS = [f for f in pm.Solution._fields if f not in ("regime", "status")]
+
+
+def assert_same(lazy, eager):
+    """A computed lazy Solution equals the NumPy one, field by field (NaN equal to NaN)."""
+    for f in pm.Solution._fields:
+        a, b = np.asarray(getattr(lazy, f)), np.asarray(getattr(eager, f))
+        assert a.shape == b.shape, f
+        if f in FLOAT_FIELDS:
+            np.testing.assert_array_equal(a, b, err_msg=f)
+        else:
+            assert a.astype(str).tolist() == b.astype(str).tolist(), f
+
+
+def test_power_family_matches_numpy_and_closed_form():
+    N = np.geomspace(0.5, 1e7, 1000)
+    P = np.array([1e2, 1e6])[:, None]
+    model = pm.Model("power", c=2.0, k=3.0)
+    lazy = model.solve(N=da.from_array(N, chunks=128), P=P)
+    assert all(isinstance(getattr(lazy, f), da.Array) for f in pm.Solution._fields)
+    assert lazy.x.shape == (2, 1000)
+    got = compute(lazy, scheduler="synchronous")
+    assert_same(got, model.solve(N=N, P=P))
+    # independent answer: x* = min((N / (c k))^(1/(k - 1)), (P/c)^(1/k))
+    expected = np.minimum(np.sqrt(N / 6.0), (P / 2.0) ** (1 / 3))
+    np.testing.assert_allclose(got.x, expected, rtol=1e-12)
+
+
+def test_general_solver_with_lazy_parameters_and_mixed_chunks():
+    rng = np.random.default_rng(1)
+    N = np.geomspace(1, 1e5, 600)
+    F = rng.uniform(0, 200, 600)
+    model = pm.Model("overhead", s=0.1, c=1.0, k=2.0)
+    lazy = model.solve(N=da.from_array(N, chunks=100), F=da.from_array(F, chunks=250), P=1e6,
+                       overlap=0.01)
+    got = compute(lazy, scheduler="threads")
+    assert_same(got, model.solve(N=N, F=F, P=1e6, overlap=0.01))
+    assert {"none", "interior"} <= set(got.regime.tolist())  # the non-convex jump is there
+
+
+def test_expression_and_callable_costs():
+    N = da.from_array(np.geomspace(1, 1e4, 300), chunks=70)
+    for cost, params in (("x**3 - 3*x**2 + 3.1*x", {}),
+                         (lambda x, c: c * x**2 + np.log1p(x), {"c": 1.0})):
+        lazy = pm.solve(cost, N=N, P=1e5, **params)
+        got = lazy.x.compute(scheduler="synchronous")
+        np.testing.assert_array_equal(got, pm.solve(cost, N=N.compute(), P=1e5, **params).x)
+
+
+def test_nothing_is_solved_until_computed():
+    calls = []
+
+    def cost(x, c):
+        calls.append(1)
+        return c * x**2
+
+    lazy = pm.solve(cost, N=da.from_array(np.array([1.0, 10.0]), chunks=1), P=1e6, c=1.0)
+    assert calls == []
+    assert lazy.x.compute(scheduler="synchronous").tolist() == pytest.approx([0.5, 5.0],
+                                                                            rel=1e-9)
+    assert calls
+
+
+def test_errors_nan_marks_points_per_block():
+    N = np.array([1.0, -1.0, 10.0, np.nan, 100.0, 1e3])
+    lazy = pm.solve("power", N=da.from_array(N, chunks=2), P=1e6, c=1.0, k=2.0, errors="nan")
+    got = compute(lazy, scheduler="synchronous")
+    assert_same(got, pm.solve("power", N=N, P=1e6, c=1.0, k=2.0, errors="nan"))
+    assert got.status.tolist()[:2] == ["ok", "`N` must be positive"]
+    assert np.isnan(got.x[1]) and got.x[2] == 5.0
+
+
+def test_errors_raise_when_the_bad_block_is_computed():
+    N = da.from_array(np.array([1.0, 10.0, -3.0]), chunks=2)
+    lazy = pm.solve("power", N=N, P=1e6, c=1.0, k=2.0)  # lazy: no error yet
+    np.testing.assert_array_equal(lazy.x[:2].compute(scheduler="synchronous"), [0.5, 5.0])
+    with pytest.raises(pm.InputError, match=r"`N` must be positive, got -3"):
+        lazy.x.compute(scheduler="synchronous")
+
+
+def test_eager_checks_of_the_inputs_that_are_not_lazy():
+    N = da.from_array(np.array([1.0, 10.0]), chunks=1)
+    with pytest.raises(pm.InputError, match=r"`P` must be non-negative, got -1"):
+        pm.solve("power", N=N, P=-1.0, c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match="unknown parameter `q`"):
+        pm.solve("power", N=N, P=1.0, c=1.0, k=2.0, q=1.0)
+    with pytest.raises(pm.InputError, match="missing parameter `k`"):
+        pm.solve("power", N=N, P=1.0, c=1.0)
+    with pytest.raises(pm.InputError, match="do not broadcast"):
+        pm.solve("power", N=N, P=np.ones(3), c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match="must be a real number"):
+        pm.solve("power", N=da.from_array(np.array(["a", "b"])), P=1.0, c=1.0, k=2.0)

@@ -1,0 +1,46 @@
+"""`import powermodel` stays light: heavy dependencies load only when a feature needs them.
+
+Checked in fresh interpreters (subprocesses), by the modules loaded, not by time:
+the timing targets live in benchmarks/run.py.
+"""
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("sympy", "matplotlib", "scipy.optimize", "scipy.stats", "dask", "pandas")
+
+
+def loaded_after(code):
+    """The heavy modules present in sys.modules after running ``code`` in a fresh interpreter."""
+    probe = (f"{code}\nimport sys, json\n"
+             f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_import_powermodel_loads_no_heavy_module():
+    assert loaded_after("import powermodel") == []
+
+
+def test_solving_a_family_cost_loads_no_heavy_module():
+    code = ("import numpy as np, powermodel as pm\n"
+            "s = pm.Model('power', c=1.0, k=2.0).solve(N=np.geomspace(1, 1e6, 50), P=1e6)\n"
+            "assert s.x[0] == 0.5")
+    assert loaded_after(code) == []
+
+
+def test_cli_solve_with_a_family_cost_loads_no_heavy_module():
+    code = ("import contextlib, io\n"
+            "from powermodel.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    assert main(['solve', 'power', '--param', 'c=1', '--param', 'k=2',"
+            " '--N', '100', '--P', '1e6']) == 0")
+    assert loaded_after(code) == []
+
+
+def test_the_probe_sees_a_heavy_module_when_one_is_loaded():
+    # The check above can fail: an expression cost does load SymPy.
+    code = "import powermodel as pm\npm.Model('c*x**2', c=1.0).solve(N=10, P=100)"
+    assert "sympy" in loaded_after(code)

@@ -1,0 +1,231 @@
+"""Plotting functions, checked through the data they draw (never pixels).
+
+Independent answers: for f = c x^2 the optimum is x* = N/(2c) until the
+budget sqrt(P/c) binds, g* - g(0) = N/(4c) in the interior, the learned share
+is 1/2 at N = sqrt(4cP/3) and the compute multiplier is 1 + N^2/(4cP); a
+linear cost c x switches from 0 to the budget at N = c; the fixed-overhead
+cost F(1 - e^-x) + x^2 jumps at N = 2 sqrt(F) (the exponential term is
+negligible there).
+"""
+
+import types
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.figure import Figure
+
+import powermodel as pm
+from powermodel import plotting as pl
+
+P = 1e6
+SQ = pm.Model("power", c=1.0, k=2.0)
+
+
+@pytest.fixture
+def ax():
+    return Figure().subplots()
+
+
+def _lines(ax, gid=None):
+    return [ln for ln in ax.lines if ln.get_gid() == gid]
+
+
+def test_style_restores_rcparams_and_import_changes_nothing():
+    import importlib
+
+    before = dict(matplotlib.rcParams)
+    importlib.reload(pl)
+    assert dict(matplotlib.rcParams) == before
+    with pl.style(**{"font.size": 11}):
+        assert matplotlib.rcParams["font.size"] == 11
+        assert matplotlib.rcParams["figure.figsize"] == [3.4, 2.5]
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_palette_is_okabe_ito():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+                 "#000000"}
+    assert set(pl.PALETTE) == okabe_ito
+
+
+def test_ax_none_makes_a_new_figure():
+    import matplotlib.pyplot as plt
+
+    a = pl.optimum_vs_N(SQ, N=[1.0, 10.0, 100.0], P=P, mark=False)
+    try:
+        assert a.figure is not None and len(a.lines) == 1
+    finally:
+        plt.close(a.figure)
+
+
+def test_landscape_marks_the_optimum(ax):
+    Ns = (20.0, 100.0, 4000.0)          # the last one is budget-bound: x* = sqrt(P) = 1000
+    x = np.linspace(0, 1200, 601)
+    out = pl.landscape(SQ, N=Ns, P=P, x=x, ax=ax)
+    assert out is ax
+    curves, marks = _lines(ax, None), _lines(ax, "optimum")
+    assert len(curves) == len(marks) == 3
+    for n, c, m in zip(Ns, curves, marks):
+        xs = min(n / 2, 1000.0)
+        assert m.get_xdata()[0] == pytest.approx(xs)
+        assert m.get_ydata()[0] == pytest.approx(xs - xs ** 2 / n)   # g(x*) - g(0)
+        y = np.asarray(c.get_ydata(), dtype=float)
+        assert np.allclose(y[x <= 1000], (x - x ** 2 / n)[x <= 1000])
+        assert np.all(np.isnan(y[x > 1000]))      # infeasible: f(x) > P
+        assert np.nanmax(y) <= m.get_ydata()[0] + 1e-9   # the marked point is the maximum
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["N = 20", "N = 100",
+                                                                 "N = 4000"]
+    assert "bits" in ax.get_xlabel() and "bits" in ax.get_ylabel()
+
+
+def test_landscape_with_parameter_override(ax):
+    x = np.linspace(0, 10, 101)
+    pl.landscape(SQ, N=(30.0,), P=P, x=x, k=3.0, ax=ax)          # f = x^3: x* = sqrt(N/3)
+    (curve,), (mark,) = _lines(ax, None), _lines(ax, "optimum")
+    assert np.allclose(curve.get_ydata(), x - x ** 3 / 30)
+    assert mark.get_xdata()[0] == pytest.approx(np.sqrt(10.0))
+
+
+def test_optimum_vs_N_values_and_boundaries(ax):
+    N = np.logspace(0, 5, 51)
+    models = {"sq": SQ, "lin": pm.Model("linear", c=50.0),
+              "ovh": pm.Model("overhead", F=1000.0, s=1.0, c=1.0, k=2.0)}
+    pl.optimum_vs_N(models, N=N, P=P, ax=ax)
+    main = [ln for ln in ax.lines if ln.get_gid() is None]
+    assert [ln.get_label() for ln in main] == ["sq", "lin", "ovh"]
+    assert np.allclose(main[0].get_ydata(), np.minimum(N / 2, 1000.0))
+    lin = np.asarray(main[1].get_ydata(), dtype=float)
+    assert np.all(np.isnan(lin[N < 50])) and np.allclose(lin[N > 50], P / 50)
+    bounds = sorted(ln.get_xdata()[0] for ln in _lines(ax, "boundary"))
+    expected = sorted([2000.0, 50.0, 2 * np.sqrt(1000.0), 2 * np.sqrt(1e6 - 1000.0)])
+    assert np.allclose(bounds, expected, rtol=1e-4)
+    jumps = _lines(ax, "jump")                   # only the overhead cost jumps between x* > 0
+    assert len(jumps) == 0                       # ... it jumps from 0: not drawable on log y
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+
+
+def test_transitions_and_crossing_against_closed_forms():
+    t = pl.transitions(pm.Model("overhead", F=400.0, s=1.0, c=1.0, k=2.0), [10, 100], P=P)
+    assert len(t) == 1 and (t[0]["from"], t[0]["to"]) == ("none", "interior")
+    assert t[0]["N"] == pytest.approx(40.0, rel=1e-7)   # 2 sqrt(F), up to F e^(-20) terms
+    assert t[0]["x_below"] == 0 and t[0]["x_above"] == pytest.approx(20.0, rel=1e-6)
+    assert pl.crossing(SQ, [1, 1e5], "learned_share", 0.5, P=P) == pytest.approx(
+        np.sqrt(4 * P / 3), rel=1e-12)
+    assert np.isnan(pl.crossing(SQ, [1, 10], "learned_share", 0.5, P=P))
+    with pytest.raises(pm.InputError, match="`N`"):
+        pl.transitions(SQ, [10, 1], P=P)
+
+
+def test_decomposition_lines_and_dominance(ax):
+    N = np.logspace(0, 3.2, 33)                # below the budget (N = 2000)
+    pl.decomposition(SQ, N=N, P=P, ax=ax)
+    base, learned, total = _lines(ax, None)
+    assert np.allclose(base.get_ydata(), P / N - N / 4)
+    assert np.allclose(learned.get_ydata(), N / 2)
+    assert np.allclose(total.get_ydata(), P / N + N / 4)
+    (dom,) = _lines(ax, "dominance")
+    assert dom.get_xdata()[0] == pytest.approx(np.sqrt(4 * P / 3), rel=1e-9)
+
+
+def test_learned_share_and_multiplier(ax):
+    N = np.logspace(0, 3.2, 33)
+    pl.learned_share({"a": SQ, "b": (SQ, {"runtime_penalty": 0.5})}, N=N, P=P, ax=ax)
+    a, b = _lines(ax, None)
+    g = P / N + N / 4
+    assert np.allclose(a.get_ydata(), (N / 2) / g)
+    assert _lines(ax, "half")[0].get_ydata()[0] == 0.5
+    assert len(_lines(ax, "dominance")) == 1           # lam = 0.5 crosses 1/2 only at N = 2309
+    ax2 = Figure().subplots()
+    pl.compute_multiplier(SQ, N=N, P=P, ax=ax2)
+    assert np.allclose(_lines(ax2, None)[0].get_ydata(), 1 + N ** 2 / (4 * P))
+    assert _lines(ax2, "unity")[0].get_ydata()[0] == 1.0
+
+
+def test_phase_diagram_regimes(ax):
+    Ns, Ps = np.logspace(0, 4, 41), np.logspace(2, 7, 31)
+    r = pm.phase_diagram(pm.Model("quadratic", c=1.0, b=10.0), ("N", Ns), ("P", Ps), x_cap=300.0)
+    pl.phase_diagram(r, ax=ax)
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    codes = np.asarray(mesh.get_array()).reshape(Ps.size, Ns.size)   # rows follow P
+    names = np.array(pm.result.REGIMES)[codes.astype(int)]
+    NN, PP = np.meshgrid(Ns, Ps)
+    xb = (-10 + np.sqrt(100 + 4 * PP)) / 2
+    xi = (NN - 10) / 2
+    expected = np.where(NN <= 10, "none", np.where(xi < np.minimum(xb, 300), "interior",
+                                                   np.where(xb <= 300, "budget", "cap")))
+    assert (names == expected).mean() > 0.99       # boundary cells may differ by rounding
+    assert (names[NN < 9] == "none").all() and (names[(NN > 700) & (PP > 2e5)] == "cap").all()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["none", "interior", "budget", "cap"]
+    bad = types.SimpleNamespace(axes={"N": Ns}, solution=r.solution)
+    with pytest.raises(pm.InputError, match="two parameters"):
+        pl.phase_diagram(bad, ax=ax)
+
+
+def _sobol_like():
+    return types.SimpleNamespace(
+        names=("a", "overlap"), first_order={"a": 0.6, "overlap": 0.1},
+        total_order={"a": 0.8, "overlap": 0.3},
+        first_order_interval={"a": (0.5, 0.7), "overlap": (0.0, 0.25)},
+        total_order_interval={"a": (0.7, 0.85), "overlap": (0.2, 0.5)}, confidence_level=0.95)
+
+
+def test_sobol_bars(ax):
+    pl.sobol_bars(_sobol_like(), ax=ax)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [0.6, 0.1, 0.8, 0.3]
+    from matplotlib.collections import LineCollection
+
+    segs = [seg for c in ax.collections if isinstance(c, LineCollection)
+            for seg in c.get_segments()]
+    got = sorted((round(min(sg[0][1], sg[1][1]), 12), round(max(sg[0][1], sg[1][1]), 12))
+                 for sg in segs)
+    assert got == sorted([(0.5, 0.7), (0.0, 0.25), (0.7, 0.85), (0.2, 0.5)])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "ρ"]
+
+
+def test_morris_and_tornado(ax):
+    res = types.SimpleNamespace(names=("a", "b"), mu_star={"a": 2.0, "b": 0.5},
+                                sigma={"a": 1.0, "b": 0.1},
+                                mu_star_interval={"a": (1.5, 2.5), "b": (0.4, 0.6)})
+    pl.morris_bars(res, ax=ax)
+    assert [p.get_height() for p in ax.patches] == [2.0, 0.5]
+    assert list(_lines(ax, "sigma")[0].get_ydata()) == [1.0, 0.1]
+    ax2 = Figure().subplots()
+    oat = types.SimpleNamespace(names=("big", "small"), base_output=1.0,
+                                low_output={"big": 0.2, "small": 0.9},
+                                high_output={"big": 3.0, "small": 1.2})
+    pl.tornado(oat, ax=ax2)
+    lows, highs = ax2.patches[:2], ax2.patches[2:]
+    assert np.allclose([(p.get_x(), p.get_x() + p.get_width()) for p in lows],
+                       [(1.0, 0.2), (1.0, 0.9)])
+    assert np.allclose([(p.get_x(), p.get_x() + p.get_width()) for p in highs],
+                       [(1.0, 3.0), (1.0, 1.2)])
+    assert lows[0].get_y() > lows[1].get_y()            # most influential on top
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["big", "small"]
+
+
+def test_monte_carlo_plots(ax):
+    N = np.array([1.0, 10.0, 100.0])
+    bands = np.array([[0, 1, 2], [0, 2, 4], [1, 3, 6], [2, 4, 8], [3, 5, 10]], dtype=float)
+    res = types.SimpleNamespace(N=N, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), bands=bands,
+                                p_mesa=np.array([0.1, 0.5, 0.9]),
+                                p_dominant=np.array([0.0, 0.2, 0.6]))
+    pl.quantile_bands(res, ax=ax)
+    polys = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(polys) == 2
+    outer = polys[0].get_paths()[0].vertices
+    assert set(np.round(outer[:, 1], 9)) >= {0, 1, 2, 3, 5, 10}
+    assert list(_lines(ax, "median")[0].get_ydata()) == [1, 3, 6]
+    ax2 = Figure().subplots()
+    pl.mesa_probability(res, label="run", ax=ax2)
+    a, b = ax2.lines
+    assert list(a.get_ydata()) == [0.1, 0.5, 0.9] and list(b.get_ydata()) == [0.0, 0.2, 0.6]
+    assert a.get_label().startswith("run: ")
+
+
+def test_bad_models_argument(ax):
+    with pytest.raises(pm.InputError, match="`models`"):
+        pl.optimum_vs_N(42, P=P, ax=ax)

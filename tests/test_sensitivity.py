@@ -1,0 +1,396 @@
+"""Sensitivity analyses against known answers (closed forms, hand computations)."""
+
+import math
+
+import numpy as np
+import pytest
+
+import powermodel as pm
+from powermodel.sensitivity import _morris_design, parse_distribution
+
+
+def _inside(value, interval):
+    lo, hi = interval
+    return lo <= value <= hi
+
+
+# ---------------------------------------------------------------------------
+# Sobol'
+# ---------------------------------------------------------------------------
+
+def test_sobol_known_answer_equal_log_ranges():
+    # f = c x^2, interior x* = N / (2c): log x* = log N - log c - log 2 is additive in
+    # log N and log c, which are uniform over equally wide ranges (log 100 each):
+    # S1(N) = S1(c) = 1/2 = ST(N) = ST(c). P ranges where the budget never binds
+    # (f(x*) = N^2 / (4c) <= 2.5e6 < 1e12), so it does not reach x*: ST(P) = 0.
+    m = pm.Model("power", k=2.0)
+    res = pm.sobol(m, {"N": ("loguniform", 10, 1000), "c": ("loguniform", 0.1, 10),
+                       "P": ("loguniform", 1e12, 1e14)},
+                   output=lambda s: np.log(s.x), n=2**12, seed=0)
+    assert res.names == ("N", "c", "P")
+    for k in ("N", "c"):
+        assert _inside(0.5, res.first_order_interval[k])
+        assert _inside(0.5, res.total_order_interval[k])
+        assert abs(res.first_order[k] - 0.5) < 0.02
+    assert _inside(0.0, res.total_order_interval["P"])
+    assert _inside(0.0, res.first_order_interval["P"])
+    assert res.total_order["P"] == 0.0
+    assert res.n == 2**12 and res.seed == 0 and res.confidence_level == 0.95
+
+
+def test_sobol_contract_and_unequal_ranges():
+    # log-widths 3 ln 10 (N) and ln 10 (c): variances in ratio 9 : 1 -> S = 0.9, 0.1
+    res = pm.sobol(pm.Model("power", k=3.0), {"N": ("loguniform", 10, 10000),
+                                              "c": ("loguniform", 1, 10)},
+                   output=lambda s: np.log(s.x), n=2**12, seed=0, P=1e12)
+    assert isinstance(res.first_order["N"], float) and isinstance(res.total_order["c"], float)
+    assert _inside(0.9, res.first_order_interval["N"]) and _inside(0.1, res.first_order_interval["c"])
+    assert _inside(0.9, res.total_order_interval["N"]) and _inside(0.1, res.total_order_interval["c"])
+    lo, hi = res.first_order_interval["N"]
+    assert hi - lo < 0.1
+
+
+def test_sobol_same_seed_same_bytes(tmp_path):
+    m = pm.Model("power", c=1.0)
+    d = {"N": ("loguniform", 10, 1e4), "k": ("uniform", 1.5, 3.0)}
+    r1 = pm.sobol(m, d, n=2**8, seed=5, P=1e20, n_resamples=99)
+    r2 = pm.sobol(m, d, n=2**8, seed=5, P=1e20, n_resamples=99)
+    r3 = pm.sobol(m, d, n=2**8, seed=6, P=1e20, n_resamples=99)
+    assert r1 == r2 and r1 != r3
+    assert (r1.to_json(tmp_path / "1.json").read_bytes()
+            == r2.to_json(tmp_path / "2.json").read_bytes())
+    assert (r1.to_csv(tmp_path / "1.csv").read_bytes()
+            == r2.to_csv(tmp_path / "2.csv").read_bytes())
+    header = (tmp_path / "1.csv").read_text().splitlines()[0]
+    assert header == ("parameter,first_order,first_order_low,first_order_high,total_order,"
+                      "total_order_low,total_order_high")
+
+
+def test_sobol_seed_none_is_recorded_and_reproducible():
+    m = pm.Model("linear")
+    d = {"c": ("uniform", 1, 100), "N": ("uniform", 1, 100)}
+    r = pm.sobol(m, d, n=2**6, P=10.0, n_resamples=0)
+    assert isinstance(r.seed, int)
+    again = pm.sobol(m, d, n=2**6, P=10.0, n_resamples=0, seed=r.seed)
+    assert again.first_order == r.first_order and again.total_order == r.total_order
+    assert all(math.isnan(v) for v in r.first_order_interval["c"])
+
+
+def test_sobol_progress_and_single_input():
+    msgs = []
+    r = pm.sobol(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 1, 2)}, n=2**6, seed=1,
+                 P=1e9, n_resamples=20, progress=msgs.append)
+    assert r.first_order["N"] == pytest.approx(1.0, abs=0.01)   # the only input explains all
+    assert any("bootstrap" in m for m in msgs) and any("solving" in m for m in msgs)
+
+
+@pytest.mark.parametrize("dists, kw, match", [
+    ({"N": ("uniform", 1, 2)}, {"n": 1000}, "power of 2"),
+    ({"q": ("uniform", 1, 2)}, {}, "unknown input `q`"),
+    ({"N": ("uniform", 1, 2)}, {"N": 3.0}, "both a distribution and a fixed"),
+    ({"N": ("fixed", 3.0)}, {}, "at least one input"),
+    ({"N": ("beta", 1, 2)}, {}, "unknown distribution `beta`"),
+    ({"N": ("uniform", 1)}, {}, "takes 2 numbers"),
+    ({"N": ("uniform", 2, 1)}, {}, "low < high"),
+    ({"N": ("loguniform", 0, 1)}, {}, "0 < low < high"),
+    ({"N": ("normal", 5, 0)}, {}, "sd > 0"),
+    ({"N": ("lognormal", 5, -1)}, {}, "sigma > 0"),
+    ({"N": ("triangular", 1, 3, 2)}, {}, "low <= mode <= high"),
+    ({"N": "uniform"}, {}, "must be a tuple"),
+    ({"N": ("uniform", "a", 2)}, {}, "N.low"),
+    ({"c": ("normal", 1, 0.1)}, {}, "`c` must be positive.*lognormal"),
+    ({"c": ("uniform", 0, 1)}, {}, "`c` must be positive"),
+    ({"overlap": ("uniform", 0, 2)}, {}, "`overlap` must be <= 1"),
+    ({"N": ("uniform", 1, 2)}, {"output": "regime"}, "`output`"),
+    ({"N": ("uniform", 1, 2)}, {"seed": -1}, "`seed`"),
+    ({"N": ("uniform", 1, 2)}, {"confidence_level": 1.5}, "confidence_level"),
+])
+def test_sobol_bad_input(dists, kw, match):
+    kw = {"P": 1e6, "n": 2**4, **kw}
+    with pytest.raises(pm.InputError, match=match):
+        pm.sobol(pm.Model("power", c=1.0, k=2.0), dists, **kw)
+
+
+def test_sobol_non_finite_output_is_an_error():
+    # linear cost with c > N gives x* = 0, log x* = -inf
+    with pytest.raises(pm.InputError, match="finite output"):
+        pm.sobol(pm.Model("linear"), {"c": ("uniform", 1, 100)}, N=50, P=10.0,
+                 output=lambda s: np.log(s.x), n=2**6, seed=0)
+
+
+def test_distribution_ppf_against_scipy():
+    from scipy import stats
+
+    u = np.linspace(0.01, 0.99, 9)
+    cases = [(("uniform", 2, 5), stats.uniform(2, 3)),
+             (("loguniform", 1, 100), stats.loguniform(1, 100)),
+             (("normal", 1, 2), stats.norm(1, 2)),
+             (("lognormal", 0.5, 0.3), stats.lognorm(0.3, scale=math.exp(0.5))),
+             (("triangular", 1, 2, 5), stats.triang(0.25, loc=1, scale=4))]
+    for spec, ref in cases:
+        np.testing.assert_allclose(parse_distribution("p", spec).ppf(u), ref.ppf(u), rtol=1e-12)
+    assert parse_distribution("p", ("fixed", 3)).ppf(u).tolist() == [3.0] * 9
+
+
+# ---------------------------------------------------------------------------
+# Morris
+# ---------------------------------------------------------------------------
+
+def test_morris_design_moves_each_input_once():
+    rng = np.random.default_rng(0)
+    T, order, sign, delta = _morris_design(rng, 30, 5, 4)
+    assert delta == pytest.approx(2 / 3)
+    levels = np.arange(4) / 3
+    assert np.all(np.min(np.abs(T[..., None] - levels), axis=-1) < 1e-12)
+    steps = np.diff(T, axis=1)                        # (r, d, d)
+    moved = np.abs(steps) > 1e-12
+    assert np.all(moved.sum(axis=2) == 1) and np.all(moved.sum(axis=1) == 1)
+    np.testing.assert_allclose(np.abs(steps[moved]), delta)
+
+
+def test_morris_unreachable_input_and_exact_effects():
+    # log x* = log N - log c - log 2 (k = 2): with log-uniform inputs the elementary effect
+    # in probability units is exactly +log(100) for N and -log(100) for c on every trajectory;
+    # P (the budget never binds) does not reach x*: mu* = sigma = 0.
+    m = pm.Model("power", k=2.0)
+    r = pm.morris(m, {"N": ("loguniform", 10, 1000), "c": ("loguniform", 0.1, 10),
+                      "P": ("loguniform", 1e12, 1e14)},
+                  output=lambda s: np.log(s.x), trajectories=25, seed=3)
+    assert r.mu_star["P"] == 0.0 and r.sigma["P"] == 0.0 and r.mu["P"] == 0.0
+    assert r.mu_star_interval["P"] == (0.0, 0.0)
+    assert r.mu["N"] == pytest.approx(math.log(100), rel=1e-12)
+    assert r.mu["c"] == pytest.approx(-math.log(100), rel=1e-12)
+    assert r.mu_star["c"] == pytest.approx(math.log(100), rel=1e-12)
+    assert r.sigma["N"] == pytest.approx(0.0, abs=1e-10)
+    assert _inside(r.mu_star["N"], r.mu_star_interval["N"])
+    assert r.trajectories == 25 and r.levels == 4 and r.seed == 3
+
+
+def test_morris_interaction_gives_sigma_and_reproducible():
+    m = pm.Model("power", c=1.0)
+    d = {"N": ("loguniform", 10, 1e4), "k": ("uniform", 1.5, 3.0), "P": ("fixed", 1e30)}
+    a = pm.morris(m, d, output=lambda s: np.log(s.x), seed=2, levels=6)
+    b = pm.morris(m, d, output=lambda s: np.log(s.x), seed=2, levels=6)
+    assert a == b and a.names == ("N", "k")
+    # log x* = log(N / k) / (k - 1): the effect of N depends on k
+    assert a.sigma["N"] > 0.01 and a.mu_star["k"] > 0
+
+
+def test_morris_bad_input():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match="`levels` must be even"):
+        pm.morris(m, {"N": ("uniform", 1, 2)}, levels=3, P=1.0)
+    with pytest.raises(pm.InputError, match="`trajectories`"):
+        pm.morris(m, {"N": ("uniform", 1, 2)}, trajectories=1, P=1.0)
+
+
+def test_morris_unbounded_distribution_is_truncated():
+    r = pm.morris(pm.Model("power", k=2.0), {"c": ("lognormal", 0.0, 1.0)}, N=10, P=1e9,
+                  output=lambda s: np.log(s.x), trajectories=10, seed=0)
+    # log x* = log 5 - log c and log c = sigma z: the effect spans the central 99% of z
+    from scipy.special import ndtri
+    assert np.isfinite(r.mu_star["c"]) and r.mu_star["c"] > 0
+    assert r.mu_star["c"] < (ndtri(0.995) - ndtri(0.005)) / (2 / 3) * 1.0 + 1e-9
+
+
+# ---------------------------------------------------------------------------
+# Monte Carlo
+# ---------------------------------------------------------------------------
+
+def test_monte_carlo_probability_linear_by_hand():
+    # linear cost: x* > 0 iff c < N (ties give 0). c ~ uniform(a, b): P(x* > 0) = (N - a)/(b - a)
+    a, b = 10.0, 1010.0
+    N = np.array([1.0, 10.0, 60.0, 260.0, 510.0, 1010.0, 5000.0])
+    want = np.clip((N - a) / (b - a), 0, 1)
+    # A scrambled Sobol' sample of 2^m points has exactly one point in every interval
+    # [j, j + 1) / 2^m, so the estimate is exact up to one point.
+    r = pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", a, b)}, N=N, P=100.0,
+                       n=2**12, seed=0, sampler="sobol")
+    np.testing.assert_allclose(r.p_mesa, want, atol=1.01 / 2**12)
+    # with the budget binding (x* = P/c) the learned share is 1 whenever x* > 0
+    np.testing.assert_array_equal(r.p_dominant, r.p_mesa)
+    # independent random draws: within 5 binomial standard errors
+    rr = pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", a, b)}, N=N, P=100.0,
+                        n=20000, seed=1)
+    se = np.sqrt(want * (1 - want) / 20000)
+    assert np.all(np.abs(rr.p_mesa - want) <= 5 * se + 1e-12)
+
+
+def test_monte_carlo_dominance_by_hand():
+    # f = x^2 (c = 1), P ~ uniform(100, 10000). Interior x* = N/2, g* = P/N + N/4, so
+    # learned share > 1/2 iff P < 3 N^2 / 4 (also when the budget binds, share = 1).
+    N = np.array([10.0, 20.0, 40.0, 80.0, 120.0])
+    want = np.clip((0.75 * N**2 - 100) / 9900, 0, 1)
+    r = pm.monte_carlo(pm.Model("power", c=1.0, k=2.0), {"P": ("uniform", 100, 10000)}, N=N,
+                       n=2**13, seed=3, sampler="sobol")
+    np.testing.assert_allclose(r.p_dominant, want, atol=1.01 / 2**13)
+    np.testing.assert_array_equal(r.p_mesa, 1.0)
+
+
+def test_monte_carlo_quantile_bands():
+    # x* = N / (2c) with c log-uniform on [0.1, 10]: the q-quantile of x* is
+    # N / (2 c_{1-q}), c_p = 0.1 * 100^p.
+    q = (0.1, 0.5, 0.9)
+    N = np.array([1.0, 100.0])
+    r = pm.monte_carlo(pm.Model("power", k=2.0), {"c": ("loguniform", 0.1, 10)}, N=N, P=1e12,
+                       n=2**14, seed=0, sampler="sobol", quantiles=q)
+    want = N[None, :] / (2 * 0.1 * 100 ** (1 - np.array(q))[:, None])
+    np.testing.assert_allclose(r.bands, want, rtol=2e-3)
+    assert r.bands.shape == (3, 2) and r.quantiles == q and r.n == 2**14
+
+
+def test_monte_carlo_lhs_default_axis_and_repro(tmp_path):
+    d = {"c": ("loguniform", 0.1, 10), "k": ("triangular", 1.5, 2, 3)}
+    a = pm.monte_carlo("power", d, n=200, seed=4, sampler="lhs", P=1e8)
+    b = pm.monte_carlo("power", d, n=200, seed=4, sampler="lhs", P=1e8)
+    assert a.N.size == 61 and a.bands.shape == (5, 61)
+    assert a.to_csv(tmp_path / "a.csv").read_bytes() == b.to_csv(tmp_path / "b.csv").read_bytes()
+    # x* is non-decreasing in N for every draw, so every quantile is too
+    assert np.all(np.diff(a.bands, axis=1) >= -1e-9 * a.bands[:, 1:])
+    assert np.all(np.diff(a.p_mesa) >= 0)
+
+
+def test_monte_carlo_bad_input():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match="`N` is the axis"):
+        pm.monte_carlo(m, {"N": ("uniform", 1, 2)}, P=1.0)
+    with pytest.raises(pm.InputError, match="`quantiles`"):
+        pm.monte_carlo(m, {"P": ("uniform", 1, 2)}, quantiles=(0.5, 1.5))
+    with pytest.raises(pm.InputError, match="`sampler`"):
+        pm.monte_carlo(m, {"P": ("uniform", 1, 2)}, sampler="halton")
+
+
+# ---------------------------------------------------------------------------
+# one at a time
+# ---------------------------------------------------------------------------
+
+def test_tornado_closed_form():
+    assert pm.tornado is pm.one_at_a_time
+    m = pm.Model("power", c=1.0, k=2.0)
+    r = pm.tornado(m, {"P": (1e5, 1e7), "N": (50, 400), "c": (0.5, 2.0)}, N=100, P=1e6)
+    assert r.names == ("N", "c", "P")                 # swings 175, 75, 0
+    assert r.base_output == 50.0
+    assert (r.low_output["N"], r.high_output["N"]) == (25.0, 200.0)
+    assert (r.low_output["c"], r.high_output["c"]) == (100.0, 25.0)
+    assert r.low_output["P"] == r.high_output["P"] == 50.0
+    assert r.low_value == {"N": 50.0, "c": 0.5, "P": 1e5}
+
+
+def test_tornado_output_and_errors():
+    m = pm.Model("power", c=1.0, k=2.0)
+    r = pm.one_at_a_time(m, {"P": (1e4, 1e6)}, output="value", N=100, P=1e5)
+    # g* = P/N + N/(4c) in the interior
+    assert r.low_output["P"] == pytest.approx(1e4 / 100 + 25)
+    with pytest.raises(pm.InputError, match="no base value"):
+        pm.one_at_a_time(pm.Model("power", k=2.0), {"c": (1, 2)}, N=1, P=1)
+    with pytest.raises(pm.InputError, match=r"\(low, high\)"):
+        pm.one_at_a_time(m, {"N": (1, 2, 3)}, N=1, P=1)
+    with pytest.raises(pm.InputError, match="`N` must be positive"):
+        pm.one_at_a_time(m, {"N": (-1, 2)}, N=1, P=1)
+
+
+# ---------------------------------------------------------------------------
+# local elasticities
+# ---------------------------------------------------------------------------
+
+def test_local_finite_difference_closed_forms():
+    # f = c x^k interior: ln x* = (ln N - ln c - ln k)/(k - 1)
+    N, P, c, k = 300.0, 1e9, 2.0, 3.0
+    e = pm.local_sensitivity(pm.Model("power", c=c, k=k), {"N": N, "P": P},
+                             method="finite-difference")
+    ex = e.elasticities["x"]
+    L = math.log(N / (c * k))
+    assert ex["N"] == pytest.approx(1 / (k - 1), abs=1e-8)
+    assert ex["c"] == pytest.approx(-1 / (k - 1), abs=1e-8)
+    assert ex["k"] == pytest.approx(k * (-1 / (k * (k - 1)) - L / (k - 1) ** 2), rel=1e-6)
+    assert ex["P"] == 0.0
+    x = (N / (c * k)) ** 0.5
+    g = (P - c * x**k) / N + x
+    assert e.elasticities["value"]["P"] == pytest.approx(P / N / g, rel=1e-7)
+    # learned share x*/g*: elasticity = eps_x - eps_g
+    assert e.elasticities["learned_share"]["N"] == pytest.approx(
+        ex["N"] - e.elasticities["value"]["N"], rel=1e-7)
+    assert set(e.method.values()) == {"finite-difference"}
+    assert e.point == {"c": 2.0, "k": 3.0, "N": 300.0, "P": 1e9}
+
+
+def test_local_one_sided_at_a_bound_and_zero_inputs():
+    # k = 1 is the lower bound of k: forward difference. N > c -> the budget binds,
+    # x* = (P/c)^(1/k) near k = 1, so d ln x / d ln k = -ln(P/c)/k.
+    e = pm.local_sensitivity(pm.Model("power", c=1.0, k=1.0),
+                             {"N": 10.0, "P": 1e6, "overlap": 0.0}, outputs="x",
+                             method="finite-difference")
+    assert e.elasticities["x"]["k"] == pytest.approx(-math.log(1e6), rel=1e-3)
+    assert e.elasticities["x"]["P"] == pytest.approx(1.0, abs=1e-8)
+    assert e.elasticities["x"]["overlap"] == 0.0          # an input at 0
+    # x* = 0 and stays 0 nearby: elasticity 0
+    e0 = pm.local_sensitivity(pm.Model("linear", c=10.0), {"N": 2.0, "P": 5.0}, outputs=["x"],
+                              method="finite-difference")
+    assert e0.elasticities["x"] == {"c": 0.0, "N": 0.0, "P": 0.0}
+
+
+def test_local_uses_symbolic_when_available(monkeypatch):
+    calls = []
+
+    class FakeSymbolic:
+        def elasticity_values(self, **point):
+            calls.append(point)
+            return {"x": {k: 42.0 for k in point}}
+
+    monkeypatch.setattr(pm.Model, "symbolic", property(lambda self: FakeSymbolic()))
+    e = pm.local_sensitivity(pm.Model("power", c=1.0, k=2.0), {"N": 10.0, "P": 1e6})
+    assert e.method == {"x": "symbolic", "value": "finite-difference",
+                        "learned_share": "finite-difference"}
+    assert e.elasticities["x"]["N"] == 42.0 and calls
+
+    class Broken:
+        def elasticity_values(self, **point):
+            raise pm.UnsolvableError("no")
+
+    monkeypatch.setattr(pm.Model, "symbolic", property(lambda self: Broken()))
+    e = pm.local_sensitivity(pm.Model("power", c=1.0, k=2.0), {"N": 10.0, "P": 1e6})
+    assert set(e.method.values()) == {"finite-difference"}
+    with pytest.raises(pm.UnsolvableError):
+        pm.local_sensitivity(pm.Model("power", c=1.0, k=2.0), {"N": 10.0, "P": 1e6},
+                             method="symbolic")
+
+
+def test_local_auto_agrees_with_closed_form():
+    # whichever method 'auto' picks, the numbers are the closed-form ones
+    e = pm.local_sensitivity(pm.Model("power", c=1.0, k=2.0), {"N": 100.0, "P": 1e8})
+    assert e.elasticities["x"]["N"] == pytest.approx(1.0, abs=1e-7)
+    assert e.elasticities["x"]["c"] == pytest.approx(-1.0, abs=1e-7)
+    assert e.elasticities["x"]["P"] == pytest.approx(0.0, abs=1e-7)
+
+
+def test_local_bad_input():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match="must give `P`"):
+        pm.local_sensitivity(m, {"N": 1.0})
+    with pytest.raises(pm.InputError, match="`outputs`"):
+        pm.local_sensitivity(m, {"N": 1.0, "P": 1.0}, outputs=("regime",))
+    with pytest.raises(pm.InputError, match="unknown input `q`"):
+        pm.local_sensitivity(m, {"N": 1.0, "P": 1.0, "q": 2.0})
+    with pytest.raises(pm.InputError, match="`method`"):
+        pm.local_sensitivity(m, {"N": 1.0, "P": 1.0}, method="magic")
+
+
+def test_morris_salib_backend_agrees():
+    pytest.importorskip("SALib")
+    m = pm.Model("power", k=2.0)
+    d = {"N": ("loguniform", 10, 1000), "c": ("loguniform", 0.1, 10),
+         "P": ("loguniform", 1e12, 1e14)}
+    r = pm.morris(m, d, output=lambda s: np.log(s.x), trajectories=20, seed=3, backend="salib")
+    # the same exact effects as the builtin design (see test_morris_unreachable_input...)
+    assert r.mu["N"] == pytest.approx(math.log(100), rel=1e-9)
+    assert r.mu_star["c"] == pytest.approx(math.log(100), rel=1e-9)
+    assert r.mu_star["P"] == 0.0
+
+
+def test_morris_salib_missing(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "SALib", None)
+    with pytest.raises(ImportError, match="SALib"):
+        pm.morris(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 1, 2)}, P=1.0,
+                  backend="salib")
