@@ -1,4 +1,4 @@
-"""Speed and scale benchmarks of powermodel (issue 8): one table, baselines measured in the same run.
+"""Speed and scale benchmarks of powermodel (issue 8): one table, baselines from the same run.
 
 Usage::
 

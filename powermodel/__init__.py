@@ -24,15 +24,15 @@ from .costs import FAMILIES, make_cost  # noqa: E402
 
 # Public names that live in modules loaded on first use.
 _LAZY = {
-    "sweep": "sweep", "grid": "sweep", "phase_diagram": "sweep", "SweepResult": "sweep",
+    "sweep": "sweeps", "grid": "sweeps", "phase_diagram": "sweeps", "SweepResult": "sweeps",
     "local_sensitivity": "sensitivity", "one_at_a_time": "sensitivity", "tornado": "sensitivity",
     "sobol": "sensitivity", "morris": "sensitivity", "monte_carlo": "sensitivity",
     "load_scenario": "scenario", "Scenario": "scenario",
     "nested": "extensions", "large_N_limit": "extensions",
-    "SymbolicModel": "symbolic",
+    "SymbolicModel": "symbolic", "compute": "_dask",
     "reproduce": "figures", "FIGURES": "figures",
     "plotting": None, "figures": None, "symbolic": None, "sensitivity": None,
-    "scenario": None, "extensions": None,
+    "scenario": None, "extensions": None, "sweeps": None,
 }
 
 __all__ = ["Model", "Solution", "solve", "objective", "make_cost", "FAMILIES", "PowermodelError",

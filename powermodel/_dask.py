@@ -19,7 +19,8 @@ arrays instead of becoming Python scalars.
 
 Examples
 --------
->>> import numpy as np, dask.array as da, powermodel as pm
+>>> import numpy as np, pytest, powermodel as pm
+>>> da = pytest.importorskip("dask.array")  # (the doctests need the dask extra)
 >>> N = da.from_array(np.array([1.0, 10.0, 100.0, 1e3, 1e4]), chunks=2)
 >>> s = pm.Model("power", c=1.0, k=2.0).solve(N=N, P=1e6)   # x* = min(N/2, 1000)
 >>> type(s.x).__name__, s.x.chunks
@@ -31,8 +32,11 @@ Examples
 
 import numpy as np
 
-import dask
-import dask.array as da
+try:
+    import dask
+    import dask.array as da
+except ImportError:  # the optional extra is missing (solve() comes here only with dask arrays)
+    dask = da = None
 
 from . import _validation as V
 from .costs import make_cost
@@ -80,7 +84,8 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
 
     Examples
     --------
-    >>> import numpy as np, dask.array as da, powermodel as pm
+    >>> import numpy as np, pytest, powermodel as pm
+    >>> da = pytest.importorskip("dask.array")  # (the doctests need the dask extra)
     >>> s = pm.solve("power", N=da.from_array(np.array([1.0, 10.0, 100.0]), chunks=2),
     ...              P=1e6, c=1.0, k=2.0)
     >>> s.x.compute()
@@ -88,6 +93,8 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
     """
     from .solver import _rules
 
+    if da is None:
+        raise ImportError("Dask arrays need the optional extra: pip install 'powermodel[dask]'")
     cost = make_cost(cost)
     V.choice("errors", errors, ("raise", "nan"))
     V.reject_unknown("parameter", params, cost.parameters)
@@ -135,7 +142,8 @@ def compute(solution, **kwargs):
     ``kwargs`` go to :func:`dask.compute` (``scheduler=...``). Returns a
     Solution of NumPy arrays.
 
-    >>> import numpy as np, dask.array as da, powermodel as pm
+    >>> import numpy as np, pytest, powermodel as pm
+    >>> da = pytest.importorskip("dask.array")  # (the doctests need the dask extra)
     >>> s = pm.solve("power", N=da.from_array(np.array([10.0, 100.0]), chunks=1), P=1e6,
     ...              c=1.0, k=2.0)
     >>> compute(s, scheduler="synchronous").regime

@@ -364,7 +364,7 @@ def phase(out=None, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.
     Numbers: ``phaseB``, ``phaseCap``, ``phaseCapP`` (the P above which the cap binds
     before the budget).
     """
-    from .sweep import phase_diagram
+    from .sweeps import phase_diagram
 
     resolution = _check_resolution(resolution)
     Ng, Pg = _grid(N[0], N[1], resolution), _grid(P[0], P[1], resolution)

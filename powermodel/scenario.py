@@ -147,7 +147,7 @@ class Scenario:
     @property
     def fixed(self):
         """The model inputs (N, P, ...) given in ``[params]``."""
-        from .sweep import MODEL_INPUTS
+        from .sweeps import MODEL_INPUTS
 
         return {k: v for k, v in self.params.items() if k in MODEL_INPUTS}
 
@@ -161,7 +161,7 @@ class Scenario:
         ``seed`` (random analyses only) overrides the file's seed.
         """
         from . import sensitivity as S
-        from . import sweep as W
+        from . import sweeps as W
 
         o = dict(self.options)
         if seed is not None:
@@ -202,7 +202,7 @@ class Scenario:
 
         Returns the path written (atomically).
         """
-        from .sweep import check_suffix
+        from .sweeps import check_suffix
 
         suffix = check_suffix(path)
         if result is None:
@@ -301,7 +301,7 @@ class _LogOf:
 
 def _check_options(where, analysis, raw, model):
     from .sensitivity import parse_distribution
-    from .sweep import known_inputs
+    from .sweeps import known_inputs
 
     options = {}
     inputs = known_inputs(model)
@@ -422,7 +422,7 @@ def load_scenario(path):
     powermodel.errors.ScenarioError: ...s.toml: unknown key `colour` (known: name, description, cost, params, analysis)
     """
     from .model import Model
-    from .sweep import known_inputs
+    from .sweeps import known_inputs
 
     p = _resolve(path)
     where = str(p)
@@ -502,7 +502,7 @@ def run_scenario(path, out=None, *, command=None, progress=None, seed=None):
     -------
     (Path, result, Scenario)
     """
-    from .sweep import check_suffix
+    from .sweeps import check_suffix
 
     sc = load_scenario(path)
     if command is not None and sc.command != command:

@@ -50,7 +50,7 @@ import numpy as np
 from . import _validation as V
 from .errors import InputError, UnsolvableError
 from .result import Result, Solution
-from .sweep import DEFAULT_N, as_model, dump_csv, dump_json, known_inputs
+from .sweeps import DEFAULT_N, as_model, dump_csv, dump_json, known_inputs
 
 __all__ = ["local_sensitivity", "one_at_a_time", "tornado", "sobol", "morris", "monte_carlo",
            "SobolResult", "MorrisResult", "OATResult", "MonteCarloResult", "LocalSensitivity",
@@ -738,7 +738,7 @@ def _morris_values(dist, u):
 
 def _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples, errors, progress):
     """The same analysis with SALib's sampler and estimator (optional dependency)."""
-    from .sweep import optional_import
+    from .sweeps import optional_import
 
     optional_import("SALib", "salib")
     from SALib.analyze import morris as salib_analyze

@@ -142,7 +142,7 @@ def test_bad_destinations_are_input_errors(tmp_path):
 
 
 def test_sweep_writers_are_atomic(target, monkeypatch):
-    sweep = pytest.importorskip("powermodel.sweep")
+    sweep = pytest.importorskip("powermodel.sweeps")
 
     def boom(*a, **k):
         raise OSError(5, "I/O error")

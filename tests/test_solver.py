@@ -293,3 +293,18 @@ def test_errors_nan_marks_only_bad_points():
     assert np.isnan(s.x[1]) and np.isnan(s.x[2])
     assert list(s.status) == ["ok", "`N` must be positive", "`N` must be a number", "ok"]
     assert list(s.regime) == ["interior", "invalid", "invalid", "interior"]
+
+
+@given(st.sampled_from(NONDEC), st.data())
+def test_shared_parameter_path_equals_per_point_path(expr, data):
+    """Scalar cost parameters (work shared by all points) and the same values given
+    per point (everything computed point by point) give the same optimum."""
+    name = next(k for k, v in CASES.items() if v[0] == expr)
+    params = {k: data.draw(s) for k, s in CASES[name][1].items()}
+    N = np.geomspace(1e-2, 1e4, 64)
+    P = data.draw(st.floats(0, 4).map(lambda e: 10.0 ** e))
+    m = pm.Model(expr)
+    shared = m.solve(N=N, P=P, **params)
+    per_point = m.solve(N=N, P=P, **{k: np.full(N.shape, v) for k, v in params.items()})
+    np.testing.assert_allclose(shared.x, per_point.x, rtol=1e-12)
+    assert (shared.regime == per_point.regime).all()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import powermodel as pm
-from powermodel.sweep import DEFAULT_N, SweepResult
+from powermodel.sweeps import DEFAULT_N, SweepResult
 
 
 def test_default_axis_and_closed_form():
@@ -105,8 +105,8 @@ def test_bad_input(call, match):
         call(pm.Model("power", c=1.0, k=2.0))
 
 
-def test_string_model_and_callable_module():
-    import powermodel.sweep  # noqa: F401  (rebinding pm.sweep to the module must not break it)
+def test_string_model_and_module_import():
+    import powermodel.sweeps  # noqa: F401  (importing the module leaves pm.sweep the function)
 
     r = pm.sweep("power", N=[2.0], P=1e6, c=1.0, k=2.0)
     assert r.solution.x[0] == 1.0

@@ -362,17 +362,3 @@ def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):
         raise InputError(f"`x_axis` and `y_axis` must differ, both are `{pairs[0][0]}`")
     return grid(model, {pairs[0][0]: pairs[0][1], pairs[1][0]: pairs[1][1]}, errors=errors,
                 **fixed)
-
-
-# ``import powermodel.sweep`` makes the package attribute ``powermodel.sweep``
-# this module (the import system sets it after loading), shadowing the lazily
-# exported function of the same name. Make the module callable as that
-# function so ``pm.sweep(model, ...)`` works however the module was loaded.
-class _CallableModule(type(math)):
-    def __call__(self, *args, **kwargs):
-        return sweep(*args, **kwargs)
-
-
-import sys as _sys  # noqa: E402
-
-_sys.modules[__name__].__class__ = _CallableModule
