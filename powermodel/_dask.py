@@ -39,7 +39,6 @@ except ImportError:  # the optional extra is missing (solve() comes here only wi
     dask = da = None
 
 from . import _validation as V
-from .costs import make_cost
 from .errors import InputError
 from .result import Solution
 
@@ -91,17 +90,11 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
     >>> s.x.compute()
     array([ 0.5,  5. , 50. ])
     """
-    from .solver import _rules
+    from .solver import _rules, check_names
 
     if da is None:
         raise ImportError("Dask arrays need the optional extra: pip install 'powermodel[dask]'")
-    cost = make_cost(cost)
-    V.choice("errors", errors, ("raise", "nan"))
-    V.reject_unknown("parameter", params, cost.parameters)
-    missing = [k for k in cost.parameters if k not in params]
-    if missing:
-        raise InputError(f"missing parameter `{missing[0]}` for cost {cost.name!r} "
-                         f"(parameters: {', '.join(cost.parameters)})")
+    cost = check_names(cost, params, errors)
     inputs = {"N": N, "P": P, "x_cap": x_cap, "overlap": overlap,
               "runtime_penalty": runtime_penalty, **params}
     rules = _rules(cost)

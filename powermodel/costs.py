@@ -34,7 +34,7 @@ import inspect
 import numpy as np
 
 from . import _validation as V
-from ._numeric import HUGE, TINY, increasing_root, sign_root, take
+from ._numeric import HUGE, TINY, sign_root, take
 from .errors import ExpressionError, InputError
 
 __all__ = [

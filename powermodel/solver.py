@@ -66,6 +66,18 @@ def _rules(cost):
     return rules
 
 
+def check_names(cost, params, errors="raise"):
+    """The Cost for ``cost``, after checking ``errors`` and the parameter names."""
+    cost = make_cost(cost)
+    V.choice("errors", errors, ("raise", "nan"))
+    V.reject_unknown("parameter", params, cost.parameters)
+    missing = [k for k in cost.parameters if k not in params]
+    if missing:
+        raise InputError(f"missing parameter `{missing[0]}` for cost {cost.name!r} "
+                         f"(parameters: {', '.join(cost.parameters)})")
+    return cost
+
+
 def prepare(cost, params, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0,
             errors="raise"):
     """Validate and broadcast the inputs.
@@ -74,13 +86,7 @@ def prepare(cost, params, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0,
     to a scalar float or a flat array of ``prod(shape)`` points; ``status`` is
     None (all valid) or a flat array of messages (``errors="nan"``).
     """
-    cost = make_cost(cost)
-    V.choice("errors", errors, ("raise", "nan"))
-    V.reject_unknown("parameter", params, cost.parameters)
-    missing = [k for k in cost.parameters if k not in params]
-    if missing:
-        raise InputError(f"missing parameter `{missing[0]}` for cost {cost.name!r} "
-                         f"(parameters: {', '.join(cost.parameters)})")
+    cost = check_names(cost, params, errors)
     raw = {"N": N, "P": P, "x_cap": np.inf if x_cap is None else x_cap,
            "overlap": overlap, "runtime_penalty": runtime_penalty, **params}
     rules = _rules(cost)
