@@ -495,6 +495,25 @@ FAMILIES = {
 # User expressions and callables
 # ---------------------------------------------------------------------------
 
+#: Element-wise NumPy versions of Max, Min and Heaviside (see :func:`_elementwise`).
+_UFUNCS = {"pm_maximum": np.maximum, "pm_minimum": np.minimum,
+           "pm_heaviside": lambda z: np.heaviside(z, 0.5)}
+
+
+def _elementwise(e, sp):
+    """Max, Min, Heaviside and DiracDelta in forms that broadcast element-wise.
+
+    SymPy's NumPy printer turns Max(a, b, c) into ``amax((a, b, c))`` (which fails
+    when a is an array and b a scalar) and Heaviside(x - Max(...)) into nested
+    ``select`` calls (which fail on scalar conditions). DiracDelta, zero almost
+    everywhere, becomes 0.
+    """
+    e = e.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
+    e = e.replace(sp.Heaviside, lambda *a: sp.Function("pm_heaviside")(a[0]))
+    e = e.replace(sp.Max, lambda *a: functools.reduce(sp.Function("pm_maximum"), a))
+    return e.replace(sp.Min, lambda *a: functools.reduce(sp.Function("pm_minimum"), a))
+
+
 @functools.lru_cache(maxsize=128)
 def _lambdified(text):
     """f, f', f'' of an expression as cached NumPy functions (lambdify, cse=True)."""
@@ -517,17 +536,15 @@ def _lambdified(text):
     # powsimp: x**k/x**2 -> x**(k - 2), which does not underflow to 0/0 at small x
     d1 = sp.powsimp(sp.diff(expr, x))
     d2 = sp.powsimp(sp.diff(d1, x))
-    # abs, min and max differentiate to DiracDelta, zero almost everywhere (NumPy has none)
-    d1, d2 = (d.replace(sp.DiracDelta, lambda *a: sp.S.Zero) for d in (d1, d2))
     from sympy.codegen.rewriting import optimize, optims_c99
 
     # exp(y) - 1 -> expm1(y), log(1 + y) -> log1p(y): accurate for small y.
-    exprs = [optimize(e, optims_c99) for e in (expr, d1, d2)]
+    exprs = [_elementwise(optimize(e, optims_c99), sp) for e in (expr, d1, d2)]
     if any(e.has(sp.Derivative) for e in exprs):  # e.g. abs(acos(x)): SymPy gives up
         raise ExpressionError(f"cost expression {text[:60]!r} cannot be differentiated "
                               "symbolically; write it without abs/min/max of that term")
     # erf is not in NumPy: take it from scipy.special
-    modules = ["scipy", "numpy"] if expr.has(sp.erf) else "numpy"
+    modules = [_UFUNCS] + (["scipy", "numpy"] if expr.has(sp.erf) else ["numpy"])
     try:
         funcs = tuple(sp.lambdify(args, e, modules=modules, cse=True) for e in exprs)
     except NotImplementedError as exc:  # a function the NumPy printer does not know
@@ -568,6 +585,8 @@ class ExpressionCost(Cost):
         args = [np.float64(p[n]) if np.ndim(p[n]) == 0 else p[n] for n in argnames]
         with np.errstate(all="ignore"):
             out = funcs[i](np.float64(x) if np.ndim(x) == 0 else x, *args)
+        if np.iscomplexobj(out):  # e.g. (-1)**(1/3): complex where the cost is not real
+            out = np.where(np.imag(out) == 0, np.real(out), np.nan)
         return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(x, *(p[n] for n in argnames)).shape)
 
     def f(self, x, p):

@@ -85,7 +85,14 @@ class Parsed:
         symbols = dict(symbols or {})
         for n in self.names:
             symbols.setdefault(n, sp.Symbol(n, real=True))
-        return _build(self._tree.body, symbols, sp)
+        try:
+            return _build(self._tree.body, symbols, sp)
+        except (ValueError, TypeError, ArithmeticError) as exc:  # e.g. Min(log(-x), 1)
+            if isinstance(exc, ExpressionError):
+                raise
+            msg = str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__
+            raise ExpressionError(f"cost expression {self.text[:60]!r} cannot be built: "
+                                  f"{msg}") from None
 
     def __repr__(self):
         return f"Parsed({self.text!r})"
@@ -320,7 +327,8 @@ def _build(node, symbols, sp):
     args = [_build(a, symbols, sp) for a in node.args]
     name = node.func.id
     table = {
-        "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt, "cbrt": sp.cbrt,
+        "exp": sp.exp, "log": sp.log, "ln": sp.log, "sqrt": sp.sqrt,
+        "cbrt": lambda a: sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3),  # the real root
         "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos,
         "atan": sp.atan, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
         "tanh": sp.tanh, "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh,

@@ -57,6 +57,31 @@ class NestedResult(Result):
     __slots__ = ("levels", "x", "budgets", "N")
     _fields = __slots__
 
+    def _rows(self):
+        from .result import Solution
+
+        fields = [f for f in Solution._fields]
+        header = ["level", "N", "budget", *fields]
+        rows = [[i, n, b, *(getattr(s, f) for f in fields)]
+                for i, (s, n, b) in enumerate(zip(self.levels, self.N, self.budgets), 1)]
+        return header, rows
+
+    def to_csv(self, path):
+        """One row per level (scalar levels only): level, N, budget, every field. Atomic."""
+        from .sweeps import dump_csv
+
+        if any(np.ndim(s.x) for s in self.levels):
+            raise InputError("to_csv needs scalar levels; use to_json for arrays")
+        header, rows = self._rows()
+        return dump_csv(path, header, rows)
+
+    def to_json(self, path):
+        """``{"levels": [{"level", "N", "budget", **fields}, ...]}`` as JSON. Atomic."""
+        from .sweeps import dump_json
+
+        header, rows = self._rows()
+        return dump_json(path, {"levels": [dict(zip(header, r)) for r in rows]})
+
 
 def _level(spec, i):
     if isinstance(spec, Model):

@@ -74,6 +74,7 @@ ANALYSES = {
     "montecarlo": ("sensitivity", ("distributions", "N", "n", "quantiles", "seed", "sampler",
                                    "errors")),
     "local": ("sensitivity", ("outputs", "method", "step", "errors")),
+    "nested": ("sweep", ("levels",)),
 }
 _ALIASES = {"tornado": "oat", "one_at_a_time": "oat", "monte_carlo": "montecarlo",
             "phase_diagram": "phase", "local_sensitivity": "local"}
@@ -169,6 +170,11 @@ class Scenario:
                 raise InputError(f"analysis {self.analysis!r} is not random; it takes no seed")
             o["seed"] = seed
         a, m, fx = self.analysis, self.model, self.fixed
+        if a == "nested":
+            from .extensions import nested_from_specs
+
+            first = {"cost": self.cost, **{k: v for k, v in self.params.items() if k != "P"}}
+            return nested_from_specs([first, *o["levels"]], P=self.params["P"])
         if a in ("sweep", "grid"):
             axes = dict(o.get("axes", {}))
             if a == "sweep":
@@ -299,7 +305,37 @@ class _LogOf:
         return f"log({self.field})"
 
 
-def _check_options(where, analysis, raw, model):
+def _levels(where, v):
+    """``analysis.levels``: the inner levels of a nested chain, outermost first."""
+    from .model import Model
+
+    if not isinstance(v, list):
+        raise _err(where, f"`levels` must be a list of tables, got {v!r}")
+    out = []
+    for i, lv in enumerate(v, 2):
+        w = f"levels[{i - 2}]"
+        if not isinstance(lv, dict) or not isinstance(lv.get("cost"), str):
+            raise _err(where, f"`{w}` must be a table with a `cost` string, got {lv!r}")
+        if "N" not in lv:
+            raise _err(where, f"`{w}` needs `N`")
+        vals = {k: _number(where, f"{w}.{k}", x) for k, x in lv.items() if k != "cost"}
+        try:
+            bare = Model(lv["cost"])
+            extra = [k for k in vals if k not in bare.parameters
+                     and k not in ("N", "x_cap", "overlap", "runtime_penalty")]
+            if extra:
+                raise _err(where, f"unknown key `{w}.{extra[0]}` (inputs of this cost: "
+                                  f"{', '.join(bare.parameters + ('N', 'x_cap', 'overlap', 'runtime_penalty'))})")
+            Model(lv["cost"], **{k: x for k, x in vals.items() if k in bare.parameters})
+        except ScenarioError:
+            raise
+        except InputError as exc:
+            raise _err(where, f"`{w}`: {exc}") from None
+        out.append({"cost": lv["cost"], **vals})
+    return tuple(out)
+
+
+def _check_options(where, analysis, raw, model, model_params=()):
     from .sensitivity import parse_distribution
     from .sweeps import known_inputs
 
@@ -355,6 +391,8 @@ def _check_options(where, analysis, raw, model):
             if not isinstance(v, list) or not v:
                 raise _err(where, f"`quantiles` must be a list of numbers, got {v!r}")
             options[key] = tuple(_number(where, "quantiles", q) for q in v)
+        elif key == "levels" and analysis == "nested":
+            options[key] = _levels(where, v)
         elif key in ("n", "seed", "trajectories", "levels", "n_resamples"):
             if isinstance(v, bool) or not isinstance(v, int):
                 raise _err(where, f"`{key}` must be an integer, got {v!r}")
@@ -367,6 +405,11 @@ def _check_options(where, analysis, raw, model):
             options[key] = v
         else:  # pragma: no cover - keys are checked against ANALYSES first
             raise _err(where, f"unknown key `{w}`")
+    if analysis == "nested":
+        for k in ("N", "P"):
+            if k not in model_params:
+                raise _err(where, f"a nested analysis needs `params.{k}` (the first level's)")
+        options.setdefault("levels", ())
     if analysis == "grid" and "axes" not in options:
         raise _err(where, "a grid analysis needs `axes`")
     if analysis == "phase" and not ("x" in options and "y" in options):
@@ -477,7 +520,8 @@ def load_scenario(path):
         if k != "type" and k not in allowed:
             raise _err(where, f"unknown key `analysis.{k}` for a {kind} analysis "
                               f"(known: {', '.join(('type',) + allowed)})")
-    options = _check_options(where, kind, {k: v for k, v in an.items() if k != "type"}, model)
+    options = _check_options(where, kind, {k: v for k, v in an.items() if k != "type"}, model,
+                             params)
     return Scenario(name=name, description=desc, path=p, cost=data["cost"], params=params,
                     analysis=kind, options=options, model=model)
 

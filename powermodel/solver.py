@@ -453,6 +453,10 @@ def _solve_block(cost, inp, size, shared):
     scalar_p = all(np.ndim(v) == 0 for v in p.values())
     with np.errstate(all="ignore"):
         fx = np.broadcast_to(np.asarray(cost.f(xr, p), dtype=float), (size,))
+        # x* is feasible, f(x*) <= P: where rounding at the budget says otherwise, f(x*) = P.
+        over = fx > P
+        if np.any(over & ~inf_x):
+            fx = np.where(over & ~inf_x, P, fx)
         if scalar_p:
             f0 = float(np.asarray(cost.f(np.zeros(1), p), dtype=float).ravel()[0])
         else:

@@ -76,7 +76,7 @@ def test_bundled_scenarios_run(name):
     opts = dict(sc.options)
     r = sc.run()
     assert type(r).__name__ in {"SweepResult", "SobolResult", "MorrisResult", "OATResult",
-                                "MonteCarloResult", "LocalSensitivity"}
+                                "MonteCarloResult", "LocalSensitivity", "NestedResult"}
     if sc.analysis == "sobol":
         assert r.n == opts["n"]
 
@@ -198,3 +198,29 @@ def test_progress_indication():
     with _Progress("x", stream=fast, delay=1.0):
         pass
     assert fast.getvalue() == ""          # nothing for runs shorter than the delay
+
+
+def test_nested_scenario_matches_the_library(tmp_path):
+    """A nested analysis in a scenario file is pm.nested on the same levels."""
+    f = tmp_path / "n.toml"
+    f.write_text('cost = "power"\n[params]\nc = 1.0\nk = 2.0\nN = 1000\nP = 1e4\n'
+                 '[analysis]\ntype = "nested"\n'
+                 'levels = [{cost = "power", N = 10, c = 1.0, k = 2.0, x_cap = 3.0}]\n')
+    r = pm.load_scenario(f).run()
+    m = pm.Model("power", c=1.0, k=2.0)
+    ref = pm.nested([(m, 1000), {"model": m, "N": 10, "x_cap": 3.0}], P=1e4)
+    assert r == ref and r.x == (100.0, 3.0)
+    out = pm.load_scenario(f).write(tmp_path / "n.csv")
+    assert out.read_text().splitlines()[2].startswith("2,10.0,100.0,3.0,")
+
+
+def test_nested_scenario_errors(tmp_path):
+    f = tmp_path / "n.toml"
+    f.write_text('cost = "power"\n[params]\nc = 1.0\nk = 2.0\nN = 10\nP = 1e4\n'
+                 '[analysis]\ntype = "nested"\nlevels = [{cost = "power", N = 10, q = 1}]\n')
+    with pytest.raises(pm.ScenarioError, match=r"unknown key `levels\[0\]\.q`"):
+        pm.load_scenario(f)
+    f.write_text('cost = "power"\n[params]\nc = 1.0\nk = 2.0\nP = 1e4\n'
+                 '[analysis]\ntype = "nested"\nlevels = []\n')
+    with pytest.raises(pm.ScenarioError, match=r"needs `params.N`"):
+        pm.load_scenario(f)
