@@ -120,7 +120,7 @@ def _run(args, cmd):
     return f"wrote {_describe(result)} to {path}"
 
 
-@command("sweep", "run a sweep, grid or phase-diagram scenario; write CSV or JSON")
+@command("sweep", "run a sweep, grid, phase-diagram or nested scenario; write CSV or JSON")
 def _sweep(args):
     return _run(args, "sweep")
 
