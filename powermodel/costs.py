@@ -447,7 +447,7 @@ class PowerLogN(Cost):
     bounds = {"c": (0, True), "k": (1, False), "beta": (0, False)}
 
     def _scale(self, p):
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             scale = p["c"] * (1 + p["beta"] * np.log(p["N"]))
         return scale
 
