@@ -93,9 +93,11 @@ def _solve(args):
         N=args.N, P=args.P, x_cap=args.x_cap, overlap=args.overlap,
         runtime_penalty=args.runtime_penalty)
     if args.json:
-        d = {k: (None if isinstance(v, float) and math.isnan(v) else v)
+        # Strict JSON: a non-finite number (x* = inf in the unbounded regime) is null;
+        # the regime field says why.
+        d = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
              for k, v in s.to_dict().items()}
-        return json.dumps(d, allow_nan=True)
+        return json.dumps(d, allow_nan=False)
     return "\n".join(f"{k:>18}  {v:.10g}" if isinstance(v, float) else f"{k:>18}  {v}"
                      for k, v in s.to_dict().items())
 

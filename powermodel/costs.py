@@ -694,12 +694,16 @@ def make_cost(cost):
 # Numeric building blocks used by the solver for costs without closed forms
 # ---------------------------------------------------------------------------
 
+#: The largest float: the budget is searched up to it (x* beyond it is "unbounded").
+XMAX = float(np.finfo(float).max)
+
+
 def numeric_budget(cost, P, p):
     """sup{x >= 0 : f(x) <= P} for non-decreasing f, vectorised (1-D arrays)."""
     P = np.asarray(P, dtype=float)
     n = P.size
     with np.errstate(all="ignore"):
-        f_huge = np.nan_to_num(cost.f(np.full(n, HUGE), p), nan=np.inf)
+        f_huge = np.nan_to_num(cost.f(np.full(n, XMAX), p), nan=np.inf)
         f_tiny = np.nan_to_num(cost.f(np.full(n, TINY), p), nan=np.inf)
     out = np.where(f_huge <= P, np.inf, 0.0)
     todo = np.flatnonzero((f_huge > P) & (f_tiny <= P))
@@ -709,7 +713,7 @@ def numeric_budget(cost, P, p):
         # f(x) <= P < f(hi): find the crossing of f with P. f may be 0 at TINY, so
         # bisect on the sign of f - P (robust), then polish with Newton.
         x = sign_root(lambda x, q: cost.f(x, q) - q["__P"], np.full(todo.size, TINY),
-                      np.full(todo.size, HUGE), {**sub, "__P": target})
+                      np.full(todo.size, XMAX), {**sub, "__P": target})
         out[todo] = x
         # f jumping from <= P straight to inf means an intermediate result (x**k,
         # exp(a*x), ...) overflowed: the crossing found is that overflow, not f = P.

@@ -167,3 +167,13 @@ def test_json_matches_the_library():
     for k in Solution._fields:
         v = getattr(s, k)
         assert d[k] == v or (isinstance(v, float) and math.isnan(v) and d[k] is None)
+
+
+def test_json_is_strict_for_the_unbounded_regime(capsys):
+    import json as _json
+
+    from powermodel.cli import main as _main
+    assert _main(["solve", "F*(1 - exp(-x))", "--param", "F=1", "--N", "10", "--P", "100",
+                  "--json"]) == 0
+    d = _json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(c))
+    assert d["regime"] == "unbounded" and d["x"] is None and d["learned_share"] == 1.0

@@ -308,3 +308,9 @@ def test_shared_parameter_path_equals_per_point_path(expr, data):
     per_point = m.solve(N=N, P=P, **{k: np.full(N.shape, v) for k, v in params.items()})
     np.testing.assert_allclose(shared.x, per_point.x, rtol=1e-12)
     assert (shared.regime == per_point.regime).all()
+
+
+def test_budget_beyond_1e300_is_finite():
+    # f = 0.008 x reaches P = 1e300 at x = 1.25e302: a finite budget, not "unbounded"
+    s = pm.Model("c*x", c=0.008).solve(N=1.0, P=1e300)
+    assert s.regime == "budget" and s.x == pytest.approx(1.25e302, rel=1e-12)
