@@ -478,6 +478,22 @@ class LocalSensitivity(_Exportable, Result):
 # Sobol'
 # ---------------------------------------------------------------------------
 
+
+def _global_setup(model, output, distributions, fixed, confidence_level, n_resamples, errors,
+                  seed):
+    """Checks and seeding shared by the global analyses (Sobol', Morris)."""
+    model = as_model(model)
+    output = _check_output(output)
+    varied, fx = _parse_distributions(model, distributions, fixed)
+    if not varied:
+        raise InputError("`distributions` must vary at least one input (all are fixed)")
+    level = _level(confidence_level)
+    n_resamples = _int("n_resamples", n_resamples, 0)
+    V.choice("errors", errors, ("raise", "nan"))
+    seed = _seed(seed)
+    return model, output, varied, fx, level, n_resamples, seed, _rngs(seed, 2)
+
+
 def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_level=0.95,
           n_resamples=999, errors="raise", progress=None, **fixed):
     r"""First- and total-order Sobol' indices with bootstrap confidence intervals.
@@ -524,20 +540,12 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     """
     from scipy import stats
 
-    model = as_model(model)
-    output = _check_output(output)
-    varied, fx = _parse_distributions(model, distributions, fixed)
+    model, output, varied, fx, level, n_resamples, seed, (rng_sample, rng_boot) = _global_setup(
+        model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
     d = len(varied)
-    if d == 0:
-        raise InputError("`distributions` must vary at least one input (all are fixed)")
     n = _int("n", n, 2)
     if n & (n - 1):
         raise InputError(f"`n` must be a power of 2 (the balance of Sobol' points), got {n}")
-    level = _level(confidence_level)
-    n_resamples = _int("n_resamples", n_resamples, 0)
-    V.choice("errors", errors, ("raise", "nan"))
-    seed = _seed(seed)
-    rng_sample, rng_boot = _rngs(seed, 2)
     names = tuple(varied)
 
     _notify(progress, f"sampling {n} x {d + 2} points")
@@ -668,21 +676,13 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     """
     from scipy import stats
 
-    model = as_model(model)
-    output = _check_output(output)
-    varied, fx = _parse_distributions(model, distributions, fixed)
+    model, output, varied, fx, level, n_resamples, seed, (rng_design, rng_boot) = _global_setup(
+        model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
     d = len(varied)
-    if d == 0:
-        raise InputError("`distributions` must vary at least one input (all are fixed)")
     r = _int("trajectories", trajectories, 2)
     p = _int("levels", levels, 2)
     if p % 2:
         raise InputError(f"`levels` must be even (for a symmetric design), got {p}")
-    level = _level(confidence_level)
-    n_resamples = _int("n_resamples", n_resamples, 0)
-    V.choice("errors", errors, ("raise", "nan"))
-    seed = _seed(seed)
-    rng_design, rng_boot = _rngs(seed, 2)
     names = tuple(varied)
 
     V.choice("backend", backend, ("builtin", "salib"))
