@@ -239,13 +239,19 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     scale = np.full(cand.shape, np.inf)
     h[cr, cc] = xs - fn
     scale[cr, cc] = np.abs(xs) + np.abs(fn)
+    return _select(np.nan_to_num(cand, nan=np.inf), h, scale, unbounded, U, converged)
+
+
+def _select(cand, h, scale, unbounded, U, converged):
+    """x* from candidates ``cand`` with values ``h`` and magnitudes ``scale``, all of
+    shape (points, candidates): the largest h, ties within :data:`TIE_RTOL` of the
+    magnitudes going to the smallest x; inf where h grows without bound, 0 where U = 0."""
     best = np.argmax(h, axis=1)
-    ar = np.arange(size)
+    ar = np.arange(h.shape[0])
     hb, sb = h[ar, best], scale[ar, best]
-    near = h >= hb[:, None] - TIE_RTOL * (scale + sb[:, None])
-    near &= np.isfinite(h)
-    xsel = np.where(near, np.nan_to_num(cand, nan=np.inf), np.inf).min(axis=1)
-    x = np.where(unbounded, np.inf, xsel)
+    near = np.isfinite(h) & (h >= hb[:, None] - TIE_RTOL * (scale + sb[:, None]))
+    x = np.where(near, cand, np.inf).min(axis=1)
+    x = np.where(unbounded, np.inf, x)
     x = np.where(U <= 0, 0.0, x)
     if not converged:
         warnings.warn("the root finder did not converge at some points; x* may be off by more "
@@ -325,20 +331,8 @@ def _shared_optimum(cost, p, n, U, size, bps):
                 xs.append(x)
                 hs.append(h)
                 ss.append(sc)
-        H = np.array([np.broadcast_to(h, (size,)) for h in hs])
-        S = np.array([np.broadcast_to(v, (size,)) for v in ss])
-        hb = H.max(axis=0)
-        sb = S[-1]
-        for h, sc in zip(hs[-2::-1], ss[-2::-1]):  # the scale of the first best (argmax)
-            sb = np.where(h == hb, sc, sb)
-        near = np.isfinite(H) & (H >= hb - TIE_RTOL * (S + sb))
-        X = np.where(near, np.array([np.broadcast_to(x, (size,)) for x in xs]), np.inf).min(axis=0)
-    x = np.where(unbounded, np.inf, X)
-    x = np.where(U <= 0, 0.0, x)
-    if not converged:
-        warnings.warn("the root finder did not converge at some points; x* may be off by more "
-                      "than 1e-9 relative", AccuracyWarning, stacklevel=4)
-    return x
+        cols = lambda vs: np.stack([np.broadcast_to(v, (size,)) for v in vs], axis=1)  # noqa: E731
+        return _select(cols(xs), cols(hs), cols(ss), unbounded, U, converged)
 
 
 def _grid_bracket(cost, p, n, a, b, end):
