@@ -239,18 +239,19 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     scale = np.full(cand.shape, np.inf)
     h[cr, cc] = xs - fn
     scale[cr, cc] = np.abs(xs) + np.abs(fn)
-    return _select(np.nan_to_num(cand, nan=np.inf), h, scale, unbounded, U, converged)
+    return _select(np.nan_to_num(cand, nan=np.inf).T, h.T, scale.T, unbounded, U, converged)
 
 
 def _select(cand, h, scale, unbounded, U, converged):
     """x* from candidates ``cand`` with values ``h`` and magnitudes ``scale``, all of
-    shape (points, candidates): the largest h, ties within :data:`TIE_RTOL` of the
+    shape (candidates, points): the largest h, ties within :data:`TIE_RTOL` of the
     magnitudes going to the smallest x; inf where h grows without bound, 0 where U = 0."""
-    best = np.argmax(h, axis=1)
-    ar = np.arange(h.shape[0])
-    hb, sb = h[ar, best], scale[ar, best]
-    near = np.isfinite(h) & (h >= hb[:, None] - TIE_RTOL * (scale + sb[:, None]))
-    x = np.where(near, cand, np.inf).min(axis=1)
+    hb = h.max(axis=0)
+    sb = scale[-1]
+    for j in range(h.shape[0] - 2, -1, -1):  # the scale of the first best (a loop over
+        sb = np.where(h[j] == hb, scale[j], sb)  # candidates, faster than argmax on axis 0)
+    near = np.isfinite(h) & (h >= hb - TIE_RTOL * (scale + sb))
+    x = np.where(near, cand, np.inf).min(axis=0)
     x = np.where(unbounded, np.inf, x)
     x = np.where(U <= 0, 0.0, x)
     if not converged:
@@ -331,8 +332,8 @@ def _shared_optimum(cost, p, n, U, size, bps):
                 xs.append(x)
                 hs.append(h)
                 ss.append(sc)
-        cols = lambda vs: np.stack([np.broadcast_to(v, (size,)) for v in vs], axis=1)  # noqa: E731
-        return _select(cols(xs), cols(hs), cols(ss), unbounded, U, converged)
+        rows = lambda vs: np.array([np.broadcast_to(v, (size,)) for v in vs])  # noqa: E731
+        return _select(rows(xs), rows(hs), rows(ss), unbounded, U, converged)
 
 
 def _grid_bracket(cost, p, n, a, b, end):
