@@ -50,7 +50,7 @@ import numpy as np
 from . import _validation as V
 from .errors import InputError, UnsolvableError
 from .result import Result, Solution
-from .sweeps import DEFAULT_N, as_model, dump_csv, dump_json, known_inputs
+from .sweeps import DEFAULT_N, as_model, check_inputs, dump_csv, dump_json, known_inputs
 
 __all__ = ["local_sensitivity", "one_at_a_time", "tornado", "sobol", "morris", "monte_carlo",
            "SobolResult", "MorrisResult", "OATResult", "MonteCarloResult", "LocalSensitivity",
@@ -180,12 +180,7 @@ def _parse_distributions(model, distributions, fixed):
     if not isinstance(distributions, dict):
         raise InputError(f"`distributions` must be a dict of name -> (kind, ...), "
                          f"got {distributions!r}")
-    known = known_inputs(model)
-    V.reject_unknown("input", distributions, known)
-    V.reject_unknown("input", fixed, known)
-    both = [k for k in distributions if k in fixed]
-    if both:
-        raise InputError(f"input `{both[0]}` given both a distribution and a fixed value")
+    check_inputs(model, distributions, fixed, "a distribution and a fixed value")
     rules = _rules(model.cost)
     varied, fixed_out = {}, {}
     for k, v in fixed.items():

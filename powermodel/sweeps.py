@@ -104,6 +104,16 @@ def dump_csv(path, header, rows):
     return _io.write_text(path, buf.getvalue())
 
 
+def check_inputs(model, varied, fixed, how):
+    """Reject unknown input names, and inputs both varied and fixed (``how`` says how)."""
+    known = known_inputs(model)
+    V.reject_unknown("input", varied, known)
+    V.reject_unknown("input", fixed, known)
+    both = [k for k in varied if k in fixed]
+    if both:
+        raise InputError(f"input `{both[0]}` given both {how}")
+
+
 def check_suffix(path, allowed=(".csv", ".json")):
     """The lower-case suffix of ``path``, checked against ``allowed``."""
     from pathlib import Path
@@ -242,12 +252,7 @@ def grid(model, axes, *, errors="raise", **fixed):
     V.choice("errors", errors, ("raise", "nan"))
     if not isinstance(axes, dict) or not axes:
         raise InputError(f"`axes` must be a non-empty dict of name -> values, got {axes!r}")
-    known = known_inputs(model)
-    V.reject_unknown("input", axes, known)
-    V.reject_unknown("input", fixed, known)
-    both = [k for k in axes if k in fixed]
-    if both:
-        raise InputError(f"input `{both[0]}` given both as an axis and as a fixed value")
+    check_inputs(model, axes, fixed, "as an axis and as a fixed value")
     ax = {k: _axis(k, v) for k, v in axes.items()}
     fx = {}
     for k, v in fixed.items():
