@@ -19,7 +19,7 @@ import functools
 import keyword
 import math
 
-from .errors import ExpressionError
+from ..errors import ExpressionError
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "MAX_LENGTH", "MAX_DEPTH", "Parsed", "parse"]
 
