@@ -141,3 +141,10 @@ def bad_points(name, arr, *, low=None, low_open=False, high=None, high_open=Fals
             out.append(((arr >= high) if high_open else (arr > high),
                         f"`{name}` must be {'<' if high_open else '<='} {high:g}"))
     return [(m, msg) for m, msg in out if m.any()]
+
+
+def flag(name, value):
+    """A boolean option: ``True`` or ``False`` (NumPy booleans too), nothing else."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InputError(f"`{name}` must be True or False, got {_fmt(value)}")

@@ -147,10 +147,18 @@ class Solution(Result):
         Power on an instance not seen in training: ``(1 - lambda) x* + rho (P - f(x*))``.
     novel_ratio : float or ndarray
         ``novel_value / value``.
+    bound : float or ndarray
+        With ``certify=True``: a rigorous upper bound on the true g* (interval
+        branch and bound, :mod:`powermodel.certify`); NaN otherwise.
+    gap : float or ndarray
+        ``bound - value`` (>= 0) with ``certify=True``; NaN otherwise.
     status : str or ndarray of str
-        ``"ok"``, or why the point is invalid (with ``errors="nan"``).
+        ``"ok"``, or why the point is invalid (with ``errors="nan"``), or
+        ``"not certified: ..."`` where ``certify=True`` could not bring the gap
+        within ``certify_rtol``.
     """
 
     __slots__ = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
-                 "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "status")
+                 "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "gap",
+                 "status")
     _fields = __slots__

@@ -35,8 +35,9 @@ import numpy as np
 
 from . import _validation as V
 from ._numeric import HUGE, TINY, increasing_root, take
-from .costs import SCAN_GRID, make_cost, scan_breakpoints
+from .costs import SCAN_GRID, make_cost, scan_breakpoints, undefined_beyond
 from .errors import AccuracyWarning, InputError
+from .pieces import isolate
 from .result import REGIMES, Solution
 
 __all__ = ["solve", "objective", "TIE_RTOL"]
@@ -146,9 +147,12 @@ def _check_cost(cost, p, P, status):
             status[bad & (status == "ok")] = cost.bad_with_N_message
     with np.errstate(all="ignore"):
         f0 = np.asarray(cost.f(np.zeros(np.shape(P) or ()), p), dtype=float)
-    bad_neg = ~(f0 >= 0)
-    bad_p = f0 > P
-    for bad, msg in ((bad_neg, "the cost must be non-negative at x = 0"),
+        f_tiny = np.asarray(cost.f(np.full(np.shape(P) or (), TINY), p), dtype=float)
+    bad_real = ~np.isfinite(f0) | np.isnan(f_tiny)
+    bad_neg = ~bad_real & ~(f0 >= 0)
+    bad_p = ~bad_real & (f0 > P)
+    for bad, msg in ((bad_real, "the cost is not real-valued and finite at x = 0"),
+                     (bad_neg, "the cost must be non-negative at x = 0"),
                      (bad_p, "`P` must be at least f(0)")):
         if np.any(bad):
             if status is None:
@@ -157,6 +161,10 @@ def _check_cost(cost, p, P, status):
                 pv = np.broadcast_to(P, np.shape(P) or (1,)).ravel()[i]
                 if msg.startswith("`P`"):
                     raise InputError(f"`P` must be at least f(0) = {fv:g}, got {pv:g}")
+                if msg.startswith("the cost is not"):
+                    raise InputError(f"cost {cost.name!r} is not real-valued and finite at "
+                                     f"x = 0: f(0) = {fv:g}, f(1e-300) = "
+                                     f"{np.broadcast_to(f_tiny, np.shape(P) or (1,)).ravel()[i]:g}")
                 raise InputError(f"the cost must be non-negative at x = 0, got f(0) = {fv:g}")
             b = np.broadcast_to(bad, status.shape)
             status[b & (status == "ok")] = msg
@@ -169,19 +177,56 @@ def _effective_n(N, rho, lam):
     return n_eff, n_eff if np.ndim(lam) == 0 and lam == 0 else n_eff * (1 - lam)
 
 
-def _breakpoints(cost, pp, size, U):
-    """Where f'' changes sign (NaN-padded rows), checking f' >= 0 on [0, max U]."""
+def _breakpoints(cost, pp, size, U, n):
+    """Where f' stops being monotone (NaN-padded rows), checking f' >= 0 on [0, max U].
+
+    Costs with an interval extension are split by :func:`powermodel.pieces.isolate`
+    (one row when every parameter is a scalar, else one per point, each with its
+    own U and n); others by the sampling scan of :func:`scan_breakpoints`.
+    """
     bps = cost.breakpoints(pp)
-    if bps is None:
-        U = np.asarray(U, dtype=float)
+    if bps is not None:
+        return bps
+    U = np.asarray(U, dtype=float)
+    scalar = all(np.ndim(v) == 0 for v in pp.values())
+    if not cost.isolates:
         finite = U[np.isfinite(U)]
         xmax = float(finite.max()) if finite.size and finite.size == U.size else HUGE
         bps, min_rel, at = scan_breakpoints(cost, pp, size, xmax=xmax)
         if np.any(min_rel < -1e-8):
             i = int(np.argmax(min_rel < -1e-8))
-            raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but "
-                             f"f'({at[i]:.6g}) < 0 for these parameters")
+            _not_increasing(cost, at[i])
+        return bps
+    n = np.asarray(n, dtype=float)
+    if scalar:
+        finite = U[np.isfinite(U)]
+        u_row = np.array([float(finite.max()) if finite.size == U.size and U.size else HUGE])
+        n_lo, n_hi = np.array([np.min(n)]), np.array([np.max(n)])
+    else:
+        u_row = np.where(np.isfinite(U), U, HUGE) * np.ones(size)
+        n_lo = n_hi = np.broadcast_to(n, (size,))
+    bps, _, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi)
+    if np.any(np.isfinite(decreasing)):
+        _not_increasing(cost, decreasing[np.isfinite(decreasing)][0])
+    # On each piece f' is monotone, so its smallest value is at an end.
+    ends = np.concatenate([np.full((u_row.size, 1), TINY), bps, u_row[:, None]], axis=1)
+    with np.errstate(all="ignore"):
+        d1 = np.asarray(cost.df(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else
+                                                           v[:, None]) for k, v in pp.items()}),
+                        dtype=float)
+        fe = np.asarray(cost.f(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else
+                                                           v[:, None]) for k, v in pp.items()}),
+                        dtype=float)
+        rel = d1 / (np.abs(d1) + np.where(np.isfinite(fe), np.abs(fe), 0.0) / ends + 1e-300)
+    rel = np.where(np.isfinite(rel), rel, 0.0)
+    if np.any(rel < -1e-8):
+        _not_increasing(cost, ends[np.nonzero(rel < -1e-8)][0])
     return bps
+
+
+def _not_increasing(cost, at):
+    raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but "
+                     f"f'({at:.6g}) < 0 for these parameters")
 
 
 def _general_optimum(cost, p, n, U, size, bps=None):
@@ -198,7 +243,7 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     U = np.broadcast_to(U, (size,)).astype(float)
     pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
     if bps is None:
-        bps = _breakpoints(cost, pp, size, U)
+        bps = _breakpoints(cost, pp, size, U, n)
     bps = np.broadcast_to(bps, (size, bps.shape[1]))
     # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
     inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
@@ -373,17 +418,20 @@ def _shared(cost, inp):
     with np.errstate(all="ignore"):
         x_budget = float(cost.budget(np.array([inp["P"]], dtype=float), p)[0])
         U = np.minimum(inp["x_cap"], x_budget)
-    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U)}
+    _, n = _effective_n(inp["N"], inp["overlap"], inp["runtime_penalty"])
+    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U, n)}
 
 
-def solve_flat(cost, inp, size):
+def solve_flat(cost, inp, size, *, certify=False, certify_rtol=1e-9):
     """Solve on validated flat inputs; returns a dict of flat arrays (see :class:`Solution`).
 
     Solves block by block (:data:`BLOCK` points at a time), so the memory used
     beyond the outputs stays bounded; warnings are issued once, not per block.
     """
     shared = _shared(cost, inp)
-    block = BLOCK * (4 if cost.closed_form else 1)
+    if certify:
+        shared = {**shared, "certify": float(certify_rtol)}
+    block = BLOCK * (4 if cost.closed_form and not certify else 1)
     out = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -395,11 +443,14 @@ def solve_flat(cost, inp, size):
                                        for k, v in inp.items()}, stop - start, shared)
             if out is None:  # (a field constant in a block comes from scalars: constant)
                 out = {k: np.broadcast_to(v[:1], (size,)) if _constant(v) else
-                       np.empty(size, dtype=np.asarray(REGIMES).dtype if v.dtype.kind == "U"
+                       np.empty(size, dtype=(np.asarray(REGIMES).dtype if k == "regime"
+                                             else object) if v.dtype.kind == "U"
                                 else v.dtype) for k, v in part.items()}
             for k, v in part.items():
                 if not _constant(out[k]):
                     out[k][start:stop] = v
+        if "status" in out and out["status"].dtype == object:
+            out["status"] = out["status"].astype(str)
     seen = set()
     for w in caught:
         if (w.category, str(w.message)) not in seen:
@@ -441,6 +492,23 @@ def _solve_block(cost, inp, size, shared):
     x = np.asarray(x, dtype=float)
     if x.shape != (size,):
         x = np.broadcast_to(x, (size,)).copy()
+    x, U, x_budget = _feasible(cost, p, x, P, U, x_budget, size)
+    note = None
+    if not cost.closed_form:
+        # Where f turns NaN beyond the budget found, the search stopped at the edge of
+        # the cost's domain, not at f = P: say so at the points that sit there.
+        edge = np.broadcast_to(undefined_beyond(cost, np.broadcast_to(x_budget, (size,)),
+                                                p), (size,)) & (x >= x_budget) & (x > 0)
+        if edge.any():
+            note = np.full(size, None, dtype=object)
+            xb = np.broadcast_to(x_budget, (size,))
+            for i in np.flatnonzero(edge):
+                note[i] = (f"f is undefined (NaN) beyond x = {xb[i]:.6g}: x* is the end of "
+                           "the cost's domain, not the budget")
+    if "certify" in shared:
+        x, bound_h, cnote = _certify(cost, p, x, n, P, U, cap, lam, N, rho, size,
+                                     shared["certify"])
+        note = cnote if note is None else np.where(np.equal(note, None), cnote, note)
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
     xr = np.where(inf_x, HUGE, x) if any_inf else x
@@ -505,10 +573,105 @@ def _solve_block(cost, inp, size, shared):
                       AccuracyWarning, stacklevel=3)
     full = lambda v: v if getattr(v, "shape", None) == (size,) else np.broadcast_to(  # noqa: E731
         np.asarray(v, dtype=float), (size,))
-    return {"x": x, "value": full(value), "regime": regime, "base_per_instance": full(base),
+    extra = {}
+    if "certify" in shared:
+        extra = _bound_fields(bound_h, value, P, N, rho, lam, x, note, size)
+    elif note is not None:
+        extra = {"status": np.where(np.equal(note, None), "ok", note).astype(str)}
+    return {**extra, "x": x, "value": full(value), "regime": regime, "base_per_instance": full(base),
             "learned_share": full(learned_share), "budget_share": full(budget_share),
             "compute_multiplier": full(mult), "x_budget": full(x_budget),
             "novel_value": full(novel), "novel_ratio": full(novel_ratio)}
+
+
+def _feasible(cost, p, x, P, U, x_budget, size):
+    """x* with f(x*) <= P exactly: where rounding at the budget puts f(x*) above P,
+    step x* down by an ulp or two (at most 8), and the budget with it (it is the
+    largest x with f(x) <= P). Returns ``(x, U, x_budget)``."""
+    at_u = np.flatnonzero((x >= U) & np.isfinite(x) & (x > 0))
+    if at_u.size == 0:
+        return x, U, x_budget
+    q = take(p, at_u) if any(np.ndim(v) for v in p.values()) else p
+    Pi = np.broadcast_to(P, (size,))[at_u]
+    xi = x[at_u]
+    for _ in range(8):
+        with np.errstate(all="ignore"):
+            over = np.broadcast_to(np.asarray(cost.f(xi, q), dtype=float), xi.shape) > Pi
+        if not over.any():
+            break
+        xi = np.where(over, np.nextafter(xi, 0.0), xi)
+    moved = xi != x[at_u]
+    if not moved.any():
+        return x, U, x_budget
+    i = at_u[moved]
+    x = x.copy()
+    x[i] = xi[moved]
+    U = np.array(np.broadcast_to(U, (size,)), dtype=float)
+    U[i] = x[i]
+    x_budget = np.array(np.broadcast_to(x_budget, (size,)), dtype=float)
+    x_budget[i] = np.minimum(x_budget[i], x[i])
+    return x, U, x_budget
+
+
+def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
+    """Run :func:`powermodel.certify.certify_points` on the finite points.
+
+    Returns x (improved where the branch and bound found better), the bound on
+    h and a per-point note (None where certified)."""
+    from .certify import certify_points
+
+    if not cost.has_intervals:
+        raise InputError(f"certify=True needs an interval extension of the cost, and cost "
+                         f"{cost.name!r} (a Python callable) has none: pass "
+                         "CallableCost(f, interval=...) or give the cost as an expression")
+    vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
+    n_, P_, U_, cap_ = vec(n), vec(P), vec(U), vec(cap)
+    bound_h = np.full(size, np.inf)
+    fin = np.flatnonzero(np.isfinite(x) & (n_ > 0))
+    note = np.full(size, None, dtype=object)
+    if fin.size:
+        scalar = all(np.ndim(v) == 0 for v in p.values())
+        q = p if scalar else take(p, fin)
+        with np.errstate(all="ignore"):
+            fx = np.broadcast_to(np.asarray(cost.f(x[fin], q), dtype=float), (fin.size,))
+            carry = 1 + vec(rho)[fin] * (vec(N)[fin] - 1)
+            g = (P_[fin] - fx) * carry / vec(N)[fin] + (1 - vec(lam)[fin]) * x[fin]
+            # The tolerance on h = x - f(x)/n that makes the gap on g within rtol |g*|:
+            # g = P (1 + rho (N - 1))/N + (1 - lambda) h; half of it, for the rounding.
+            tol = 0.5 * rtol * np.abs(g) / (1 - vec(lam)[fin])
+        tol = np.where(np.isfinite(tol), tol, np.inf)
+        xb, bh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin], tol,
+                                    scalar=scalar)
+        x = x.copy()
+        x[fin] = xb
+        bound_h[fin] = bh
+        note[fin[~ok]] = "not certified"
+    return x, bound_h, note
+
+
+def _bound_fields(bound_h, value, P, N, rho, lam, x, note, size):
+    """``bound`` (a rigorous upper bound on g*) and ``gap`` from the bound on h."""
+    vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
+    value = vec(value)
+    with np.errstate(all="ignore"):
+        base = vec(P) * ((1 + vec(rho) * (vec(N) - 1)) / vec(N))
+        learned = (1 - vec(lam)) * bound_h
+        bound = base + learned
+        # Outward: a few ulps of the terms (each product and the sum round once).
+        bound = np.where(np.isfinite(bound), bound + 8 * 2.220446049250313e-16 * (
+            np.abs(base) + np.abs(learned)) + 1e-300, bound)
+        bound = np.where(np.isinf(x), np.inf, np.maximum(bound, value))
+        gap = np.where(np.isinf(x), 0.0, bound - value)
+    status = np.full(size, "ok", dtype=object)
+    bad = np.array([v is not None for v in note], dtype=bool)
+    if bad.any():
+        with np.errstate(all="ignore"):
+            rel = gap / np.abs(value)
+        for i in np.flatnonzero(bad):
+            status[i] = note[i] if note[i] != "not certified" else (
+                f"not certified: gap {gap[i]:.3g} ({rel[i]:.2g} relative) is above "
+                "certify_rtol")
+    return {"bound": bound, "gap": gap, "status": status.astype(str)}
 
 
 #: REGIMES as a (regimes, characters) array of code points: gathering rows of it
@@ -538,7 +701,7 @@ def _regimes(x, inf_x, U, cap, x_budget, size):
 
 
 def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
-          **params):
+          certify=False, certify_rtol=1e-9, **params):
     r"""Solve the allocation model for x* and everything derived from it.
 
     Parameters
@@ -557,6 +720,15 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
         Speed prior lambda in [0, 1) (0: the paper's model).
     errors : {"raise", "nan"}
         With ``"nan"``, invalid points give NaN and a message in ``status``.
+    certify : bool
+        Check every point with an interval branch and bound
+        (:mod:`powermodel.certify`): ``bound`` is then a rigorous upper bound on
+        g* and ``gap = bound - value``; a point whose gap stays above
+        ``certify_rtol * |g*|`` says so in ``status``; where the branch and
+        bound finds a better x than the fast solver, that x is returned.
+        Without it, ``bound`` and ``gap`` are NaN.
+    certify_rtol : float
+        The relative gap to reach, ``> 0`` (default 1e-9).
     **params
         The cost's parameters (scalars or arrays; all inputs broadcast).
 
@@ -572,8 +744,16 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
     >>> solve("power", N=[1, 10, 100], P=1e6, c=1.0, k=2.0).x
     array([ 0.5,  5. , 50. ])
     """
+    V.flag("certify", certify)
+    certify_rtol = V.real("certify_rtol", certify_rtol, low=0, low_open=True)
+    if np.ndim(certify_rtol):
+        raise InputError(f"`certify_rtol` must be a scalar, got an array of shape "
+                         f"{np.shape(certify_rtol)}")
     if any(hasattr(v, "__dask_graph__") for v in (N, P, x_cap, overlap, runtime_penalty,
                                                   *params.values())):
+        if certify:
+            raise InputError("certify=True is not available for dask arrays; solve with "
+                             "NumPy arrays (block by block) instead")
         from ._dask import solve_dask
         return solve_dask(cost, N=N, P=P, x_cap=x_cap, overlap=overlap,
                           runtime_penalty=runtime_penalty, errors=errors, **params)
@@ -592,7 +772,15 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
                     v = v.copy()
                     v[bad] = v[good[0]]
                     inp[k] = v
-    out = solve_flat(cost, inp, size)
+    if certify and not cost.has_intervals:
+        raise InputError(f"certify=True needs an interval extension of the cost, and cost "
+                         f"{cost.name!r} (a Python callable) has none: pass "
+                         "CallableCost(f, interval=...) or give the cost as an expression")
+    out = solve_flat(cost, inp, size, certify=certify, certify_rtol=certify_rtol)
+    if "bound" not in out:
+        nan = np.broadcast_to(np.float64(np.nan), (size,))
+        out["bound"], out["gap"] = nan, nan
+    notes = out.pop("status", None)
     if status is not None:
         bad = status != "ok"
         for k, v in out.items():
@@ -604,7 +792,11 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
             else:
                 v[bad] = np.nan
             out[k] = v
+        if notes is not None:
+            status = np.where(bad, status, notes)
         out["status"] = status.astype(str)
+    elif notes is not None:
+        out["status"] = np.asarray(notes).astype(str)
     else:
         out["status"] = np.broadcast_to(np.str_("ok"), (size,))
     if shape == ():
