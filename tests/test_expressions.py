@@ -89,6 +89,19 @@ def test_powers_at_zero_and_tiny_x(k, literal):
     assert d2[0] == {1.0: 0.0, 1.5: math.inf, 2.0: 2 * c, 3.0: 0.0}[k]
 
 
+def test_powers_of_one_base_are_merged_as_sympy_does():
+    # c*x**k/x**2 = c*x**(k - 2) and x*sqrt(x) = x**1.5: no 0 * inf at x = 0
+    E = compile_expression("c*x**k/x**2")
+    v, d1, d2 = E.derivatives(np.array([0.0, 1e-300, 4.0]), {"c": 2.0, "k": 3.0})
+    assert v.tolist() == [0.0, 2e-300, 8.0] and d1.tolist() == [2.0, 2.0, 2.0]
+    assert d2.tolist() == [0.0, 0.0, 0.0]
+    v, d1, d2 = compile_expression("x*sqrt(x)").derivatives(np.array([0.0, 4.0]), {})
+    assert v.tolist() == [0.0, 8.0] and d1.tolist() == [0.0, 3.0]
+    assert d2.tolist() == [math.inf, 0.375]
+    assert compile_expression("x*x").interval(-1.0, 1.0, {})[0] <= 0.0  # a square: >= 0
+    assert compile_expression("x*x").interval(-1.0, 1.0, {})[0] > -1e-300
+
+
 def test_parameter_exponent_per_point():
     E = compile_expression("x**k")
     k = np.array([1.0, 2.0, 0.0, 3.0])
@@ -333,6 +346,9 @@ def test_derivatives_match_sympy_at_30_digits(text):
 @example("erf(x - 2)*cbrt(x - 1) + arctan(x)*log1p(x)", 8)
 @example("-(ln(x)**(1e-3 + 2))", 9)
 @example("x**x + (x + 1)**(k*x)", 10)
+@example("cbrt(acosh(c)*(x - 1e-3))/((cosh(x)*pi**x)**acos(c*0.5))", 11)  # 1**NaN = 1
+@example("min(c/x, pi**x)*x", 12)                                       # [-inf, 1] * [0, 0]
+@example("(2**k)*x + k**x", 13)
 def test_enclosures_contain_every_point_value_all_functions(text, seed):
     try:
         E = compile_expression(text)

@@ -50,7 +50,7 @@ import numpy as np
 
 from ..errors import ExpressionError, InputError
 from . import intervals as I
-from .parse import Parsed, parse
+from .parse import Parsed, _chain, _family, parse
 
 __all__ = ["CompiledExpression", "compile_expression"]
 
@@ -112,6 +112,13 @@ class _Points:
 
     @staticmethod
     def powk(a, k):
+        if np.ndim(k) == 0:  # (NumPy's pow is slow; these are within an ulp of it)
+            if k == 1.0:
+                return a
+            if k == 2.0:
+                return a * a
+            if k == 3.0:
+                return a * a * a
         return np.power(a, k)
 
     @staticmethod
@@ -124,6 +131,7 @@ class _Intervals:
 
     @staticmethod
     def const(c):
+        c = np.asarray(c, dtype=float)  # (NumPy booleans from comparisons, never Python's)
         return (c, c)
 
     @staticmethod
@@ -302,6 +310,11 @@ def _build_tape(parsed):
                 out.append(b.emit("x"))
             else:
                 out.append(b.emit("param", (), n))
+        elif not done and _family(node) == "mul":
+            factors = _chain(node, "mul")
+            stack.append((node, factors))
+            for k, _ in reversed(factors):
+                stack.append((k, False))
         elif not done:
             stack.append((node, True))
             if isinstance(node, ast.UnaryOp):
@@ -315,6 +328,11 @@ def _build_tape(parsed):
         elif isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 out.append(b.emit("neg", (out.pop(),)))
+        elif done is not True:  # a product chain: done holds its factors
+            n = len(done)
+            idx = out[-n:]
+            del out[-n:]
+            out.append(_product(b, [(i, sign) for i, (_, sign) in zip(idx, done)]))
         elif isinstance(node, ast.BinOp):
             r = out.pop()
             out.append(b.emit(_BINOP[type(node.op)], (out.pop(), r)))
@@ -343,6 +361,48 @@ def _build_tape(parsed):
             seen.add(s)
             unique.append((s, t))
     return b, root, unique
+
+
+def _product(b, factors):
+    """Emit a product chain, merging powers of one base: ``c*x**k/x**2 -> c*x**(k - 2)``.
+
+    As SymPy does, so that the derivatives of such products do not meet
+    ``0 * inf`` at ``x = 0``. Factors keep their order (the first of a merged
+    group holds its place), so a chain without merges is the plain left fold.
+    """
+    ins = b.instrs
+    groups = {}
+    order = []
+    for i, sign in factors:
+        op, args, aux = ins[i]
+        if op in ("pow", "powk"):
+            base, expo = args
+        elif op == "fn" and aux == "sqrt":
+            base, expo = args[0], "half"
+        else:
+            base, expo = i, None
+        if base not in groups:
+            groups[base] = []
+            order.append(base)
+        groups[base].append((i, expo, sign))
+    terms = []
+    for base in order:
+        g = groups[base]
+        if len(g) == 1 or ins[base][0] == "const":
+            terms.extend((i, sign) for i, _, sign in g)
+            continue
+        e = None
+        for _, expo, sign in g:
+            expo = b.const(1.0 if expo is None else 0.5) if expo in (None, "half") else expo
+            e = (expo if sign > 0 else b.emit("neg", (expo,))) if e is None else \
+                b.emit("add" if sign > 0 else "sub", (e, expo))
+        terms.append((b.emit("pow", (base, e)), 1))
+    acc, sign = terms[0]
+    if sign < 0:  # (only when a merged group came first; kept for safety)
+        acc = b.emit("div", (b.const(1.0), acc))
+    for i, sign in terms[1:]:
+        acc = b.emit("mul" if sign > 0 else "div", (acc, i))
+    return acc
 
 
 def _segment(text, node):
@@ -553,6 +613,7 @@ def _interval_minmax(op, a, b, a1, b1, a2, b2, deriv):
         only_a, only_b = a[1] <= b[0], b[1] < a[0]  # ties go to a (as the point pass)
     else:
         only_a, only_b = a[0] >= b[1], b[0] > a[1]
+    only_a, only_b = np.asarray(only_a), np.asarray(only_b)
     both = ~only_a & ~only_b
     h = I.ihull(a1, b1)
     d1 = tuple(np.where(only_a, a1[j], np.where(only_b, b1[j], h[j])) for j in (0, 1))

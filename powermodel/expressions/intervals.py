@@ -8,13 +8,15 @@ NumPy computes for points in those intervals.
 
 Rounding
 --------
-* ``+ - * /``, ``sqrt`` and squaring are correctly rounded in IEEE arithmetic:
-  each computed bound is moved one ulp outwards (:func:`numpy.nextafter`
-  towards ``-inf`` / ``+inf``).
+* ``+ - * /``, ``sqrt`` and squaring are correctly rounded in IEEE arithmetic
+  (an error of at most half an ulp): each computed bound ``v`` is moved
+  outwards by ``|v| * 2**-51 + 2**-1022``, at least one ulp even after the
+  rounding of that subtraction (and cheaper than :func:`numpy.nextafter`).
 * Library functions (``exp``, ``log``, ``sin``, ``power``, ``erf`` ...) are not
   guaranteed to be correctly rounded (NumPy's SIMD implementations promise a
-  few ulp): their bounds are first moved outwards by ``LIBRARY_REL`` = 16 eps
-  relative, then by one ulp (which also covers underflow near 0).
+  few ulp): their bounds are moved outwards by ``|v| * LIBRARY_REL + 2**-1022``
+  with ``LIBRARY_REL`` = 16 eps, at least 16 ulp. The smallest normal float
+  covers underflow near 0.
 * Exact operations (negation, ``abs``, ``min``/``max`` of bounds, selecting
   bounds) are not widened.
 
@@ -55,24 +57,65 @@ MAXF = np.finfo(float).max
 LIBRARY_REL = 16 * np.finfo(float).eps
 
 
+_ULP2 = 2.0 ** -51      # >= 2 ulp(v) / |v| for every normal v
+_LIB = LIBRARY_REL       # >= 16 ulp(v) / |v|
+_SUB = 2.2250738585072014e-308  # the smallest normal float: covers underflow (a
+#                         subnormal constant would make every operation slow)
+
+
+def _widen_down(v, rel):
+    # v - (|v| rel + 2**-1022), rounded to nearest, stays below v by more than one ulp
+    # (in place: this runs twice per operation). A lower bound of +inf (an overflowed,
+    # finite true value) becomes the largest float; NaN (unknown) stays NaN.
+    if np.ndim(v) == 0:
+        v = float(v)
+        return MAXF if v == INF else v - (abs(v) * rel + _SUB)
+    d = np.abs(v)
+    d *= rel
+    d += _SUB
+    np.subtract(v, d, out=d)
+    np.copyto(d, MAXF, where=v == INF)
+    return d
+
+
+def _widen_up(v, rel):
+    if np.ndim(v) == 0:
+        v = float(v)
+        return -MAXF if v == -INF else v + (abs(v) * rel + _SUB)
+    d = np.abs(v)
+    d *= rel
+    d += _SUB
+    np.add(v, d, out=d)
+    np.copyto(d, -MAXF, where=v == -INF)
+    return d
+
+
+def _unknown(*bounds):
+    """Where any bound is NaN (unknown): the corner formulas below must not drop it."""
+    m = np.isnan(bounds[0])
+    for b in bounds[1:]:
+        m = m | np.isnan(b)
+    return m
+
+
 def down(v):
-    """One ulp towards -inf (for a correctly rounded bound)."""
-    return np.nextafter(v, -INF)
+    """A correctly rounded lower bound moved outwards (by at least one ulp)."""
+    return _widen_down(v, _ULP2)
 
 
 def up(v):
-    """One ulp towards +inf (for a correctly rounded bound)."""
-    return np.nextafter(v, INF)
+    """A correctly rounded upper bound moved outwards (by at least one ulp)."""
+    return _widen_up(v, _ULP2)
 
 
 def ldown(v):
-    """A library function's lower bound moved outwards by LIBRARY_REL and one ulp."""
-    return np.nextafter(v * np.where(v > 0, 1 - LIBRARY_REL, 1 + LIBRARY_REL), -INF)
+    """A library function's lower bound moved outwards by LIBRARY_REL (and one ulp)."""
+    return _widen_down(v, _LIB)
 
 
 def lup(v):
-    """A library function's upper bound moved outwards by LIBRARY_REL and one ulp."""
-    return np.nextafter(v * np.where(v > 0, 1 + LIBRARY_REL, 1 - LIBRARY_REL), INF)
+    """A library function's upper bound moved outwards by LIBRARY_REL (and one ulp)."""
+    return _widen_up(v, _LIB)
 
 
 def clean(lo, hi):
@@ -101,22 +144,46 @@ def isub(a, b):
     return down(a[0] - b[1]), up(a[1] - b[0])
 
 
-def _products(a, b):
-    # 0 * inf -> 0: the extended-real convention (infinity is never attained).
-    p = [a[i] * b[j] for i in (0, 1) for j in (0, 1)]
-    p = [np.where(np.isnan(q), 0.0, q) for q in p]
-    return (np.minimum(np.minimum(p[0], p[1]), np.minimum(p[2], p[3])),
-            np.maximum(np.maximum(p[0], p[1]), np.maximum(p[2], p[3])))
+def _degenerate(a):
+    return a[0] is a[1]  # constants and parameters: (c, c), the same object twice
 
 
 def imul(a, b):
-    lo, hi = _products(a, b)
+    if _degenerate(a):
+        return iscale(a[0], b)
+    if _degenerate(b):
+        return iscale(b[0], a)
+    if np.all(a[0] >= 0) and np.all(b[0] >= 0):  # common (x >= 0): two products
+        lo, hi = down(a[0] * b[0]), up(a[1] * b[1])
+        # (hi is NaN only for 0 * inf, where one factor is [0, 0])
+        return lo, (np.where(np.isnan(hi), 0.0, hi) if np.ndim(hi) else
+                    (0.0 if np.isnan(hi) else hi))
+    p0, p1, p2, p3 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
+    if np.isnan(p0 + p1 + p2 + p3).any() and _unknown(*a, *b).any():
+        bad = _unknown(*a, *b)
+        p0, p1, p2, p3 = (np.where(bad, np.nan, q) for q in (p0, p1, p2, p3))
+        return np.where(bad, -INF, down(np.fmin(np.fmin(p0, p1), np.fmin(p2, p3)))), \
+            np.where(bad, INF, up(np.fmax(np.fmax(p0, p1), np.fmax(p2, p3))))
+    # NaN corners are 0 * inf: the product is 0 there (infinity is never attained),
+    # a value already in the hull of the other corners unless every corner is NaN.
+    lo = np.fmin(np.fmin(p0, p1), np.fmin(p2, p3))
+    hi = np.fmax(np.fmax(p0, p1), np.fmax(p2, p3))
+    nan = np.isnan(lo)
+    if np.any(nan):  # every corner 0 * inf (a factor [0, 0]): 0, unless an input is unknown
+        zero = np.where(_unknown(*a, *b), np.nan, 0.0)
+        lo, hi = np.where(nan, zero, lo), np.where(nan, zero, hi)
     return down(lo), up(hi)
 
 
 def iscale(c, a):
     """``c * a`` for an exact float (or float array) ``c``; ``0 * anything = 0``."""
     lo, hi = c * a[0], c * a[1]
+    if np.ndim(c) == 0:
+        if c == 0:
+            return 0.0, 0.0
+        if c < 0:
+            lo, hi = hi, lo
+        return down(lo), up(hi)
     lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
     zero = c == 0
     return (np.where(zero, 0.0, down(lo)), np.where(zero, 0.0, up(hi)))
@@ -124,11 +191,16 @@ def iscale(c, a):
 
 def idiv(a, b):
     blo, bhi = b
+    if _degenerate(b) and np.ndim(blo) == 0 and blo != 0:
+        lo, hi = a[0] / blo, a[1] / blo
+        if blo < 0:
+            lo, hi = hi, lo
+        return down(lo), up(hi)
     q = [a[i] / b[j] for i in (0, 1) for j in (0, 1)]
     # inf/inf corners are NaN: the other corners bound the quotient (fmin/fmax skip NaN).
     lo = np.fmin(np.fmin(q[0], q[1]), np.fmin(q[2], q[3]))
     hi = np.fmax(np.fmax(q[0], q[1]), np.fmax(q[2], q[3]))
-    return _whole((blo <= 0) & (bhi >= 0), down(lo), up(hi))
+    return _whole((blo <= 0) & (bhi >= 0) | _unknown(*a, *b), down(lo), up(hi))
 
 
 def isq(a):
@@ -166,43 +238,63 @@ def ipowk(a, k):
     """``u**k`` for u in ``a`` and a point exponent ``k`` (float or array), as np.power.
 
     Negative bases give real values only for integer ``k`` (NaN otherwise, so
-    excluded); ``0**k`` is ``inf`` for ``k < 0`` (``-inf`` too for odd ``k`` at
-    ``-0.0``) and ``0**0 = 1``.
+    excluded), except ``(-inf)**k``, which C defines for every ``k``; ``0**k``
+    is ``inf`` for ``k < 0`` (and ``-inf`` at ``-0.0`` for odd ``k``: a box
+    holding 0 is then the whole line); ``u**0 = 1`` for every u.
     """
-    lo, hi = a
+    lo, hi = np.asarray(a[0], dtype=float), np.asarray(a[1], dtype=float)
+    if np.ndim(k) == 0:
+        k = float(k)
+        if k != k:  # NaN: 1**NaN = 1, so values exist, unknown here
+            return np.full(np.shape(lo), -INF), np.full(np.shape(hi), INF)
+        if k == 1.0:
+            return a
+        if k == 2.0:
+            return isq(a)
+        if k == 0.0:
+            return 1.0, 1.0
+        if k > 0 and k == round(k):  # positive integer powers: monotone or even
+            with np.errstate(all="ignore"):
+                if k % 2:
+                    return ldown(np.power(lo, k)), lup(np.power(hi, k))
+                pa, pb = np.power(lo, k), np.power(hi, k)
+            straddle = (lo < 0) & (hi > 0)
+            return (np.maximum(ldown(np.where(straddle, 0.0, np.minimum(pa, pb))), 0.0),
+                    lup(np.maximum(pa, pb)))
     k = np.asarray(k, dtype=float)
-    integer = k == np.round(k)
-    odd = integer & (np.abs(np.fmod(k, 2.0)) == 1.0)
     with np.errstate(all="ignore"):
-        l0 = np.maximum(lo, 0.0)
-        p_l0, p_hi = np.power(l0, k), np.power(np.maximum(hi, 0.0), k)
-        pos = (np.minimum(p_l0, p_hi), np.maximum(p_l0, p_hi))
-        nlo, nhi = -lo, -np.minimum(hi, 0.0)  # |u| on the negative part: [nhi, nlo]
-        q1, q2 = np.power(np.maximum(nlo, 0.0), k), np.power(np.maximum(nhi, 0.0), k)
-        qlo, qhi = np.minimum(q1, q2), np.maximum(q1, q2)
-    neg = (np.where(odd, -qhi, qlo), np.where(odd, -qlo, qhi))
-    has_pos = hi >= 0
-    has_neg = (lo < 0) & integer
-    rlo = np.where(has_pos, np.where(has_neg, np.minimum(pos[0], neg[0]), pos[0]), neg[0])
-    rhi = np.where(has_pos, np.where(has_neg, np.maximum(pos[1], neg[1]), pos[1]), neg[1])
-    # C's pow(-inf, k) is defined for every k (+inf, -inf or 0), unlike finite negative bases.
-    with np.errstate(all="ignore"):
-        e = np.where(lo == -INF, np.power(lo, k), np.nan)
-    rlo, rhi = np.fmin(rlo, e), np.fmax(rhi, e)
-    has_pos = has_pos | ~np.isnan(e)
-    rlo, rhi = ldown(rlo), lup(rhi)
-    # a pole at 0 reached from both signs (odd k < 0), or nothing defined: everything.
-    whole = (~has_pos & ~has_neg) | (odd & (k < 0) & (lo <= 0) & (hi >= 0))
-    rlo, rhi = _whole(whole, rlo, rhi)
-    zero = k == 0  # u**0 = 1 for every u (NaN**0 too)
-    return np.where(zero, 1.0, rlo), np.where(zero, 1.0, rhi)
+        pa, pb = np.power(np.abs(lo), k), np.power(np.abs(hi), k)
+        z = np.where(k > 0, 0.0, np.where(k < 0, INF, 1.0))  # 0**k
+        integer = k == np.round(k)
+        odd = integer & (np.fmod(k, 2.0) != 0)
+        m, M = np.minimum(pa, pb), np.maximum(pa, pb)
+        neg = hi < 0
+        straddle = (lo < 0) & ~neg
+        # lo >= 0: [m, M];  hi < 0 (integer k): [m, M] or, odd, [-M, -m]
+        rlo = np.where(neg & odd, -M, m)
+        rhi = np.where(neg & odd, -m, M)
+        # lo < 0 <= hi: even: hull(0**k, pa, pb); odd: [-max(z, pa), max(z, pb)];
+        # non-integer: hull(0**k, pb) (and pa = (-inf)**k when lo = -inf)
+        minf = lo == -INF
+        s_lo = np.where(odd, -np.maximum(z, pa),
+                        np.where(integer | minf, np.minimum(z, m), np.minimum(z, pb)))
+        s_hi = np.where(odd, np.maximum(z, pb),
+                        np.where(integer | minf, np.maximum(z, M), np.maximum(z, pb)))
+        rlo, rhi = np.where(straddle, s_lo, rlo), np.where(straddle, s_hi, rhi)
+        # hi < 0 and non-integer k: only (-inf)**k = pa is defined
+        noint = neg & ~integer
+        rlo, rhi = np.where(noint, pa, rlo), np.where(noint, pa, rhi)
+        rlo, rhi = ldown(rlo), lup(rhi)
+        whole = (noint & ~minf) | (odd & (k < 0) & (lo <= 0) & (hi >= 0)) | np.isnan(k)
+        rlo, rhi = _whole(whole, rlo, rhi)
+        zero = k == 0  # u**0 = 1 for every u (NaN**0 too)
+        return np.where(zero, 1.0, rlo), np.where(zero, 1.0, rhi)
 
 
 def ipow(a, b):
     """``u**v`` with an interval exponent: ``exp(v*log(u))`` for u > 0, else everything."""
-    lo = a[0]
     e = iexp(*imul(b, ilog(*a)))
-    return _whole(~(lo > 0), *e)
+    return _whole(~(np.asarray(a[0]) > 0), *e)
 
 
 # -- elementary functions -----------------------------------------------------------
@@ -313,6 +405,7 @@ def _contains(lo, hi, phase, period):
 
 def _periodic(fn, lo, hi, phase_max, phase_min):
     """Enclosure of sin or cos (period 2 pi, maxima at phase_max, minima at phase_min)."""
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     with np.errstate(all="ignore"):
         a, b = fn(lo), fn(hi)
     rlo, rhi = ldown(np.minimum(a, b)), lup(np.maximum(a, b))
@@ -331,6 +424,7 @@ def icos(lo, hi):
 
 
 def itan(lo, hi):
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     with np.errstate(all="ignore"):
         a, b = np.tan(lo), np.tan(hi)
     pole = (~(hi - lo < 3.0) | ~(np.abs(lo) < 1e9) | ~(np.abs(hi) < 1e9)
