@@ -122,11 +122,15 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         fx0 = np.broadcast_to(np.asarray(cost.f(x0, ev.params(rows_all)), dtype=float), (m,))
         best_h = x0 - fx0 / n  # float h of the incumbent, for replacing x0
     lb = np.full(m, -np.inf)  # certified lower bound of max h
+    todo = rows_all
     for shrink in (0.0, 8 * _EPS, 1e-12):
-        xs = x0 * (1 - shrink)
-        hlo, _, _, fhi = ev.h_point(rows_all, xs, n)
-        ok = (fhi <= P) & (lb == -np.inf)
-        lb = np.where(ok, hlo, lb)
+        if todo.size == 0:
+            break
+        xs = x0[todo] * (1 - shrink)
+        hlo, _, _, fhi = ev.h_point(todo, xs, n[todo])
+        ok = fhi <= P[todo]
+        lb[todo[ok]] = hlo[ok]
+        todo = todo[~ok]
     closed = np.full(m, -np.inf)  # max bound over closed boxes
     # Initial boxes: [0, U], the sliver [U, U+], and beyond it up to the cap. Beyond U+:
     # f(U+) > P proved, and f non-decreasing (the model's requirement of a cost, checked
@@ -155,6 +159,10 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     keep = b >= a
     row, a, b = row[keep], a[keep], b[keep]
     pub = np.full(row.size, np.inf)  # the bound of each box's parent
+    # Point enclosures (h lo, h hi, f lo, f hi) at the ends of every box, carried from
+    # parent to child so that each round evaluates only the new midpoints.
+    ea = np.array(ev.h_point(row, a, n[row]))
+    eb = np.array(ev.h_point(row, b, n[row]))
     bound = np.full(m, np.inf)
     done = np.zeros(m, dtype=bool)
     for _ in range(MAX_ROUNDS):
@@ -163,17 +171,14 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         nr, Pr = n[row], P[row]
         flo, fhi, dlo, dhi, d2lo, d2hi = ev.box(row, a, b)
         c = split_point(a, b)
-        # Point enclosures at a, c, b (one call).
-        pts = np.concatenate([a, c, b])
-        prow = np.concatenate([row, row, row])
-        hlo, hhi, plo, pf = ev.h_point(prow, pts, np.concatenate([nr, nr, nr]))
+        ec = np.array(ev.h_point(row, c, nr))
         k = a.size
+        ha_lo, ha_hi, fa_lo, fa_hi = ea
+        hb_lo, hb_hi, _, fb_hi = eb
+        hc_lo, hc_hi, _, fc_hi = ec
         # A box is infeasible where f > P throughout: the enclosure of f says so, or
         # f is non-decreasing on it (f' >= 0) and f(a) > P.
-        live = ~((flo > Pr) | ((dlo >= 0) & (plo[:k] > Pr)))
-        ha_lo, hc_lo, hb_lo = hlo[:k], hlo[k:2 * k], hlo[2 * k:]
-        ha_hi, hc_hi, hb_hi = hhi[:k], hhi[k:2 * k], hhi[2 * k:]
-        fa_hi, fc_hi, fb_hi = pf[:k], pf[k:2 * k], pf[2 * k:]
+        live = ~((flo > Pr) | ((dlo >= 0) & (fa_lo > Pr)))
         # Certified lower bounds (feasible points only) and the float best point.
         for x_, lo_, f_ in ((a, ha_lo, fa_hi), (c, hc_lo, fc_hi), (b, hb_lo, fb_hi)):
             feas = live & (f_ <= Pr)
@@ -213,28 +218,27 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         np.maximum.at(closed, row[shut], np.fmin(cb[shut], ub[shut]))
         # Live boxes go on unless their bound is below what is already certified.
         go = live & ~shut & ~(ub < lb[row])
-        row, a, b, c, ub = row[go], a[go], b[go], c[go], ub[go]
         # Points whose every remaining bound is within tol are done.
         top = closed.copy()
-        np.maximum.at(top, row, ub)
+        np.maximum.at(top, row[go], ub[go])
         fin = ~done & (top - lb <= tol)
-        fin |= ~done & (np.bincount(row, minlength=m) == 0)
+        fin |= ~done & (np.bincount(row[go], minlength=m) == 0)
         if fin.any():
             bound[fin] = np.maximum(top[fin], lb[fin])
             done |= fin
-            stay = ~done[row]
-            row, a, b, c, ub = row[stay], a[stay], b[stay], c[stay], ub[stay]
+            go &= ~done[row]
         # Too many boxes: stop splitting that point (its bound stays as is).
-        counts = np.bincount(row, minlength=m)
-        over = counts > MAX_BOXES // 2
+        counts = np.bincount(row[go], minlength=m)
+        over = (counts > MAX_BOXES // 2) & ~done
         if over.any():
-            give_up = over & ~done
-            bound[give_up] = top[give_up]
-            done |= give_up
-            stay = ~done[row]
-            row, a, b, c, ub = row[stay], a[stay], b[stay], c[stay], ub[stay]
+            bound[over] = top[over]
+            done |= over
+            go &= ~done[row]
+        row, a, b, c, ub = row[go], a[go], b[go], c[go], ub[go]
+        ea, eb, ec = ea[:, go], eb[:, go], ec[:, go]
         row = np.concatenate([row, row])
         a, b = np.concatenate([a, c]), np.concatenate([c, b])
+        ea, eb = np.concatenate([ea, ec], axis=1), np.concatenate([ec, eb], axis=1)
         pub = np.concatenate([ub, ub])
     if not done.all():
         top = closed.copy()
@@ -281,7 +285,10 @@ def _tangent_bound(cost, ev, rows, a, b, nr, n, P, best_x, best_h, lb):
     j = np.flatnonzero((da < nr) & (db > nr) & (b > np.maximum(a, TINY)))
     if j.size:
         lo = np.maximum(a[j], TINY)
-        r, _ = increasing_root(cost.df, cost.d2f, nr[j], lo, b[j], take(q, j))
+        with np.errstate(all="ignore"):  # start from the incumbent: usually the root itself
+            t0 = np.log(best_x[rows[j]])
+        r, _ = increasing_root(cost.df, cost.d2f, nr[j], lo, b[j], take(q, j), t0=t0,
+                               both=cost.df_d2f)
         xr[j] = np.clip(r, a[j], b[j])
     flo, fhi, dlo, dhi = ev.box(rows, xr, xr)[:4]
     with np.errstate(all="ignore"):

@@ -114,6 +114,22 @@ class Cost:
         """
         return _engine(self.formula).interval_derivatives(xlo, xhi, p)
 
+    def accepts_ranges(self, p):
+        """Whether :meth:`interval_derivatives` takes the ``(lo, hi)`` parameter ranges
+        in ``p`` (the engine does, except for a range in an exponent)."""
+        if self.formula is None:
+            return False
+        check = getattr(_engine(self.formula), "accepts_ranges", None)
+        return bool(check is not None and check(p))
+
+    def f_df(self, x, p):
+        """``(f, f')`` at x (one pass where the cost can, else two)."""
+        return self.f(x, p), self.df(x, p)
+
+    def df_d2f(self, x, p):
+        """``(f', f'')`` at x (one pass where the cost can, else two)."""
+        return self.df(x, p), self.d2f(x, p)
+
     def switches(self):
         """Functions whose zeros are the points where f is not smooth (abs, min, max)."""
         return _engine(self.formula).switches if self.formula is not None else ()
@@ -615,6 +631,12 @@ class ExpressionCost(Cost):
     def d2f(self, x, p):
         return _engine(self.formula).d2f(x, p)
 
+    def f_df(self, x, p):
+        return _engine(self.formula).derivatives(x, p)[:2]
+
+    def df_d2f(self, x, p):
+        return _engine(self.formula).derivatives(x, p)[1:]
+
 
 class CallableCost(Cost):
     """A cost given as a Python callable ``f(x, **params)``.
@@ -681,6 +703,9 @@ class CallableCost(Cost):
 
     def switches(self):
         return ()
+
+    def accepts_ranges(self, p):
+        return False
 
     def _kw(self, p):
         kw = {k: p[k] for k in self.parameters}
@@ -809,7 +834,7 @@ def numeric_budget(cost, P, p):
         target = P[todo]
         with np.errstate(all="ignore"):
             x, ok = increasing_root(cost.f, cost.df, target, np.full(todo.size, TINY),
-                                    np.full(todo.size, XMAX), sub)
+                                    np.full(todo.size, XMAX), sub, both=cost.f_df)
             # Verify the crossing (f(x) <= P < f(x (1 + 1e-9))); where Newton was misled
             # (f' inconsistent with a rounded f, e.g. cancellation), bisect instead.
             fx = np.broadcast_to(np.asarray(cost.f(x, sub), dtype=float), x.shape)
@@ -891,6 +916,7 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
     min_rel = np.empty(rows)
     at = np.empty(rows)
     chunk = max(1, 1_000_000 // G.size)
+    jumps = []
     for start in range(0, rows, chunk):
         idx = np.arange(start, min(rows, start + chunk))
         sub = p if scalar else take(p, idx)
@@ -902,6 +928,18 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
             f = np.broadcast_to(np.asarray(cost.f(xg, subb), dtype=float), xg.shape)
             rel = d1 / (np.abs(d1) + np.abs(f) / np.maximum(G, TINY) + 1e-300)
         rel = np.where(np.isfinite(rel) & (G <= xmax), rel, 0.0)
+        # A jump in f' (a kink) or a feature narrower than the grid: f' changes between
+        # neighbouring grid points by far more than the trapezoid of f'' says.
+        with np.errstate(all="ignore"):
+            dd = d1[:, 1:] - d1[:, :-1]
+            trap = 0.5 * (d2[:, 1:] + d2[:, :-1]) * np.diff(G)
+            odd = (np.abs(dd - trap) > 0.25 * np.abs(dd) + 1e-7 * (np.abs(d1[:, 1:])
+                                                                   + np.abs(d1[:, :-1])))
+        # (only where the finite differences are relative, x >= 1e-2, and reliable)
+        odd &= np.isfinite(dd) & np.isfinite(trap) & (G[1:] <= xmax) & (G[:-1] >= 1e-2)
+        jr, jc = np.nonzero(odd)
+        if jr.size:
+            jumps.append(G[jc[0]])
         j = np.argmin(rel, axis=1)
         min_rel[idx] = rel[np.arange(idx.size), j]
         at[idx] = G[j]
@@ -916,12 +954,27 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
             roots = sign_root(cost.d2f, G[c], G[c + 1], sub if scalar else take(sub, r))
         else:
             roots = np.empty(0)
+        if jr.size:  # both ends of a cell where f' jumps become breakpoints
+            r = np.concatenate([r, jr, jr])
+            roots = np.concatenate([roots, G[jc], G[jc + 1]])
+            order = np.lexsort((roots, r))
+            r, roots = r[order], roots[order]
         counts = np.bincount(r, minlength=idx.size)
         block = np.full((idx.size, counts.max(initial=0)), np.nan)
         if r.size:
             pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
             block[r, pos] = roots
         blocks.append(block)
+    if jumps:
+        import warnings
+
+        from .errors import AccuracyWarning
+
+        warnings.warn(f"f' of cost {cost.name!r} changes faster than the sampling grid resolves "
+                      f"near x = {jumps[0]:.6g} (a kink, or a feature narrower than the grid): "
+                      "the points where a callable's f' jumps are not located exactly, so x* "
+                      "may be missed there; give the cost as an expression string to have "
+                      "kinks and narrow features found exactly", AccuracyWarning, stacklevel=5)
     m = max(b.shape[1] for b in blocks)
     bps = np.full((rows, m), np.nan)
     r0 = 0

@@ -53,7 +53,7 @@ def split_point(a, b):
         return np.where(geo, np.sqrt(lo) * np.sqrt(b), a + 0.5 * (b - a))
 
 
-def isolate(cost, p, rows, U, n_lo, n_hi):
+def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False):
     """Breakpoints of ``cost`` on ``[0, U]`` for each row of parameters.
 
     Parameters
@@ -69,6 +69,11 @@ def isolate(cost, p, rows, U, n_lo, n_hi):
     n_lo, n_hi : ndarray, shape (rows,)
         The smallest and largest target slope ``n`` solved for on the row:
         boxes whose f' enclosure lies outside ``[n_lo, n_hi]`` are not split.
+    hull : bool
+        ``p`` maps some parameters to ``(lo, hi)`` ranges (one row stands for
+        every parameter value in them): the pieces found hold for each of
+        those values; kinks are then not refined to the exact switching point
+        (their slivers are REL_WIDTH wide).
 
     Returns
     -------
@@ -84,7 +89,7 @@ def isolate(cost, p, rows, U, n_lo, n_hi):
     U = np.broadcast_to(np.asarray(U, dtype=float), (rows,))
     n_lo = np.broadcast_to(np.asarray(n_lo, dtype=float), (rows,))
     n_hi = np.broadcast_to(np.asarray(n_hi, dtype=float), (rows,))
-    scalar = all(np.ndim(v) == 0 for v in p.values())
+    scalar = hull or all(np.ndim(v) == 0 for v in p.values())
     row = np.flatnonzero(U > 0)
     a = np.zeros(row.size)
     b = U[row].copy()
@@ -165,7 +170,10 @@ def isolate(cost, p, rows, U, n_lo, n_hi):
     sl = K == _SLIVER
     pts_r.append(r[sl])
     pts_x.append(B[sl])
-    kinks_r, kinks_x = _kinks(cost, p, scalar, r[sl], A[sl], B[sl])
+    if hull:
+        kinks_r, kinks_x = np.empty(0, dtype=int), np.empty(0)
+    else:
+        kinks_r, kinks_x = _kinks(cost, p, scalar, r[sl], A[sl], B[sl])
     pts_r.append(kinks_r)
     pts_x.append(kinks_x)
     pr = np.concatenate(pts_r)
@@ -182,7 +190,7 @@ def isolate(cost, p, rows, U, n_lo, n_hi):
     if pr.size:
         pos = np.arange(pr.size) - np.repeat(np.cumsum(counts) - counts, counts)
         out[pr, pos] = px
-    if flagged.any():
+    if flagged.any() and not hull:
         warnings.warn("the cost's curvature changes sign too often on [0, U] to isolate every "
                       f"piece (more than {MAX_PIECES} boxes); x* may be missed at some points: "
                       "use certify=True to check", AccuracyWarning, stacklevel=4)

@@ -205,7 +205,13 @@ def _breakpoints(cost, pp, size, U, n):
     else:
         u_row = np.where(np.isfinite(U), U, HUGE) * np.ones(size)
         n_lo = n_hi = np.broadcast_to(n, (size,))
-    bps, _, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi)
+    bps = None
+    if not scalar:
+        bps = _hull_pieces(cost, pp, size, u_row, n)
+    if bps is None:
+        bps, _, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi)
+    else:
+        decreasing = np.full(1, np.nan)
     if np.any(np.isfinite(decreasing)):
         _not_increasing(cost, decreasing[np.isfinite(decreasing)][0])
     # On each piece f' is monotone, so its smallest value is at an end.
@@ -222,6 +228,29 @@ def _breakpoints(cost, pp, size, U, n):
     if np.any(rel < -1e-8):
         _not_increasing(cost, ends[np.nonzero(rel < -1e-8)][0])
     return bps
+
+
+def _hull_pieces(cost, pp, size, u_row, n):
+    """Pieces shared by every point, from the ranges of the per-point parameters.
+
+    One subdivision with each parameter's interval [min, max] over the block
+    proves the pieces for every point at once (what a Sobol' or Monte Carlo
+    analysis over a cost's parameters needs, at the cost of a single row).
+    None where the engine cannot take parameter ranges (an exponent that is a
+    varying parameter) or the ranges blur the pieces (too many boxes): then
+    every point is split on its own.
+    """
+    hull = {k: (float(np.nanmin(v)), float(np.nanmax(v))) if np.ndim(v) else v
+            for k, v in pp.items()}
+    if not cost.accepts_ranges(hull):
+        return None
+    u_max = np.array([float(np.max(u_row))])
+    n = np.broadcast_to(np.asarray(n, dtype=float), (size,))
+    bps, flagged, decreasing = isolate(cost, hull, 1, u_max, np.array([np.min(n)]),
+                                       np.array([np.max(n)]), hull=True)
+    if flagged[0] or np.isfinite(decreasing[0]):
+        return None
+    return np.broadcast_to(bps, (size, bps.shape[1]))
 
 
 def _not_increasing(cost, at):
@@ -267,7 +296,8 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     converged = True
     if bracket.any():
         i = np.flatnonzero(bracket)
-        r, ok = increasing_root(cost.df, cost.d2f, n_v[i], a_eff[i], b_eff[i], take(q, i))
+        r, ok = increasing_root(cost.df, cost.d2f, n_v[i], a_eff[i], b_eff[i], take(q, i),
+                                both=cost.df_d2f)
         roots[i] = r
         converged = ok.all()
     root_mat = np.full(a.shape, np.nan)
@@ -369,7 +399,8 @@ def _shared_optimum(cost, p, n, U, size, bps):
             if i.size:
                 b_i = b_eff if np.ndim(b_eff) == 0 else b_eff[i]
                 lo, hi, t0 = _grid_bracket(cost, p, n[i], a_eff[j], b_i, ends[j])
-                r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0)
+                r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0,
+                                        both=cost.df_d2f)
                 converged = converged and ok.all()
                 fn = at(cost.f, r) / n[i]
                 x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)

@@ -124,3 +124,40 @@ def test_uncertifiable_points_say_so():
     s = m.solve(N=10.0, P=1e4, certify=True, certify_rtol=1e-30)
     assert s.status.startswith("not certified")
     assert s.bound >= s.value
+
+
+REGIME_COSTS = dict(COSTS, **{
+    "exp": ("c*(exp(a*x) - 1)", lambda x: 0.5 * np.expm1(0.2 * x), {"c": 0.5, "a": 0.2}),
+    "overhead": ("F*(1 - exp(-x/s)) + c*x**2", lambda x: 30 * -np.expm1(-x / 0.5) + 0.2 * x**2,
+                 {"F": 30.0, "s": 0.5, "c": 0.2}),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(REGIME_COSTS)), N=st.floats(0.3, 300),
+       target=st.sampled_from(["free", "budget", "cap"]), frac=st.floats(0.2, 0.95),
+       certify=st.booleans())
+def test_every_regime_against_brute_force(name, N, target, frac, certify):
+    """Inputs built to reach every regime: the unconstrained optimum x_u (P huge) is
+    found first, then the budget (P = f(frac x_u)) or the cap (frac x_u) cuts it.
+    The solver's optimum must equal the brute force's, plain and certified; the
+    regime mix reached is reported by hypothesis (--hypothesis-show-statistics)."""
+    from hypothesis import event
+
+    expr, f, params = REGIME_COSTS[name]
+    m = pm.Model(expr, **params)
+    x_u = m.solve(N=N, P=1e12).x
+    P, cap = 1e12, None
+    if target == "budget" and x_u > 0:
+        P = float(max(f(np.array([frac * x_u]))[0], f(np.array([0.0]))[0]))
+    elif target == "cap" and x_u > 0:
+        cap = frac * x_u
+    s = m.solve(N=N, P=P, x_cap=cap, certify=certify)
+    event(f"regime {s.regime}")
+    U = min(s.x_budget, np.inf if cap is None else cap)
+    h_bf = grid_optimum(f, N, min(U, 1e4))
+    h_s = s.x - f(np.array([s.x]))[0] / N
+    assert h_s >= h_bf - 1e-9 * (abs(h_bf) + 1)
+    assert f(np.array([s.x]))[0] <= P and s.budget_share <= 1
+    if certify:
+        assert s.gap >= 0 and s.bound >= P / N + h_bf - 1e-12 * (P / N + abs(h_bf))
