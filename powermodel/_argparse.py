@@ -49,8 +49,8 @@ class ArgumentParser(argparse.ArgumentParser):
     def hint(self, message):
         """``message`` with ``(did you mean ...?)`` appended when a close name exists."""
         m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
-        if m:
-            choices = re.findall(r"'([^']*)'", m.group(2))
+        if m:  # (choices are quoted up to Python 3.12.7, bare after)
+            choices = [c.strip().strip("'") for c in m.group(2).split(",")]
             return message + suggest(m.group(1), choices)
         m = re.match(r"unrecognized arguments: (.*)", message)
         if m:
