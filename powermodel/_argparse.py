@@ -1,9 +1,10 @@
 """An :class:`argparse.ArgumentParser` whose errors suggest the closest valid name.
 
 Python 3.11's argparse has no ``suggest_on_error``: this subclass adds
-``(did you mean ...?)`` to "invalid choice" (a misspelt command) and
-"unrecognized arguments" (a misspelt option) errors, looking the option up in
-the subcommand that was given.
+``(did you mean ...?)`` to "invalid choice" (a misspelt command),
+"unrecognized arguments" (a misspelt option) and "the following arguments are
+required" (a misspelt required option) errors, looking the option up in the
+subcommand that was given.
 
 >>> p = ArgumentParser(prog="demo")
 >>> _ = p.add_argument("--x-cap")
@@ -53,16 +54,21 @@ class ArgumentParser(argparse.ArgumentParser):
             choices = [c.strip().strip("'") for c in m.group(2).split(",")]
             return message + suggest(m.group(1), choices)
         m = re.match(r"unrecognized arguments: (.*)", message)
-        if m:
-            for word in m.group(1).split():
-                if word.startswith("-"):
-                    word = word.split("=", 1)[0]
-                    if len(word.lstrip("-")) > 1:
-                        h = suggest(word, [o for o in self._pm_options() if o.startswith("--")])
-                    else:
-                        h = suggest(word, self._pm_options(), cutoff=0.5)
-                    if h:
-                        return message + h
+        words = m.group(1).split() if m else []
+        if message.startswith("the following arguments are required"):
+            # a misspelt required option is reported as missing: look for the misspelling
+            known = set(self._pm_options())
+            words = [w for w in getattr(self, "_pm_argv", None) or ()
+                     if w.startswith("-") and w.split("=", 1)[0] not in known]
+        for word in words:
+            if word.startswith("-"):
+                word = word.split("=", 1)[0]
+                if len(word.lstrip("-")) > 1:
+                    h = suggest(word, [o for o in self._pm_options() if o.startswith("--")])
+                else:
+                    h = suggest(word, self._pm_options(), cutoff=0.5)
+                if h:
+                    return message + h
         return message
 
     def error(self, message):

@@ -170,11 +170,11 @@ class Explorer:
     def _changed(self, name):
         def on(val):
             self.values[name] = float(val)
-            self.update()
+            self.update(draw=False)  # the slider redraws the canvas itself
         return on
 
-    def update(self):
-        """Re-solve on the N grid with the sliders' values and redraw."""
+    def update(self, *, draw=True):
+        """Re-solve on the N grid with the sliders' values (and redraw the canvas)."""
         v = self.values
         params = {k: x for k, x in v.items() if k not in ("P", "overlap", "runtime_penalty")}
         s = self.model.solve(N=self.N, P=v["P"], overlap=v["overlap"],
@@ -194,7 +194,8 @@ class Explorer:
         shown = ", ".join(f"{_LABELS.get(k, k).split(' ')[0]}={x:.3g}" for k, x in v.items())
         self._status.set_text(f"{self.model.cost.name}: {shown}" + (
             f"   [{np.asarray(s.status)[bad].ravel()[0]}]" if bad.any() else ""))
-        self.figure.canvas.draw_idle()
+        if draw:
+            self.figure.canvas.draw_idle()
 
     def _draw_bands(self, regime):
         from matplotlib.patches import Patch
@@ -221,6 +222,9 @@ class Explorer:
                 p.set_gid(r)
                 self.bands.append(p)
         present = [r for r in REGIMES if np.any(regime == r)]
+        if present == getattr(self, "_legend_for", None):
+            return
+        self._legend_for = present
         self.axes["x"].legend(handles=[Patch(color=REGIME_COLORS[r], alpha=0.4, label=r)
                                        for r in present], loc="upper left", fontsize=7,
                               title="regime", title_fontsize=7)

@@ -73,6 +73,7 @@ SOLVE = ["power", "--param", "c=1", "--param", "k=2", "--N", "100", "--P", "1e6"
     (["solve", *SOLVE, "--overlp=0.1"], "`--overlap`"),
     (["solve", *SOLVE, "--runtime_penalty", "0.1"], "`--runtime-penalty`"),
     (["derive", "power", "--latx"], "`--latex`"),
+    (["solve", "power", "--param", "c=1", "--param", "k=2", "--n", "100", "--P", "1"], "`--N`"),
     (["solve", "power", "--param", "c=1", "--param", "xcap=2", "--N", "1", "--P", "1"],
      "`x_cap`"),
 ])
