@@ -13,6 +13,8 @@ import json
 import math
 import sys
 
+from . import _argparse
+
 __all__ = ["main", "command", "COMMANDS"]
 
 #: name -> (add_arguments(parser), run(args) -> str or None, help)
@@ -27,9 +29,9 @@ def command(name, help):
     return deco
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(_argparse.ArgumentParser):
     def error(self, message):
-        raise _UsageError(message)
+        raise _UsageError(self.hint(message))
 
 
 class _UsageError(Exception):

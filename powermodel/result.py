@@ -72,6 +72,12 @@ class Result:
 
     __hash__ = None
 
+    def _repr_html_(self):
+        """A compact HTML table of the fields with their units (for notebooks)."""
+        from ._html import result_table
+
+        return result_table(self)
+
     def __reduce__(self):
         return (_rebuild, (type(self), {f: getattr(self, f) for f in self._fields}))
 
