@@ -796,7 +796,8 @@ def make_cost(cost):
         if key.isidentifier() and key.isascii() and len(key) <= 40 and key != "x":
             # (anything else, e.g. a long or non-ASCII name, gets the parser's message)
             raise ExpressionError(f"unknown cost family `{key}` (families: "
-                             + ", ".join(sorted(set(FAMILIES))) + "; or give an expression in x)")
+                             + ", ".join(sorted(set(FAMILIES))) + "; or give an expression in x)"
+                                  + V.suggest(key, FAMILIES))
         return ExpressionCost(key)
     if callable(cost):
         return CallableCost(cost)
