@@ -80,9 +80,15 @@ class _Evaluator:
                               nan=(-np.inf if i % 2 == 0 else np.inf))
                 for i, v in enumerate(out)]
 
+    def f_box(self, rows, a, b):
+        with np.errstate(all="ignore"):
+            out = self.cost.interval(a, b, self.params(rows))
+        return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), a.shape),
+                              nan=(-np.inf if i == 0 else np.inf)) for i, v in enumerate(out)]
+
     def h_point(self, rows, x, n):
         """Enclosure [lo, hi] of h at the points x, and the enclosure [flo, fhi] of f."""
-        flo, fhi = self.box(rows, x, x)[:2]
+        flo, fhi = self.f_box(rows, x, x)
         with np.errstate(all="ignore"):
             hhi = _up(x - flo / n, np.abs(x) + np.abs(flo / n))
             hlo = _down(x - fhi / n, np.abs(x) + np.abs(fhi / n))
@@ -149,9 +155,9 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         proved = flo_u > P[i]
         u_hi[i[proved]] = trial[proved]
         beyond[i[proved]] = False
-    rows = [rows_all, rows_all]
-    A = [np.zeros(m), U]
-    B = [U, u_hi]
+    rows = [rows_all]
+    A = [np.zeros(m)]
+    B = [U]
     rows.append(rows_all[beyond])
     A.append(u_hi[beyond])
     B.append(capped[beyond])
@@ -163,6 +169,13 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     # parent to child so that each round evaluates only the new midpoints.
     ea = np.array(ev.h_point(row, a, n[row]))
     eb = np.array(ev.h_point(row, b, n[row]))
+    # The sliver [U, U+] is closed at once: on it h <= U+ - f(U)/n (f non-decreasing
+    # from U on, as beyond U+), within a few ulps of h(U).
+    with np.errstate(all="ignore"):
+        f_u = eb[2][:m]  # f lo at U (the first m boxes are [0, U], in row order)
+        sliver = _up(u_hi - f_u / n, np.abs(u_hi) + np.abs(f_u / n))
+    sliver = np.where(u_hi > U, sliver, -np.inf)
+    np.maximum(closed, sliver, out=closed)
     bound = np.full(m, np.inf)
     done = np.zeros(m, dtype=bool)
     for _ in range(MAX_ROUNDS):

@@ -130,6 +130,11 @@ class Cost:
         """``(f', f'')`` at x (one pass where the cost can, else two)."""
         return self.df(x, p), self.d2f(x, p)
 
+    def interval(self, xlo, xhi, p):
+        """Enclosure ``(lo, hi)`` of f on ``[xlo, xhi]`` (cheaper than
+        :meth:`interval_derivatives` when the derivatives are not needed)."""
+        return _engine(self.formula).interval(xlo, xhi, p)
+
     def switches(self):
         """Functions whose zeros are the points where f is not smooth (abs, min, max)."""
         return _engine(self.formula).switches if self.formula is not None else ()
@@ -700,6 +705,9 @@ class CallableCost(Cost):
             dlo, dhi = np.full(shape, -np.inf), np.full(shape, np.inf)
         inf = np.full(shape, np.inf)
         return lo, hi, dlo, dhi, -inf, inf
+
+    def interval(self, xlo, xhi, p):
+        return self.interval_derivatives(xlo, xhi, p)[:2]
 
     def switches(self):
         return ()
