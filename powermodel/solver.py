@@ -177,7 +177,7 @@ def _effective_n(N, rho, lam):
     return n_eff, n_eff if np.ndim(lam) == 0 and lam == 0 else n_eff * (1 - lam)
 
 
-def _breakpoints(cost, pp, size, U, n):
+def _breakpoints(cost, pp, size, U, n, check=True):
     """Where f' stops being monotone (NaN-padded rows), checking f' >= 0 on [0, max U].
 
     Costs with an interval extension are split by :func:`powermodel.pieces.isolate`
@@ -214,6 +214,8 @@ def _breakpoints(cost, pp, size, U, n):
         decreasing = np.full(1, np.nan)
     if np.any(np.isfinite(decreasing)):
         _not_increasing(cost, decreasing[np.isfinite(decreasing)][0])
+    if not check:  # (the caller checks f' >= 0 at the piece ends itself)
+        return bps
     # On each piece f' is monotone, so its smallest value is at an end.
     ends = np.concatenate([np.full((u_row.size, 1), TINY), bps, u_row[:, None]], axis=1)
     with np.errstate(all="ignore"):
@@ -271,12 +273,31 @@ def _general_optimum(cost, p, n, U, size, bps=None):
                                np.broadcast_to(U, (size,)).astype(float), size, bps[0])
     U = np.broadcast_to(U, (size,)).astype(float)
     pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
+    check = bps is None
     if bps is None:
-        bps = _breakpoints(cost, pp, size, U, n)
+        bps = _breakpoints(cost, pp, size, U, n, check=not cost.isolates)
+        check = cost.isolates
     bps = np.broadcast_to(bps, (size, bps.shape[1]))
     # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
     inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
     edges = np.sort(np.concatenate([np.zeros((size, 1)), inside, U[:, None]], axis=1), axis=1)
+    # f and f' at every edge, in one pass (at TINY for 0 and HUGE for inf).
+    er, ec = np.nonzero(~np.isnan(edges))
+    xe = np.clip(edges[er, ec], TINY, HUGE)
+    with np.errstate(all="ignore"):
+        fe, de = cost.f_df(xe, take(pp, er))
+        fe = np.broadcast_to(np.asarray(fe, dtype=float), xe.shape)
+        de = np.broadcast_to(np.asarray(de, dtype=float), xe.shape)
+    if check:  # f' is monotone on each piece, so its smallest value is at an end
+        with np.errstate(all="ignore"):
+            rel = de / (np.abs(de) + np.where(np.isfinite(fe), np.abs(fe), 0.0) / xe + 1e-300)
+        bad = np.isfinite(rel) & (rel < -1e-8)
+        if bad.any():
+            _not_increasing(cost, xe[np.argmax(bad)])
+    F = np.full(edges.shape, np.nan)
+    D = np.full(edges.shape, np.nan)
+    F[er, ec] = np.nan_to_num(fe, nan=np.inf)
+    D[er, ec] = np.nan_to_num(de, nan=np.inf)
     a, b = edges[:, :-1], edges[:, 1:]
     valid = ~np.isnan(a) & ~np.isnan(b) & (b > a)
     rows, cols = np.nonzero(valid)
@@ -285,9 +306,7 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     a_eff = np.maximum(a_v, TINY)
     q = take(pp, rows)
     n_v = n[rows]
-    with np.errstate(all="ignore"):
-        da = np.nan_to_num(np.asarray(cost.df(a_eff, q), dtype=float), nan=np.inf)
-        db = np.nan_to_num(np.asarray(cost.df(b_eff, q), dtype=float), nan=np.inf)
+    da, db = D[rows, cols], D[rows, cols + 1]
     unbounded_piece = np.isinf(b_v) & (db < n_v)
     unbounded = np.zeros(size, dtype=bool)
     unbounded[rows[unbounded_piece]] = True
@@ -300,20 +319,26 @@ def _general_optimum(cost, p, n, U, size, bps=None):
                                 both=cost.df_d2f)
         roots[i] = r
         converged = ok.all()
-    root_mat = np.full(a.shape, np.nan)
-    root_mat[rows, cols] = roots
-    cand = np.concatenate([edges, root_mat], axis=1)
-    cand = np.where(np.isinf(cand), np.nan, cand)  # the unbounded case is handled by the flag
-    # Evaluate h at every candidate.
-    cr, cc = np.nonzero(~np.isnan(cand))
-    xs = cand[cr, cc]
-    with np.errstate(all="ignore"):
-        fx = np.nan_to_num(np.asarray(cost.f(xs, take(pp, cr)), dtype=float), nan=np.inf)
-    fn = fx / n[cr]
-    h = np.full(cand.shape, -np.inf)
-    scale = np.full(cand.shape, np.inf)
-    h[cr, cc] = xs - fn
-    scale[cr, cc] = np.abs(xs) + np.abs(fn)
+    # Candidates: the edges (f known) and the roots (f evaluated now).
+    cand_e = np.where(np.isinf(edges), np.nan, edges)  # the unbounded case is the flag's
+    fn_e = F / n[:, None]
+    h_e = np.where(np.isnan(cand_e), -np.inf, cand_e - fn_e)
+    s_e = np.where(np.isnan(cand_e), np.inf, np.abs(cand_e) + np.abs(fn_e))
+    h_r = np.full(a.shape, -np.inf)
+    s_r = np.full(a.shape, np.inf)
+    x_r = np.full(a.shape, np.nan)
+    i = np.flatnonzero(np.isfinite(roots))
+    if i.size:
+        with np.errstate(all="ignore"):
+            fr = np.nan_to_num(np.broadcast_to(np.asarray(cost.f(roots[i], take(q, i)),
+                                                          dtype=float), (i.size,)), nan=np.inf)
+        fnr = fr / n_v[i]
+        x_r[rows[i], cols[i]] = roots[i]
+        h_r[rows[i], cols[i]] = roots[i] - fnr
+        s_r[rows[i], cols[i]] = np.abs(roots[i]) + np.abs(fnr)
+    cand = np.concatenate([cand_e, x_r], axis=1)
+    h = np.concatenate([h_e, h_r], axis=1)
+    scale = np.concatenate([s_e, s_r], axis=1)
     return _select(np.nan_to_num(cand, nan=np.inf).T, h.T, scale.T, unbounded, U, converged)
 
 

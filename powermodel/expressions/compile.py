@@ -427,7 +427,9 @@ def _needed(instrs, root):
 # ---------------------------------------------------------------------------
 
 def _shape(x, p):
-    return np.broadcast_shapes(*(np.shape(v) for v in (*x, *p.values())))
+    # (a parameter range (lo, hi) is one value, not an array of two)
+    return np.broadcast_shapes(*(np.shape(v) for v in (*x, *p.values())
+                                 if not isinstance(v, tuple)))
 
 
 def _run(instrs, dep, nodes, x, p, ops, order, kvals=None):
@@ -452,7 +454,8 @@ def _run(instrs, dep, nodes, x, p, ops, order, kvals=None):
             if deriv:
                 d1 = ops.const(1.0)
         elif op == "param":
-            v = ops.const(p[aux])
+            # (in the interval passes a parameter may be a range (lo, hi))
+            v = p[aux] if (interval and isinstance(p[aux], tuple)) else ops.const(p[aux])
         elif op in ("add", "sub"):
             a, b = args
             f = _add if op == "add" else _sub
@@ -728,8 +731,18 @@ class CompiledExpression:
         shape = _shape((xlo, xhi), p)
         return _iout(v, shape)
 
+    def accepts_ranges(self, p):
+        """Whether the interval passes take the parameter ranges ``(lo, hi)`` in ``p``:
+        yes, unless a ranged parameter sets an exponent (x**k needs a point k)."""
+        ranged = {k for k, v in p.items() if isinstance(v, tuple)}
+        return not any(self._instrs[i][0] == "param" and self._instrs[i][2] in ranged
+                       for i in self._knodes)
+
     def interval_derivatives(self, xlo, xhi, p):
-        """(flo, fhi, dlo, dhi, d2lo, d2hi): enclosures of f, f', f'' on ``[xlo, xhi]``."""
+        """(flo, fhi, dlo, dhi, d2lo, d2hi): enclosures of f, f', f'' on ``[xlo, xhi]``.
+
+        A parameter may be given as a range ``(lo, hi)`` (see :meth:`accepts_ranges`):
+        the enclosures then hold for every value in it."""
         p = self._params(p)
         xlo, xhi = np.asarray(xlo, dtype=float), np.asarray(xhi, dtype=float)
         with np.errstate(all="ignore"):
