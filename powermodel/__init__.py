@@ -31,7 +31,8 @@ _LAZY = {
     "nested": "extensions", "large_N_limit": "extensions",
     "SymbolicModel": "symbolic", "compute": "_dask", "explore": "explorer",
     "reproduce": "figures", "FIGURES": "figures", "Explorer": "explorer",
-    "expressions": None, "certify": None, "pieces": None, "plotting": None, "figures": None, "symbolic": None, "sensitivity": None,
+    "expressions": None, "certify": None, "pieces": None,
+    "plotting": None, "figures": None, "symbolic": None, "sensitivity": None,
     "scenario": None, "extensions": None, "sweeps": None,
 }
 
