@@ -123,6 +123,9 @@ def test_numpy_semantics_nan_inf_and_broadcasting():
     a = np.array([[0.0], [1.0]])
     assert E.f(np.array([2.0, 3.0, 4.0]), {"a": a}).shape == (2, 3)
     assert E.f(np.float64(2.0), {"a": np.float64(1.0)}).shape == ()
+    # ... of every value in p, used or not (the solver passes them all)
+    assert E.derivatives(2.0, {"a": 1.0, "N": np.ones(5)})[2].shape == (5,)
+    assert E.interval_derivatives(2.0, 3.0, {"a": 1.0, "N": np.ones(4)})[5].shape == (4,)
     assert compile_expression("cbrt(x - 9)").f(1.0, {}) == -2.0  # the real cube root
     assert math.isnan(compile_expression("x**0.5").f(-1.0, {}))
 

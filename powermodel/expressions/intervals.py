@@ -181,6 +181,8 @@ def iscale(c, a):
     if np.ndim(c) == 0:
         if c == 0:
             return 0.0, 0.0
+        if c == 1:
+            return a
         if c < 0:
             lo, hi = hi, lo
         return down(lo), up(hi)
