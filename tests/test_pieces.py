@@ -68,3 +68,39 @@ def test_split_point_reaches_small_scales_quickly():
     a, b = np.array([0.0]), np.array([1e6])
     assert split_point(a, b)[0] == pytest.approx(1e-2)  # 1e-8 b
     assert split_point(np.array([1.0]), np.array([2.0]))[0] == 1.5
+
+
+def test_parameter_ranges_enclose_every_parameter_value():
+    """The interval passes with parameter ranges (lo, hi) enclose f, f', f'' for every
+    parameter value in them: what lets one subdivision serve all points of a block."""
+    from powermodel.expressions import compile_expression
+
+    E = compile_expression("c*x**3 + b*x*atan(x) + abs(x - a)")
+    ranges = {"c": (0.5, 2.0), "b": (0.5, 2.0), "a": (1.0, 3.0)}
+    assert E.accepts_ranges(ranges)
+    assert not compile_expression("c*x**k").accepts_ranges({"c": 1.0, "k": (1.0, 2.0)})
+    rng = np.random.default_rng(0)
+    lo = rng.uniform(0, 5, 200)
+    hi = lo + rng.uniform(0, 2, 200)
+    enc = E.interval_derivatives(lo, hi, ranges)
+    for _ in range(20):
+        p = {k: rng.uniform(*v) for k, v in ranges.items()}
+        x = lo + rng.uniform(0, 1, 200) * (hi - lo)
+        f, d1, d2 = E.derivatives(x, p)
+        near_kink = np.abs(x - p["a"]) < 1e-9  # (one-sided derivatives there)
+        for v, (l, h) in zip((f, d1, d2), ((enc[0], enc[1]), (enc[2], enc[3]),
+                                           (enc[4], enc[5]))):
+            assert ((l <= v) & (v <= h) | near_kink).all()
+
+
+def test_per_point_parameters_give_the_per_row_answer():
+    """Pieces found once over the parameters' ranges give, at every point, the optimum
+    that each point's own scalar solve gives."""
+    import powermodel as pm
+
+    rng = np.random.default_rng(3)
+    c, b, N = rng.uniform(0.5, 2, 40), rng.uniform(0.5, 2, 40), 10 ** rng.uniform(0, 3, 40)
+    m = pm.Model("c*x**3 + b*x*atan(x) + 0.5*abs(x - 2) + x")
+    s = m.solve(N=N, P=1e4, c=c, b=b)
+    for i in range(40):
+        assert s.x[i] == pytest.approx(m.solve(N=N[i], P=1e4, c=c[i], b=b[i]).x, rel=1e-12)
