@@ -28,7 +28,6 @@ Families with closed forms also implement ``budget`` (the largest affordable
 ``x``) and ``optimum``.
 """
 
-import functools
 import inspect
 
 import numpy as np
@@ -544,64 +543,6 @@ FAMILIES = {
 # ---------------------------------------------------------------------------
 # User expressions and callables
 # ---------------------------------------------------------------------------
-
-#: Element-wise NumPy versions of Max, Min and Heaviside (see :func:`_elementwise`).
-_UFUNCS = {"pm_maximum": np.maximum, "pm_minimum": np.minimum,
-           "pm_heaviside": lambda z: np.heaviside(z, 0.5)}
-
-
-def _elementwise(e, sp):
-    """Max, Min, Heaviside and DiracDelta in forms that broadcast element-wise.
-
-    SymPy's NumPy printer turns Max(a, b, c) into ``amax((a, b, c))`` (which fails
-    when a is an array and b a scalar) and Heaviside(x - Max(...)) into nested
-    ``select`` calls (which fail on scalar conditions). DiracDelta, zero almost
-    everywhere, becomes 0.
-    """
-    e = e.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
-    e = e.replace(sp.Heaviside, lambda *a: sp.Function("pm_heaviside")(a[0]))
-    e = e.replace(sp.Max, lambda *a: functools.reduce(sp.Function("pm_maximum"), a))
-    return e.replace(sp.Min, lambda *a: functools.reduce(sp.Function("pm_minimum"), a))
-
-
-@functools.lru_cache(maxsize=128)
-def _lambdified(text):
-    """f, f', f'' of an expression as cached NumPy functions (lambdify, cse=True)."""
-    import sympy as sp
-
-    from .expressions import parse
-
-    parsed = parse(text)
-    x = sp.Symbol("x", nonnegative=True)
-    syms = {n: sp.Symbol(n, real=True) for n in parsed.names}
-    syms["x"] = x
-    expr = parsed.to_sympy(syms)
-    # Integers beyond float precision become floats (NumPy has no ufuncs for big ints).
-    expr = expr.xreplace({i: sp.Float(i, 17) for i in expr.atoms(sp.Integer)
-                          if abs(i) > 2**53})
-    if expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
-        raise ExpressionError(f"cost expression {text[:60]!r} is not real-valued and finite "
-                              f"(it simplifies to {str(expr)[:60]})")
-    args = [x] + [syms[n] for n in parsed.names if n != "x"]
-    # powsimp: x**k/x**2 -> x**(k - 2), which does not underflow to 0/0 at small x
-    d1 = sp.powsimp(sp.diff(expr, x))
-    d2 = sp.powsimp(sp.diff(d1, x))
-    from sympy.codegen.rewriting import optimize, optims_c99
-
-    # exp(y) - 1 -> expm1(y), log(1 + y) -> log1p(y): accurate for small y.
-    exprs = [_elementwise(optimize(e, optims_c99), sp) for e in (expr, d1, d2)]
-    if any(e.has(sp.Derivative) for e in exprs):  # e.g. abs(acos(x)): SymPy gives up
-        raise ExpressionError(f"cost expression {text[:60]!r} cannot be differentiated "
-                              "symbolically; write it without abs/min/max of that term")
-    # erf is not in NumPy: take it from scipy.special
-    modules = [_UFUNCS] + (["scipy", "numpy"] if expr.has(sp.erf) else ["numpy"])
-    try:
-        funcs = tuple(sp.lambdify(args, e, modules=modules, cse=True) for e in exprs)
-    except NotImplementedError as exc:  # a function the NumPy printer does not know
-        raise ExpressionError(f"cost expression {text[:60]!r} cannot be compiled: "
-                              f"{str(exc).splitlines()[0][:80]}") from None
-    return funcs, tuple(n for n in parsed.names if n != "x")
-
 
 class ExpressionCost(Cost):
     """A cost given as an expression string in ``x`` (and optionally ``N``).
