@@ -10,9 +10,18 @@ any other input:
   :math:`(P - f(x))(1 + \rho (N - 1)) / N`; the effective diversity is
   :math:`N_{eff} = N / (1 + \rho (N - 1))`, which tends to :math:`1/\rho` as
   :math:`N \to \infty`. So x* stays bounded: it tends to the solution of
-  :math:`f'(x) = (1 - \lambda)/\rho` (:func:`large_N_limit`).
+  :math:`f'(x) = (1 - \lambda)/\rho` (:func:`large_N_limit`), and so does the
+  compute multiplier :math:`M = P'/P = (f(0) + N_{eff} g^*)/P` (for
+  :math:`f = c x^2`: :math:`M \to 1 + 1/(4 c \rho^2 P)`). The learned share
+  :math:`(1 - \lambda) x^*/g^*` tends to the paper's share at
+  :math:`N = (1 - \lambda)/\rho`, so x still comes to dominate if and only if
+  :math:`\rho < \rho_c = (1 - \lambda)/N_{dom}`
+  (:meth:`~powermodel.symbolic.SymbolicModel.overlap_threshold`; for
+  :math:`f = c x^2`, :math:`\rho_c = (1 - \lambda)\sqrt{3/(4 c P)}` and the share
+  tends to :math:`2/(1 + 4 c \rho^2 P/(1 - \lambda)^2)`).
 * **Speed prior** (``runtime_penalty`` :math:`\lambda \in [0, 1)`): the learned
-  algorithm contributes :math:`(1 - \lambda) x`.
+  algorithm contributes :math:`(1 - \lambda) x`, and the learned share counts
+  that contribution, :math:`(1 - \lambda) x^*/g^*` (everywhere in the package).
 * **Costs that depend on N**: any cost using ``N`` (the family
   ``"power-logN"``, :math:`c x^k (1 + \beta \ln N)`, or an expression such as
   ``"c*x**k*N**g"``). x* is then no longer guaranteed to grow with N: the

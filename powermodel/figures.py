@@ -94,9 +94,12 @@ class Reproduction(Result):
         Every quoted number, macro name -> float.
     pdf : Path or None
         The paper's PDF, or None when it was not built.
+    pdf_note : str
+        Empty when the PDF was built; otherwise why not (not requested, only
+        some figures, latexmk not found, or the paper source not installed).
     """
 
-    __slots__ = ("figures", "files", "values_file", "numbers", "pdf")
+    __slots__ = ("figures", "files", "values_file", "numbers", "pdf", "pdf_note")
     _fields = __slots__
 
 
@@ -128,7 +131,8 @@ class _Table:
 
 
 def _fmt_float(v):
-    return "nan" if v != v else format(v, ".12g")
+    """Shortest text that reads back as the same float (no digit is lost)."""
+    return "nan" if v != v else repr(float(v))
 
 
 def csv_text(data):
@@ -226,6 +230,17 @@ def _grid(lo, hi, resolution):
     return np.logspace(np.log10(lo), np.log10(hi), int(resolution))
 
 
+def _grid_with(lo, hi, resolution, points):
+    """A log grid from lo to hi whose nearest points are replaced by ``points`` (exact values)."""
+    g = _grid(lo, hi, resolution)
+    for p in points:
+        if lo <= p <= hi:
+            g[int(np.argmin(np.abs(np.log(g / p))))] = p
+    if np.any(np.diff(g) <= 0):
+        raise InputError(f"`resolution` {resolution} is too coarse to hold the N values {points}")
+    return g
+
+
 def _check_resolution(resolution):
     from . import _validation as V
 
@@ -297,6 +312,8 @@ def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, se
     N of each regime change ``optimumBoundary<key><i>`` and x* at N = 10, 100, 1000
     ``optimumX<key>At<Ten|Hundred|Thousand>``.
     """
+    from matplotlib.lines import Line2D
+
     resolution = _check_resolution(resolution)
     models = OPTIMUM_MODELS if models is None else models
     keys = _OPT_KEYS if models is OPTIMUM_MODELS else tuple(f"Cost{_letter(i)}"
@@ -305,7 +322,7 @@ def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, se
     t = _Table()
     nums = {"optimumP": P}
     with pl.style():
-        fig, (ax,) = _new_figure(height=2.7)
+        fig, (ax,) = _new_figure(height=2.9)
         pl.optimum_vs_N(models, N=Ng, P=P, ax=ax, **solve_kw)
         for key, (label, m, kw) in zip(keys, pl._curves(models, P=P, **solve_kw)):
             s = m.solve(N=Ng, **kw)
@@ -318,9 +335,23 @@ def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, se
                 nums[f"optimumBoundary{key}{_letter(i)}"] = tr["N"]
             for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand")):
                 nums[f"optimumX{key}At{word}"] = m.solve(N=n, **kw).x
-        ax.set_ylim(0.3, 3e6)
-        ax.legend(loc="upper left", fontsize=6, ncol=2)
+        ax.set_ylim(0.3, 3e7)
+        handles, labels = ax.get_legend_handles_labels()
+        handles.append(Line2D([], [], color="#555555", ls=":", lw=0.9))
+        labels.append("regime change (curve's colour)")
+        ax.legend(handles, labels, loc="upper left", fontsize=5.8, ncol=2)
+        ax.set_title(f"P = {_plain(P)} bits", fontsize=7, loc="right")
         return _finish("optimum", fig, t, nums, out)
+
+
+def _plain(v):
+    """A number for a figure text: 10^k as '10⁶', else compact."""
+    e = np.log10(v) if v > 0 else 0.0
+    if v >= 1e4 and e == int(e):
+        sup = str(int(e)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+        return f"10{sup}"
+    return f"{v:g}"
+
 
 
 @_register("decomposition")
@@ -402,15 +433,27 @@ def phase(out=None, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.
         return _finish("phase", fig, t, nums, out)
 
 
+def _limit(model, P, rho, lam=0.0):
+    """x*, g* and the learned share as N -> inf with overlap rho (via the effective diversity)."""
+    from .extensions import large_N_limit
+
+    lim = large_N_limit(model, P=P, overlap=rho, runtime_penalty=lam)
+    return lim, (1 - lam) * lim.x / lim.value
+
+
 @_register("multiplier")
 def multiplier(out=None, *, model=BASE, N=(1.0, 1e6), P=BASE_P,
                overlaps=(0.0, 0.001, 0.01), runtime_penalty=0.5, resolution=300, seed=0):
-    """The compute multiplier (base power needed at x = 0, over P) against N.
+    """The compute multiplier M = P'/P against N: the price of holding x at 0.
 
-    Curves: the paper's model (rho = 0), shared structure rho > 0 (bounded), and
-    a speed prior lambda. Numbers: ``multiplierAt<Thousand|TenThousand|Million>`` (rho = 0),
-    ``multiplierOverlap<A,B>AtMillion`` and the rho > 0 limits
-    ``multiplierOverlap<A,B>Limit`` = 1 + x_inf^2/P ... computed by the solver at N = 1e12.
+    P' = f(0) + N_eff g* is the base power a system held at x = 0 needs to
+    reach g* (N_eff = N/(1 + rho(N - 1))), so M = N g*/P only for f(0) = 0 and
+    rho = 0. Curves: the paper's model (rho = 0), shared structure rho > 0
+    (bounded; dashed lines at the limits, gid ``"asymptote"``), and a speed prior
+    lambda. Numbers: ``multiplierAt<Thousand|TenThousand|Million>`` (rho = 0),
+    ``multiplierOverlap<A,B>AtMillion`` and the limits as N -> inf
+    ``multiplierOverlap<A,B>Limit`` = (f(0) + g*_inf / rho)/P, with g*_inf from
+    :func:`powermodel.large_N_limit` (for f = c x^2: 1 + 1/(4 c rho^2 P)).
     """
     resolution = _check_resolution(resolution)
     Ng = _grid(N[0], N[1], resolution)
@@ -425,7 +468,7 @@ def multiplier(out=None, *, model=BASE, N=(1.0, 1e6), P=BASE_P,
         fig, (ax,) = _new_figure()
         pl.compute_multiplier(curves, N=Ng, P=P, ax=ax)
         j = 0
-        for label, (m, kw) in curves.items():
+        for i, (label, (m, kw)) in enumerate(curves.items()):
             s = m.solve(N=Ng, P=P, **kw)
             t.add("multiplier", label, Ng, s.compute_multiplier)
             if kw.get("overlap", 0) == 0 and "runtime_penalty" not in kw:
@@ -433,14 +476,22 @@ def multiplier(out=None, *, model=BASE, N=(1.0, 1e6), P=BASE_P,
                     nums[f"multiplierAt{word}"] = m.solve(N=n, P=P).compute_multiplier
             elif "overlap" in kw:
                 key = f"multiplierOverlap{_letter(j)}"
-                nums[key + "Rho"] = kw["overlap"]
+                rho = kw["overlap"]
+                lim, _ = _limit(m, P, rho)
+                mlim = (float(m.cost_value(0.0)) + lim.value / rho) / P
+                h = ax.axhline(mlim, color=pl.PALETTE[i % len(pl.PALETTE)], ls="--", lw=0.7)
+                h.set_gid("asymptote")
+                t.add("limit", label, Ng[-1], mlim)
+                nums[key + "Rho"] = rho
                 nums[key + "AtMillion"] = m.solve(N=1e6, P=P, **kw).compute_multiplier
-                nums[key + "Limit"] = m.solve(N=1e12, P=P, **kw).compute_multiplier
+                nums[key + "Limit"] = mlim
                 j += 1
             else:
                 nums["multiplierSpeedAtMillion"] = m.solve(N=1e6, P=P, **kw).compute_multiplier
                 nums["multiplierSpeedLambda"] = kw["runtime_penalty"]
         ax.legend(loc="upper left")
+        ax.set_title(f"P = {_plain(P)} bits; dashed: limits as N → ∞", fontsize=6.5,
+                     loc="right")
         return _finish("multiplier", fig, t, nums, out,
                        digits={k: 5 for k in nums if k.startswith("multiplierOverlap")})
 
@@ -491,31 +542,66 @@ def jumps(out=None, *, model=JUMP_MODEL, N=(10.0, 1000.0), P=BASE_P, resolution=
                 t.add("b", f"N={n:.6g}", ln2.get_xdata(), ln2.get_ydata())
             top = max(np.nanmax(ln_.get_ydata()) for ln_ in a2.lines)
             a2.set_ylim(-1.2 * top, 1.2 * top)
-            a2.legend(loc="lower right")
+            a2.set_xlim(-0.05 * xmax, xmax)
+            # at the threshold both maxima (x = 0 and the jump target) have gain 0
+            g0 = model.objective(0.0, N=nj, P=P, **_okw(solve_kw))
+            gx = model.objective(jump["x_above"], N=nj, P=P, **_okw(solve_kw)) - g0
+            (tw,) = a2.plot([0.0, jump["x_above"]], [0.0, gx], ls="none", marker="D", ms=4,
+                            color="k", label="two equal maxima at the jump")
+            tw.set_gid("twin_maxima")
+            t.add("b", "twin maxima", [0.0, jump["x_above"]], [0.0, gx])
+            a2.legend(loc="upper left", bbox_to_anchor=(0.04, 1.0), fontsize=6)
         _panel_label(a2, "b")
         return _finish("jumps", fig, t, nums, out, digits={"jumpN": 4})
 
 
-@_register("overlap")
-def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P, overlaps=(0.0, 0.001, 0.01, 0.1),
-            resolution=300, seed=0):
-    """Shared structure: with rho > 0, x* stays bounded and x never dominates.
+def overlap_threshold(model, P, runtime_penalty=0.0):
+    """rho_c at base power P: the closed form of the symbolic engine, else numeric.
 
-    Panel a: x*(N) for several rho with the large-N limits (the solution of
-    f'(x) = 1/rho, found by the solver at N = 1e15; gid ``"asymptote"``).
-    Panel b: the learned share x*/g*. Numbers per rho > 0 (A, B, ...):
-    ``overlap<A>Rho``, ``overlap<A>Limit``, ``overlap<A>XAtMillion``,
-    ``overlap<A>ShareMax`` (largest learned share over the grid),
-    ``overlap<A>NovelRatioAtMillion``.
+    x comes to dominate as N -> inf iff rho < rho_c = (1 - lambda)/N_dom, with
+    N_dom the paper's dominance threshold (see
+    :meth:`powermodel.symbolic.SymbolicModel.overlap_threshold`).
+    """
+    from .errors import UnsolvableError
+
+    try:
+        expr = model.symbolic.overlap_threshold(runtime_penalty=runtime_penalty)
+        # evaluated to 30 digits, then rounded: the same float whichever equivalent
+        # form SymPy's (time-limited) simplification returned
+        return float(expr.subs(model.symbolic.symbols["P"], _exact_number(P)).evalf(30))
+    except UnsolvableError:
+        nd = pl.crossing(model, _grid(1e-3, 1e15, 400), "learned_share", 0.5, P=P)
+        return (1 - runtime_penalty) / nd
+
+
+def _exact_number(v):
+    import sympy as sp
+
+    return sp.Rational(repr(float(v)))
+
+
+@_register("overlap")
+def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P,
+            overlaps=(0.0, 0.0008, 0.001, 0.01, 0.1), resolution=300, seed=0):
+    """Shared structure: with rho > 0, x* stays bounded; x dominates only while rho < rho_c.
+
+    Panel a: x*(N) for several rho with the large-N limits (the optimum at the
+    limiting effective diversity N_eff = 1/rho, :func:`powermodel.large_N_limit`;
+    gid ``"asymptote"``). Panel b: the learned share x*/g* on a log axis, with its
+    limits as N -> inf (gid ``"asymptote"``). Numbers: ``overlapP``, ``overlapRhoC``
+    (rho_c); per rho > 0 (A, B, ...): ``overlap<A>Rho``, ``overlap<A>Limit`` (x* as
+    N -> inf), ``overlap<A>XAtMillion``, ``overlap<A>ShareLimit`` (the supremum of
+    the share: it rises with N towards this limit), ``overlap<A>NovelRatioAtMillion``.
     """
     resolution = _check_resolution(resolution)
     Ng = _grid(N[0], N[1], resolution)
     curves = {("ρ = 0 (paper)" if r == 0 else f"ρ = {r:g}"): (model, {"overlap": r})
               for r in overlaps}
     t = _Table()
-    nums = {"overlapP": P}
+    rho_c = overlap_threshold(model, P)
+    nums = {"overlapP": P, "overlapRhoC": rho_c}
     with pl.style():
-        fig, (a1, a2) = _new_figure(2, height=4.4)
+        fig, (a1, a2) = _new_figure(2, height=4.6)
         pl.optimum_vs_N(curves, N=Ng, P=P, ax=a1, mark=False)
         pl.learned_share(curves, N=Ng, P=P, ax=a2)
         j = 0
@@ -525,31 +611,102 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P, overlaps=(0.0, 0.00
             t.add("b", label, Ng, s.learned_share)
             rho = kw["overlap"]
             if rho > 0:
-                lim = m.solve(N=1e15, P=P, **kw).x
-                h = a1.axhline(lim, color=pl.PALETTE[i % len(pl.PALETTE)], ls="--", lw=0.7)
-                h.set_gid("asymptote")
-                t.add("a", f"{label} limit", Ng[-1], lim)
+                lim, share = _limit(m, P, rho)
+                color = pl.PALETTE[i % len(pl.PALETTE)]
+                for ax_, v in ((a1, lim.x), (a2, share)):
+                    h = ax_.axhline(v, color=color, ls=(0, (2, 2)), lw=0.6)
+                    h.set_gid("asymptote")
+                t.add("a", f"{label} limit", Ng[-1], lim.x)
+                t.add("b", f"{label} limit", Ng[-1], share)
                 key = f"overlap{_letter(j)}"
                 s6 = m.solve(N=1e6, P=P, **kw)
-                nums.update({key + "Rho": rho, key + "Limit": lim, key + "XAtMillion": s6.x,
-                             key + "ShareMax": float(np.max(s.learned_share)),
+                nums.update({key + "Rho": rho, key + "Limit": lim.x, key + "XAtMillion": s6.x,
+                             key + "ShareLimit": share,
                              key + "NovelRatioAtMillion": s6.novel_ratio})
                 j += 1
         a1.set_ylim(0.01, 5e3)
-        a1.legend(loc="lower right", fontsize=6)
-        a2.legend(loc="upper left", fontsize=6, bbox_to_anchor=(0.0, 0.92))
+        a1.legend(loc="lower right", fontsize=5.8)
+        a1.set_title(f"f = x², P = {_plain(P)} bits; ρ_c = {rho_c:.3g}", fontsize=6.5,
+                     loc="right") if model is BASE else None
+        a2.set_yscale("log")
+        a2.set_ylim(1e-6, 1.5)
+        a2.get_legend().remove()
+        a2.set_ylabel("learned share x*/g* (log axis)")
         _panel_label(a1, "a")
         _panel_label(a2, "b")
-        return _finish("overlap", fig, t, nums, out)
+        return _finish("overlap", fig, t, nums, out, digits={"overlapRhoC": 3})
+
+
+OVERLAP_PHASE_MODEL = Model("power", c=1.0, k=2.0)
+
+
+@_register("overlap_phase")
+def overlap_phase(out=None, *, model=OVERLAP_PHASE_MODEL, rho=(1e-5, 0.3), P=(1e2, 1e10),
+                  resolution=81, seed=0, marks=((0.0008, BASE_P), (0.001, BASE_P),
+                                                (0.01, BASE_P), (0.1, BASE_P))):
+    """Does x come to dominate as N -> inf? Regions over (rho, P), rho_c(P) drawn.
+
+    Each cell is the limit of the learned share as N -> inf, i.e. the optimum at
+    the limiting effective diversity N_eff = 1/rho (:func:`powermodel.large_N_limit`):
+    x dominates where it exceeds 1/2. The line (gid ``"rho_c"``) is the closed form
+    rho_c(P) of :meth:`powermodel.symbolic.SymbolicModel.overlap_threshold`
+    (sqrt(3/(4cP)) for c x^2). Markers: the (rho, P) of the overlap figure.
+    CSV: panel ``limit``, series ``share`` (x = rho, y = the limiting share) and
+    ``P`` (each cell's P); panel ``rho_c``: x = P, y = rho_c.
+    Numbers: ``overlapPhaseC``.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    resolution = _check_resolution(resolution)
+    rg, Pg = _grid(rho[0], rho[1], resolution), _grid(P[0], P[1], resolution)
+    RR, PP = np.meshgrid(rg, Pg, indexing="ij")
+    share = np.asarray(model.solve(N=1.0 / RR, P=PP).learned_share, dtype=float)
+    t = _Table()
+    t.add("limit", "share", RR.ravel(), share.ravel())
+    t.add("limit", "P", RR.ravel(), PP.ravel())
+    rc = np.array([overlap_threshold(model, p) for p in Pg])
+    t.add("rho_c", "rho_c", Pg, rc)
+    nums = {}
+    if "c" in model.params:
+        nums["overlapPhaseC"] = model.params["c"]
+    with pl.style():
+        fig, (ax,) = _new_figure(height=2.7)
+        dom = (share > 0.5).astype(float)
+        ax.pcolormesh(pl._edges(rg, True), pl._edges(Pg, True), dom.T,
+                      cmap=ListedColormap(["#BBBBBB", "#56B4E9"]), vmin=0, vmax=1,
+                      shading="flat", rasterized=True)
+        (ln,) = ax.plot(rc, Pg, color="k", lw=0.9)
+        ln.set_gid("rho_c")
+        for r_, p_ in marks:
+            ax.plot([r_], [p_], ls="none", marker="o", mfc="white", color="k", ms=3.5)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.grid(False)
+        ax.set_xlabel("shared structure ρ")
+        ax.set_ylabel("base optimization power P (bits)")
+        ax.legend(handles=[Patch(facecolor="#56B4E9", label="x dominates as N → ∞"),
+                           Patch(facecolor="#BBBBBB", label="x never dominates"),
+                           ln],
+                  labels=["x dominates as N → ∞", "x never dominates", "ρ_c = √(3/(4cP))"
+                          if model is OVERLAP_PHASE_MODEL else "ρ_c(P)"],
+                  loc="upper right", frameon=True, framealpha=0.85, fontsize=6)
+        if model is OVERLAP_PHASE_MODEL:
+            ax.set_title("f = x² (c = 1); circles: the curves of the overlap figure",
+                         fontsize=6.5, loc="right")
+        return _finish("overlap_phase", fig, t, nums, out)
 
 
 @_register("speed_prior")
 def speed_prior(out=None, *, model=BASE, N=(1.0, 1e5), P=BASE_P, penalties=(0.0, 0.5, 0.8),
                 resolution=300, seed=0):
-    """Speed prior: the learned share x*/g* for several runtime penalties lambda.
+    """Speed prior: the learned share (1 - lambda) x*/g* for several runtime penalties lambda.
 
+    The learned contribution under a speed prior is (1 - lambda) x*, so the share
+    counts (1 - lambda) x* (the same definition everywhere: ``Solution.learned_share``).
     Numbers per lambda (A, B, ...): ``speed<A>Lambda`` and ``speed<A>DominanceN``
-    (where the learned share reaches 1/2; nan if never).
+    (where the learned share reaches 1/2; nan if never; for f = c x^2 the closed
+    form is sqrt(4cP/3)/(1 - lambda)).
     """
     resolution = _check_resolution(resolution)
     Ng = _grid(N[0], N[1], resolution)
@@ -568,22 +725,31 @@ def speed_prior(out=None, *, model=BASE, N=(1.0, 1e5), P=BASE_P, penalties=(0.0,
             nums[f"speed{_letter(i)}Lambda"] = kw["runtime_penalty"]
             nums[f"speed{_letter(i)}DominanceN"] = nd
         ax.legend(loc="upper left")
+        ax.set_title(f"P = {_plain(P)} bits", fontsize=6.5, loc="right")
         return _finish("speed_prior", fig, t, nums, out, digits={
             k: 4 for k in nums if k.endswith("DominanceN")})
 
 
 LOGN_MODEL = Model("power-logN", c=1.0, k=2.0, beta=0.0)
+#: A cost that grows as a power of N: c x^2 N^gamma (x* = N^(1 - gamma)/(2c) when interior).
+GAMMA_MODEL = Model("c*x**2*N**gamma", c=1.0, gamma=0.0)
 
 
 @_register("cost_depends_on_N")
-def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(1.0, 1e3), P=BASE_P,
-                      betas=(0.0, 1.0, 5.0), resolution=300, seed=0):
-    """A cost that grows with N, c x^k (1 + beta ln N): x*(N) need not be monotone.
+def cost_depends_on_N(out=None, *, model=LOGN_MODEL, gamma_model=GAMMA_MODEL, N=(1.0, 1e5),
+                      P=BASE_P, betas=(0.0, 1.0, 5.0), gammas=(0.0, 0.5, 1.0, 1.5),
+                      resolution=300, seed=0):
+    """Costs that grow with N: x*(N) need not rise, and can fall at every N.
 
-    For k = 2, x* = N / (2c(1 + beta ln N)), which falls with N while
-    ln N < 1 - 1/beta. Numbers per beta (A, B, ...): ``logN<A>Beta``,
-    ``logN<A>MinN`` (the N of the smallest x* over the grid, for beta > 1 an
-    interior minimum at e^(1 - 1/beta)), ``logN<A>XAtThousand``.
+    Panel a: c x^k (1 + beta ln N). For k = 2, x* = N / (2c(1 + beta ln N)) while
+    interior, which falls with N while ln N < 1 - 1/beta: for beta > 1 the
+    smallest x* is at N = e^(1 - 1/beta) (marked), below which the conclusion
+    flips only for N < e. Panel b: c x^2 N^gamma: x* = N^(1 - gamma)/(2c) falls
+    with N at every N for gamma > 1, is flat at gamma = 1.
+    Numbers per beta (A, B, ...): ``logN<A>Beta``, ``logN<A>XAtThousand`` and, for
+    beta > 1 with the power-logN family, ``logN<A>MinN`` = e^(1 - 1/beta) (the
+    closed form; k does not enter) and ``logN<A>MinX`` (x* there). Per gamma
+    (A, B, ...): ``gamma<A>Gamma``, ``gamma<A>XAtThousand``, ``gamma<A>XAtHundredThousand``.
     """
     resolution = _check_resolution(resolution)
     Ng = _grid(N[0], N[1], resolution)
@@ -591,21 +757,44 @@ def cost_depends_on_N(out=None, *, model=LOGN_MODEL, N=(1.0, 1e3), P=BASE_P,
     t = _Table()
     nums = {}
     with pl.style():
-        fig, (ax,) = _new_figure()
-        pl.optimum_vs_N(curves, N=Ng, P=P, ax=ax, mark=False)
+        fig, (a1, a2) = _new_figure(2, height=4.6)
+        pl.optimum_vs_N(curves, N=Ng, P=P, ax=a1, mark=False)
         for i, (label, m) in enumerate(curves.items()):
             s = m.solve(N=Ng, P=P)
-            t.add("x_star", label, Ng, s.x)
+            t.add("a", label, Ng, s.x)
             key = f"logN{_letter(i)}"
-            nums[key + "Beta"] = m.params["beta"]
-            nums[key + "MinN"] = float(Ng[np.argmin(np.asarray(s.x))])
+            beta = m.params["beta"]
+            nums[key + "Beta"] = beta
             nums[key + "XAtThousand"] = m.solve(N=1e3, P=P).x
-        ax.legend(loc="upper left")
-        return _finish("cost_depends_on_N", fig, t, nums, out)
+            if beta > 1 and m.cost.name == "power-logN":
+                nmin = float(np.exp(1 - 1 / beta))
+                xmin = m.solve(N=nmin, P=P).x
+                nums[key + "MinN"] = nmin
+                nums[key + "MinX"] = xmin
+                (mk,) = a1.plot([nmin], [xmin], ls="none", marker="o", mfc="white",
+                                color=pl.PALETTE[i % len(pl.PALETTE)])
+                mk.set_gid("minimum")
+                t.add("a", f"{label} minimum", nmin, xmin)
+        a1.legend(loc="upper left", fontsize=6, title="c x²(1 + β ln N)", title_fontsize=6)
+        a1.set_title(f"P = {_plain(P)} bits", fontsize=6.5, loc="right")
+        curves2 = {f"γ = {g:g}": gamma_model.with_params(gamma=g) for g in gammas}
+        pl.optimum_vs_N(curves2, N=Ng, P=P, ax=a2, mark=False)
+        for i, (label, m) in enumerate(curves2.items()):
+            t.add("b", label, Ng, m.solve(N=Ng, P=P).x)
+            key = f"gamma{_letter(i)}"
+            nums[key + "Gamma"] = m.params["gamma"]
+            nums[key + "XAtThousand"] = m.solve(N=1e3, P=P).x
+            nums[key + "XAtHundredThousand"] = m.solve(N=1e5, P=P).x
+        a2.legend(loc="upper left", fontsize=6, title="c x² N^γ", title_fontsize=6, ncol=2)
+        a2.set_ylim(1e-3, 1e5)
+        _panel_label(a1, "a")
+        _panel_label(a2, "b")
+        return _finish("cost_depends_on_N", fig, t, nums, out, digits={
+            k: 5 for k in nums if k.endswith("MinN")})
 
 
 @_register("nested_novel")
-def nested_novel(out=None, *, model=BASE, inner=BASE, N=(1.0, 1e5), N_inner=10.0, P=BASE_P,
+def nested_novel(out=None, *, model=BASE, inner=BASE, N=(2.0, 1e5), N_inner=10.0, P=BASE_P,
                  overlaps=(0.0, 0.001, 0.01), resolution=300, seed=0):
     """Nested levels and novel instances.
 
@@ -614,6 +803,9 @@ def nested_novel(out=None, *, model=BASE, inner=BASE, N=(1.0, 1e5), N_inner=10.0
     against the outer N, the inner level's regime changes marked (gid ``"boundary"``).
     Panel b: the power on an instance not seen in training over the power on a
     training instance (``novel_ratio``) for several overlaps rho.
+    The outer N starts at 2: below it the outer x*_1 = N/2 < 1 bit, and with the
+    inner cost f = x^2 (< x for x < 1) the inner level would buy x*_2 = sqrt(x*_1)
+    > x*_1 bits of run-time optimization from x*_1 bits, more than its budget.
     Numbers: ``nestedInnerN``, ``nestedInnerBoundary<A..>`` (outer N of each inner
     regime change), ``nestedInnerXMax``; per rho (A, B, ...) ``novel<A>Rho``,
     ``novel<A>RatioAtThousand``, ``novel<A>RatioAtHundredThousand``.
@@ -632,7 +824,7 @@ def nested_novel(out=None, *, model=BASE, inner=BASE, N=(1.0, 1e5), N_inner=10.0
     with pl.style():
         fig, (a1, a2) = _new_figure(2, height=4.4)
         a1.plot(Ng, pl._positive(x1), color=pl.PALETTE[0], label="outer level x*₁ (N instances)")
-        a1.plot(Ng, pl._positive(x2), color=pl.PALETTE[1],
+        a1.plot(Ng, pl._positive(x2), color=pl.PALETTE[1], ls="--",
                 label=f"inner level x*₂ ({N_inner:g} instances, budget x*₁)")
         idx = np.flatnonzero(reg2[1:] != reg2[:-1])
         for j, i in enumerate(idx):
@@ -652,11 +844,15 @@ def nested_novel(out=None, *, model=BASE, inner=BASE, N=(1.0, 1e5), N_inner=10.0
         a1.set_xlabel("instances at the outer level N")
         a1.set_ylabel("optimal x* (bits)")
         a1.legend(loc="upper left", fontsize=6)
+        if model is BASE and inner is BASE:
+            a1.set_title(f"f = x² at both levels, P = {_plain(P)} bits", fontsize=6.5,
+                         loc="right")
         _panel_label(a1, "a")
         for i, rho in enumerate(overlaps):
             s = model.solve(N=Ng, P=P, overlap=rho)
             label = "ρ = 0 (paper)" if rho == 0 else f"ρ = {rho:g}"
-            a2.plot(Ng, s.novel_ratio, color=pl.PALETTE[i % len(pl.PALETTE)], label=label)
+            a2.plot(Ng, s.novel_ratio, color=pl.PALETTE[i % len(pl.PALETTE)], label=label,
+                    ls=pl.LINESTYLES[i % len(pl.LINESTYLES)])
             t.add("b", label, Ng, s.novel_ratio)
             key = f"novel{_letter(i)}"
             nums[key + "Rho"] = rho
@@ -739,7 +935,7 @@ def sobol(out=None, *, model=SENS_MODEL, distributions=None, output="learned_sha
     with pl.style():
         fig, (ax,) = _new_figure()
         pl.sobol_bars(r, ax=ax)
-        ax.set_title(f"learned share x*/g* at N = {N:g}", fontsize=7)
+        ax.set_title(f"learned share (1−λ)x*/g* at N = {N:g}", fontsize=7)
         return _finish("sobol", fig, t, nums, out, digits={k: 2 for k in nums if "First" in k
                                                            or "Total" in k},
                        texts={"sobolRankA": _tex_name(rank[0]), "sobolRankB": _tex_name(rank[1]),
@@ -748,11 +944,12 @@ def sobol(out=None, *, model=SENS_MODEL, distributions=None, output="learned_sha
 
 @_register("morris")
 def morris(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
-           trajectories=40, seed=0, **fixed):
+           trajectories=400, seed=0, **fixed):
     """Morris elementary effects (mu* with 95% intervals, sigma) of the learned share at N.
 
-    Numbers: ``morrisTrajectories``, per input ``morrisMuStar<Key>`` and ``morrisSigma<Key>``;
-    text macro ``morrisRankA`` (the largest mu*).
+    Numbers: ``morrisTrajectories``, per input ``morrisMuStar<Key>``,
+    ``morrisMuStarLow<Key>``, ``morrisMuStarHigh<Key>`` (the 95% interval) and
+    ``morrisSigma<Key>``; text macros ``morrisRankA``, ``morrisRankB`` (the largest mu*).
     """
     from .sensitivity import morris as _morris
 
@@ -764,15 +961,18 @@ def morris(out=None, *, model=SENS_MODEL, distributions=None, output="learned_sh
         t.add("mu_star", k, [0, 1, 2], [r.mu_star[k], *r.mu_star_interval[k]])
         t.add("sigma", k, 0, r.sigma[k])
         nums[f"morrisMuStar{_key(k)}"] = r.mu_star[k]
+        nums[f"morrisMuStarLow{_key(k)}"], nums[f"morrisMuStarHigh{_key(k)}"] = \
+            r.mu_star_interval[k]
         nums[f"morrisSigma{_key(k)}"] = r.sigma[k]
     rank = sorted(r.names, key=lambda k: -r.mu_star[k])
     with pl.style():
         fig, (ax,) = _new_figure()
         pl.morris_bars(r, ax=ax)
-        ax.set_ylabel("effect on the learned share")
+        ax.set_ylabel("effect on the learned share (1−λ)x*/g*")
         return _finish("morris", fig, t, nums, out, digits={k: 2 for k in nums if "Mu" in k
                                                             or "Sigma" in k},
-                       texts={"morrisRankA": _tex_name(rank[0])})
+                       texts={"morrisRankA": _tex_name(rank[0]),
+                              "morrisRankB": _tex_name(rank[1])})
 
 
 @_register("tornado")
@@ -800,7 +1000,7 @@ def tornado(out=None, *, model=SENS_MODEL, ranges=None, base=None, output="learn
     with pl.style():
         fig, (ax,) = _new_figure()
         pl.tornado(r, ax=ax)
-        ax.set_xlabel(f"learned share x*/g* at N = {base['N']:g}")
+        ax.set_xlabel(f"learned share (1−λ)x*/g* at N = {base['N']:g}")
         return _finish("tornado", fig, t, nums, out, digits={k: 2 for k in nums},
                        texts={"tornadoRankA": _tex_name(r.names[0]),
                               "tornadoRankB": _tex_name(r.names[1])})
@@ -808,13 +1008,14 @@ def tornado(out=None, *, model=SENS_MODEL, ranges=None, base=None, output="learn
 
 @_register("monte_carlo")
 def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7), n=2000,
-                resolution=61, seed=0, **fixed):
+                resolution=71, seed=0, **fixed):
     """Uncertainty propagated to x*(N): quantile bands and P(mesa-optimization) against N.
 
     Two runs share the seed: the paper's model (no shared structure, no speed
     prior: those inputs fixed at 0) and the full uncertainty including rho and lambda.
     Panel a: 5-95% and 25-75% bands and the median of x* (paper's model).
-    Panel b: P(x* > 0) and P(x*/g* > 1/2) for both runs.
+    Panel b: P(x* > 0) and P(share > 1/2) (share (1 - lambda) x*/g*) for both runs.
+    The N grid holds 100, 10^4 and 10^7 exactly (the values quoted).
     Numbers: ``mcSamples``, ``mcPMesa<Paper|Shared>At<Hundred|TenThousand|TenMillion>``,
     ``mcPDominant<Paper|Shared>At<...>``, ``mcMedianPaperAtTenThousand``.
     """
@@ -822,7 +1023,7 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
 
     resolution = _check_resolution(resolution)
     dists = SENS_DISTRIBUTIONS if distributions is None else distributions
-    Ng = _grid(N[0], N[1], resolution)
+    Ng = _grid_with(N[0], N[1], resolution, (1e2, 1e4, 1e7))
     paper = {k: v for k, v in dists.items() if k not in ("overlap", "runtime_penalty")}
     runs = {"Paper": _mc(model, paper, N=Ng, n=n, seed=seed, **fixed),
             "Shared": _mc(model, dists, N=Ng, n=n, seed=seed, **fixed)}
@@ -834,20 +1035,25 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
         t.add(f"probability {key}", "p_mesa", Ng, r.p_mesa)
         t.add(f"probability {key}", "p_dominant", Ng, r.p_dominant)
         for n_, word in ((1e2, "Hundred"), (1e4, "TenThousand"), (1e7, "TenMillion")):
-            j = int(np.argmin(np.abs(np.log(Ng / n_))))
-            nums[f"mcPMesa{key}At{word}"] = r.p_mesa[j]
-            nums[f"mcPDominant{key}At{word}"] = r.p_dominant[j]
-    j = int(np.argmin(np.abs(np.log(Ng / 1e4))))
+            j = np.flatnonzero(Ng == n_)
+            if j.size:
+                nums[f"mcPMesa{key}At{word}"] = r.p_mesa[j[0]]
+                nums[f"mcPDominant{key}At{word}"] = r.p_dominant[j[0]]
+    j = np.flatnonzero(Ng == 1e4)
     qs = list(runs["Paper"].quantiles)
-    if 0.5 in qs:
-        nums["mcMedianPaperAtTenThousand"] = runs["Paper"].bands[qs.index(0.5), j]
+    if 0.5 in qs and j.size:
+        nums["mcMedianPaperAtTenThousand"] = runs["Paper"].bands[qs.index(0.5), j[0]]
     with pl.style():
         fig, (a1, a2) = _new_figure(2, height=4.4)
-        pl.quantile_bands(runs["Paper"], ax=a1)
-        a1.legend(loc="upper left", fontsize=6)
+        pl.quantile_bands(runs["Paper"], ax=a1,
+                          ylabel="x* (bits; symlog axis)")
+        a1.legend(loc="upper left", fontsize=6, ncol=3, bbox_to_anchor=(0.0, 1.0))
+        a1.set_ylim(0, 3e6)
+        a1.text(0.99, 0.02, "linear below 1 bit", transform=a1.transAxes, ha="right",
+                va="bottom", fontsize=6, color="#555555")
         pl.mesa_probability(runs["Paper"], label="ρ = λ = 0", color=pl.PALETTE[0], ax=a2)
         pl.mesa_probability(runs["Shared"], label="uncertain ρ, λ", color=pl.PALETTE[3], ax=a2)
-        a2.legend(loc="lower right", fontsize=6, bbox_to_anchor=(1.0, 0.15))
+        a2.legend(loc="lower right", fontsize=6, bbox_to_anchor=(1.0, 0.17))
         _panel_label(a1, "a")
         _panel_label(a2, "b")
         return _finish("monte_carlo", fig, t, nums, out, digits={k: 2 for k in nums
@@ -859,8 +1065,13 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
 # ---------------------------------------------------------------------------
 
 def paper_source():
-    """The paper's LaTeX source folder (``paper/`` of the repository), or None if absent."""
-    d = Path(__file__).resolve().parent.parent / "paper"
+    """The paper's LaTeX source folder (package data ``powermodel/paper/``), or None if absent.
+
+    The source ships with the package (``setup.cfg`` ``package_data``), so an
+    ordinary ``pip install`` can build the paper; ``paper/paper.tex`` of the
+    repository is a wrapper that builds the same source from the repository.
+    """
+    d = Path(__file__).resolve().parent / "paper"
     return d if (d / "paper.tex").is_file() else None
 
 
@@ -875,7 +1086,7 @@ def write_values(path, values):
 def _layout(out):
     if out is None:
         root = Path.cwd()
-        if not (root / "paper" / "paper.tex").is_file():
+        if not (root / "paper" / "paper.tex").is_file() or not (root / "figures").is_dir():
             raise InputError("`out` not given and the current folder is not the powermodel "
                              "repository (no paper/paper.tex); pass out=DIR (--out DIR)")
         return root / "figures", root / "paper" / "generated" / "values.tex", True
@@ -885,12 +1096,21 @@ def _layout(out):
     return out, out / "values.tex", False
 
 
+#: Environment of every LaTeX run: fixed dates, so the PDF is byte-for-byte reproducible.
+LATEX_ENV = {"SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1", "TZ": "UTC"}
+
+
 def _latexmk(src_dir, main, outdir):
     """Run latexmk on ``src_dir/main`` into ``outdir``; returns the LaTeX log text."""
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            f"-outdir={outdir}", main]
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1")
-    p = subprocess.run(cmd, cwd=src_dir, capture_output=True, text=True, timeout=300, env=env)
+    env = dict(os.environ, **LATEX_ENV)
+    try:
+        p = subprocess.run(cmd, cwd=src_dir, capture_output=True, text=True, timeout=300,
+                           env=env)
+    except FileNotFoundError:
+        raise InputError("cannot build the paper: `latexmk` is not on PATH (install latexmk "
+                         "and a TeX distribution, or pass --no-pdf)") from None
     if p.returncode != 0:
         tail = "\n".join((p.stdout + p.stderr).splitlines()[-25:])
         raise RuntimeError(f"latexmk failed (exit {p.returncode}):\n{tail}")
@@ -898,54 +1118,121 @@ def _latexmk(src_dir, main, outdir):
     return log.read_text(errors="replace") if log.is_file() else ""
 
 
-def _wrapper(fig_dir, values_file, src):
-    return (f"\\def\\figdir{{{Path(fig_dir).resolve().as_posix()}/}}\n"
-            f"\\def\\valuesfile{{{Path(values_file).resolve().as_posix()}}}\n"
-            f"\\input{{{(src / 'paper.tex').as_posix()}}}\n")
+def _stage(fig_dir, values_file, src, root):
+    """Copy the paper source, the figure PDFs and the macros into ``root`` (a private folder).
+
+    The layout is fixed (``paper/paper.tex``, ``paper/generated/values.tex``,
+    ``figures/NAME.pdf``), so TeX only ever sees these relative names: a user's
+    folder name never reaches TeX. Returns the folder to run latexmk in.
+    """
+    root = Path(root)
+    (root / "paper" / "generated").mkdir(parents=True)
+    (root / "figures").mkdir()
+    shutil.copyfile(src / "paper.tex", root / "paper" / "paper.tex")
+    shutil.copyfile(values_file, root / "paper" / "generated" / "values.tex")
+    for name in FIGURES:
+        f = Path(fig_dir) / f"{name}.pdf"
+        if not f.is_file():
+            raise InputError(f"cannot build the paper: the figure {name}.pdf is missing from "
+                             f"{str(fig_dir)!r}; run reproduce without --figure")
+        shutil.copyfile(f, root / "figures" / f"{name}.pdf")
+    return root / "paper"
 
 
-def build_paper(fig_dir, values_file, *, repo_layout, out=None):
-    """Build the paper PDF with latexmk; returns its path.
+def build_paper(fig_dir, values_file, *, dest, log=False):
+    """Build the paper PDF with latexmk in a private temporary folder; copy it to ``dest``.
 
-    In the repository layout it builds ``paper/paper.tex`` into ``paper/build/``.
-    Otherwise it builds, in a temporary folder, a wrapper that points
-    ``paper/paper.tex`` at ``fig_dir`` and ``values_file``, and writes only
-    ``OUT/paper.pdf``.
+    The source (:func:`paper_source`), ``values_file`` and the figure PDFs of
+    ``fig_dir`` are copied into a fresh temporary folder under fixed names and
+    built there; the PDF is then written atomically to ``dest``. The output
+    folder's name never reaches TeX, and the PDF bytes do not depend on it
+    (dates are fixed by :data:`LATEX_ENV`; ``paper.tex`` suppresses the PTEX
+    file names and the trailer ID). Returns ``dest`` (and the LaTeX log when
+    ``log=True``).
     """
     import tempfile
 
     src = paper_source()
     if src is None:
-        raise InputError("the paper source (paper/paper.tex) is not available in this install")
-    if repo_layout:
-        _latexmk(src, "paper.tex", "build")
-        return src / "build" / "paper.pdf"
+        raise InputError("cannot build the paper: its source (powermodel/paper/paper.tex) is "
+                         "not installed with this copy of powermodel")
+    if shutil.which("latexmk") is None:
+        raise InputError("cannot build the paper: `latexmk` is not on PATH (install latexmk "
+                         "and a TeX distribution, or pass --no-pdf)")
     with tempfile.TemporaryDirectory(prefix="powermodel-paper-") as d:
-        _io.write_text(Path(d) / "paper.tex", _wrapper(fig_dir, values_file, src))
-        _latexmk(d, "paper.tex", "build")
-        pdf = (Path(d) / "build" / "paper.pdf").read_bytes()
-    return _io.write_bytes(Path(out) / "paper.pdf", pdf)
+        work = _stage(fig_dir, values_file, src, d)
+        text = _latexmk(work, "paper.tex", "build")
+        pdf = (work / "build" / "paper.pdf").read_bytes()
+    out = _io.write_bytes(dest, pdf)
+    return (out, text) if log else out
 
 
-def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
+def _pdf_unavailable():
+    """Why the paper cannot be built here, or None when it can."""
+    if paper_source() is None:
+        return ("paper PDF not built: the paper source (powermodel/paper/paper.tex) is not "
+                "installed with this copy of powermodel")
+    if shutil.which("latexmk") is None:
+        return "paper PDF not built: latexmk not found on PATH (install latexmk and TeX Live)"
+    return None
+
+
+#: Figures in decreasing order of their usual rendering time (for load balancing).
+_COST_ORDER = ("monte_carlo", "phase", "optimum", "nested_novel", "sobol", "overlap",
+               "cost_depends_on_N", "overlap_phase", "speed_prior", "jumps", "landscape",
+               "multiplier", "decomposition", "morris", "tornado")
+
+
+def _render(name, fig_dir, seed):
+    """Render one figure into ``fig_dir`` (a worker's task): files, numbers, values."""
+    r = FIGURES[name](fig_dir, seed=seed)
+    return tuple(str(f) for f in r.files), r.numbers, r.values
+
+
+def _render_all(names, fig_dir, seed, jobs):
+    """Render ``names`` with ``jobs`` worker processes (1: in this process), in a stable order."""
+    if jobs == 1 or len(names) == 1:
+        return {n: _render(n, fig_dir, seed) for n in names}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import threading
+
+    order = sorted(names, key=lambda n: (_COST_ORDER.index(n) if n in _COST_ORDER else -1))
+    # fork is cheap and needs no `if __name__ == "__main__"` guard in a user's script,
+    # but is only safe without other threads; otherwise start clean interpreters
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+        futs = {n: ex.submit(_render, n, str(fig_dir), seed) for n in order}
+        return {n: futs[n].result() for n in names}
+
+
+def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
     r"""Regenerate every figure (PDF, PNG, CSV), the macro file and the paper PDF.
 
     Parameters
     ----------
     out : str or Path, optional
         Output folder: receives ``NAME.pdf``, ``NAME.png``, ``NAME.csv`` per
-        figure, ``values.tex`` and (when built) ``paper.pdf``. Default: the
-        repository layout of the current folder (``figures/`` and
+        figure, ``values.tex`` and (when built) ``paper.pdf``. Any folder name
+        works (it is data: it never reaches TeX). Default: the repository
+        layout of the current folder (``figures/`` and
         ``paper/generated/values.tex``, the PDF in ``paper/build/``); an
         InputError if the current folder is not the repository.
     seed : int
         Seed of every random analysis (same seed, identical files).
     build_pdf : bool or None
-        Build the paper with latexmk; None: if latexmk is installed and every
-        figure is regenerated (the paper needs all the macros).
+        Build the paper with latexmk; None: if latexmk and the paper source are
+        installed and every figure is regenerated (the paper needs all the
+        macros). True raises an InputError saying which is missing.
     figures : sequence of str, optional
         A subset of :data:`FIGURES` (default: all; the macro file then holds
         only their numbers).
+    jobs : int, optional
+        Worker processes rendering figures in parallel (default: the number of
+        CPUs, at most the number of figures; 1: in this process). The files
+        are byte-identical whatever ``jobs``.
 
     Returns
     -------
@@ -957,6 +1244,8 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
     >>> r = reproduce(tempfile.mkdtemp(), figures=["decomposition"], build_pdf=False)
     >>> sorted(p.name for p in r.files)
     ['decomposition.csv', 'decomposition.pdf', 'decomposition.png', 'values.tex']
+    >>> r.pdf_note
+    'paper PDF not built: not requested'
     """
     from . import _validation as V
 
@@ -967,19 +1256,32 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None):
     V.reject_unknown("figure", dict.fromkeys(names), FIGURES)
     if build_pdf not in (None, True, False):
         raise InputError(f"`build_pdf` must be True, False or None, got {build_pdf!r}")
+    if jobs is None:
+        jobs = min(len(names), os.cpu_count() or 1)
+    elif isinstance(jobs, bool) or not isinstance(jobs, numbers.Integral) or jobs < 1:
+        raise InputError(f"`jobs` must be a positive integer, got {jobs!r}")
     fig_dir, values_file, repo = _layout(out)
+    if build_pdf is True and _pdf_unavailable():
+        raise InputError("cannot build the paper: " + _pdf_unavailable().split(": ", 1)[1])
+    rendered = _render_all(names, fig_dir, seed, int(jobs))
     files, nums, values = [], {}, {}
     for name in names:
-        r = FIGURES[name](fig_dir, seed=seed)
-        files += r.files
-        nums.update(r.numbers)
-        values.update(r.values)
+        fs, n, v = rendered[name]
+        files += [Path(f) for f in fs]
+        nums.update(n)
+        values.update(v)
     files.append(write_values(values_file, values))
     pdf = None
-    auto = (build_pdf is None and figures is None and shutil.which("latexmk") is not None
-            and paper_source() is not None)
-    if build_pdf or auto:
-        pdf = build_paper(fig_dir, values_file, repo_layout=repo, out=out)
+    if build_pdf is False:
+        note = "paper PDF not built: not requested"
+    elif build_pdf is None and figures is not None:
+        note = "paper PDF not built: only some figures were regenerated"
+    else:
+        note = _pdf_unavailable()
+    if note is None:
+        dest = (Path.cwd() / "paper" / "build" / "paper.pdf") if repo else fig_dir / "paper.pdf"
+        pdf = build_paper(fig_dir, values_file, dest=dest)
         files.append(pdf)
+        note = ""
     return Reproduction(figures=tuple(names), files=tuple(Path(f) for f in files),
-                        values_file=Path(values_file), numbers=nums, pdf=pdf)
+                        values_file=Path(values_file), numbers=nums, pdf=pdf, pdf_note=note)

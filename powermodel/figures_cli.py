@@ -1,13 +1,16 @@
 """``powermodel reproduce``: regenerate every figure, its data, the paper's numbers and PDF.
 
-    powermodel reproduce [--out DIR] [--seed S] [--no-pdf] [--figure NAME ...]
+    powermodel reproduce [--out DIR] [--seed S] [--no-pdf] [--figure NAME ...] [--jobs J]
 
 Without ``--out`` it must run from the repository root and writes the
 repository layout: ``figures/NAME.{pdf,png,csv}``, ``paper/generated/values.tex``
 and ``paper/build/paper.pdf``. With ``--out DIR`` everything goes into ``DIR``
 (``DIR/NAME.{pdf,png,csv}``, ``DIR/values.tex``, ``DIR/paper.pdf``). Every file
 is written atomically, so an interrupted run leaves old files or new ones,
-never half-written ones.
+never half-written ones. Figures are rendered in ``--jobs`` worker processes
+(default: one per CPU); the files are byte-identical whatever the number.
+The paper is built in a private temporary folder and copied out, so any
+folder name works for ``DIR``, and the PDF's bytes do not depend on it.
 """
 
 from .cli import command
@@ -21,6 +24,8 @@ def _args(p):
     p.add_argument("--no-pdf", action="store_true", help="do not build the paper with latexmk")
     p.add_argument("--figure", action="append", default=None, metavar="NAME",
                    help="regenerate only this figure (repeatable; default: all)")
+    p.add_argument("--jobs", type=int, default=None, metavar="J",
+                   help="worker processes rendering figures (default: one per CPU)")
 
 
 @command("reproduce", "regenerate every figure (PDF, PNG, CSV), the paper's numbers and its PDF")
@@ -28,11 +33,11 @@ def _run(args):
     from .figures import reproduce
 
     r = reproduce(args.out, seed=args.seed, build_pdf=False if args.no_pdf else None,
-                  figures=args.figure)
+                  figures=args.figure, jobs=args.jobs)
     lines = [f"wrote {len(r.files)} files ({len(r.figures)} figures, {len(r.numbers)} numbers):"]
     lines += [f"  {p}" for p in r.files]
     if r.pdf is None:
-        lines.append("paper PDF not built (latexmk not found or --no-pdf)")
+        lines.append(r.pdf_note + (" (--no-pdf)" if args.no_pdf else ""))
     return "\n".join(lines)
 
 

@@ -12,8 +12,10 @@ Plots of the model (each solves it with :meth:`powermodel.Model.solve`):
 * :func:`landscape` -- the objective g(x) for several N, optimum marked;
 * :func:`optimum_vs_N` -- x*(N) for several costs, regime changes marked;
 * :func:`decomposition` -- base vs learned per-instance power as N grows;
-* :func:`compute_multiplier` -- the price N g*/P of holding x to zero;
-* :func:`learned_share` -- x*/g* against N, the dominance line 1/2 marked.
+* :func:`compute_multiplier` -- the price M = P'/P of holding x to zero
+  (P' = f(0) + N_eff g*: the base power a system held at x = 0 needs to match g*);
+* :func:`learned_share` -- the learned share (1 - lambda) x*/g* against N (x*/g* in
+  the paper's model), the dominance line 1/2 marked.
 
 Plots of analysis results (duck-typed on their fields):
 
@@ -59,6 +61,9 @@ REGIME_COLORS = {"none": "#BBBBBB", "interior": "#56B4E9", "budget": "#E69F00",
                  "cap": "#009E73", "unbounded": "#CC79A7"}
 
 BITS = "bits"
+
+#: Line styles of successive curves (so overlapping curves stay distinguishable).
+LINESTYLES = ("-", "--", "-.", (0, (8, 2)), (0, (5, 1.5, 1, 1.5, 1, 1.5)))
 
 _RC = {
     "figure.figsize": (3.4, 2.5),
@@ -315,7 +320,7 @@ def optimum_vs_N(models, *, N=None, P, mark=True, ax=None, **solve_kw):
     for i, (label, m, kw) in enumerate(_curves(models, P=P, **solve_kw)):
         color = PALETTE[i % len(PALETTE)]
         s = m.solve(N=N, **kw)
-        ax.plot(N, _positive(s.x), color=color, label=label)
+        ax.plot(N, _positive(s.x), color=color, label=label, ls=LINESTYLES[i % len(LINESTYLES)])
         if mark:
             for t in transitions(m, N, **kw):
                 _mark_vline(ax, t["N"], color, "boundary")
@@ -362,7 +367,10 @@ def decomposition(model, *, N=None, P, ax=None, **solve_kw):
 
 
 def learned_share(models, *, N=None, P, ax=None, **solve_kw):
-    """The learned algorithm's share x*/g* of per-instance power against N.
+    """The learned algorithm's share (1 - lambda) x*/g* of per-instance power against N.
+
+    (1 - lambda) x* is the learned contribution to g* under a speed prior lambda;
+    in the paper's model (lambda = 0) the share is x*/g*.
 
     A horizontal line at 1/2 (gid ``"half"``) marks where x dominates; each
     curve's crossing of it gets a dotted vertical line (gid ``"dominance"``).
@@ -371,7 +379,8 @@ def learned_share(models, *, N=None, P, ax=None, **solve_kw):
     N = _logN(N, np.logspace(0, 5, 300))
     for i, (label, m, kw) in enumerate(_curves(models, P=P, **solve_kw)):
         color = PALETTE[i % len(PALETTE)]
-        ax.plot(N, m.solve(N=N, **kw).learned_share, color=color, label=label)
+        ax.plot(N, m.solve(N=N, **kw).learned_share, color=color, label=label,
+                ls=LINESTYLES[i % len(LINESTYLES)])
         nd = crossing(m, N, "learned_share", 0.5, **kw)
         if np.isfinite(nd):
             _mark_vline(ax, nd, color, "dominance")
@@ -380,13 +389,18 @@ def learned_share(models, *, N=None, P, ax=None, **solve_kw):
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel("learned share x*/g* (bits/bits)")
+    ax.set_ylabel("learned share (1−λ)x*/g*" if _has_penalty(models, solve_kw)
+                  else "learned share x*/g* (bits/bits)")
     ax.legend(loc="best")
     return ax
 
 
 def compute_multiplier(models, *, N=None, P, ax=None, **solve_kw):
-    """The compute multiplier N g*/P (the price of holding x to 0) against N, log axes.
+    """The compute multiplier M = P'/P (the price of holding x to 0) against N, log axes.
+
+    P' = f(0) + N_eff g* is the base power a system held at x = 0 needs to reach
+    the optimum's per-instance power g* (N_eff = N/(1 + rho (N - 1))); M = N g*/P
+    only when f(0) = 0 and rho = 0 (``Solution.compute_multiplier``).
 
     A horizontal line at 1 (gid ``"unity"``) marks no price.
     """
@@ -400,7 +414,7 @@ def compute_multiplier(models, *, N=None, P, ax=None, **solve_kw):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel("compute multiplier N·g*/P")
+    ax.set_ylabel("compute multiplier M = P′/P")
     ax.legend(loc="best")
     return ax
 
@@ -604,7 +618,8 @@ def mesa_probability(result, *, label=None, color=None, ax=None):
     """Probability of mesa-optimization (x* > 0) and of dominance (share > 1/2) against N.
 
     ``result`` has ``N``, ``p_mesa`` and ``p_dominant`` (arrays over N). Lines:
-    ``P(x* > 0)`` (solid) then ``P(x*/g* > 1/2)`` (dashed); ``label`` prefixes
+    ``P(x* > 0)`` (solid) then ``P(share > 1/2)`` (dashed; the learned share
+    (1 - lambda) x*/g*); ``label`` prefixes
     their legend entries (to overlay several results on one Axes).
     """
     ax = _ax(ax)
@@ -612,13 +627,19 @@ def mesa_probability(result, *, label=None, color=None, ax=None):
     pre = f"{label}: " if label else ""
     color = color or PALETTE[len(ax.lines) // 2 % len(PALETTE)]
     ax.plot(N, result.p_mesa, color=color, label=f"{pre}P(x* > 0)")
-    ax.plot(N, result.p_dominant, color=color, ls="--", label=f"{pre}P(x*/g* > 1/2)")
+    ax.plot(N, result.p_dominant, color=color, ls="--", label=f"{pre}P(share > 1/2)")
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("number of distinct instances N")
     ax.set_ylabel("probability")
     ax.legend(loc="best")
     return ax
+
+
+def _has_penalty(models, solve_kw):
+    specs = models.values() if isinstance(models, dict) else ()
+    kws = [solve_kw] + [sp[1] for sp in specs if isinstance(sp, tuple)]
+    return any(np.any(np.asarray(kw.get("runtime_penalty", 0.0)) != 0) for kw in kws)
 
 
 def _nice(v):

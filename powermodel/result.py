@@ -138,15 +138,19 @@ class Solution(Result):
         The base optimizer's contribution per instance,
         ``(P - f(x*)) (1 + rho (N - 1)) / N``.
     learned_share : float or ndarray
-        ``(1 - lambda) x* / g*``: the learned algorithm's share of per-instance
-        power (x dominates when it exceeds 1/2).
+        ``(1 - lambda) x* / g*``: the learned algorithm's contribution
+        ``(1 - lambda) x*`` as a share of per-instance power (``x* / g*`` in the
+        paper's model, lambda = 0); x dominates when it exceeds 1/2. The same
+        definition is used in every analysis, figure and the paper.
     budget_share : float or ndarray
         ``f(x*) / P``: the share of the base optimizer's power spent on
         building the learned algorithm.
     compute_multiplier : float or ndarray
-        ``(f(0) + N_eff g*) / P`` (``N g* / P`` in the paper's model): how many
-        times more base power a system held to x = 0 would need to reach the
-        same per-instance power; the price of forbidding mesa-optimization.
+        The counterfactual ``M = P' / P``: ``P' = f(0) + N_eff g*`` is the base
+        power a system held at x = 0 needs to reach the same per-instance power
+        g* (``N_eff = N / (1 + rho (N - 1))``). ``M = N g* / P`` only when
+        f(0) = 0 and rho = 0. The price of forbidding mesa-optimization; with
+        rho > 0 it stays bounded (``1 + 1 / (4 c rho^2 P)`` for f = c x^2).
     x_budget : float or ndarray
         ``sup{x >= 0 : f(x) <= P}``, the most the budget affords.
     novel_value : float or ndarray

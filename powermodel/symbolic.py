@@ -1094,6 +1094,61 @@ class SymbolicModel:
         return self._core(x_cap=x_cap, overlap=overlap,
                           runtime_penalty=runtime_penalty).output("compute_multiplier")
 
+    # -- shared structure: does x still dominate as N -> oo? --------------------
+    def overlap_threshold(self, *, runtime_penalty=0.0):
+        r"""The overlap :math:`\rho_c` below which x still comes to dominate as N -> oo.
+
+        With overlap rho the optimum depends on N only through the effective
+        diversity :math:`n = N(1-\lambda)/(1+\rho(N-1))`, and the learned share
+        :math:`(1-\lambda)x^*/g^*` equals the paper's share at N = n. The paper's
+        share rises with N (x* rises, the base part falls), and n rises to
+        :math:`(1-\lambda)/\rho`, so the share exceeds 1/2 for large N if and
+        only if :math:`(1-\lambda)/\rho > N_{dom}`, the paper's dominance
+        threshold: :math:`\rho < \rho_c = (1-\lambda)/N_{dom}` (at
+        :math:`\rho = \rho_c` the share tends to exactly 1/2 from below).
+
+        Raises
+        ------
+        UnsolvableError
+            When the dominance threshold has no closed form (then find it
+            numerically: ``thresholds(P=...)``), or the cost depends on N.
+
+        Examples
+        --------
+        >>> import powermodel as pm
+        >>> pm.Model("power", k=2.0).symbolic.overlap_threshold()
+        sqrt(3)/(2*sqrt(P)*sqrt(c))
+        """
+        core = self._core(runtime_penalty=runtime_penalty)
+        if core.depends_on_N:
+            raise UnsolvableError("the cost depends on N: the share is not a function of the "
+                                  "effective diversity alone, so there is no single rho_c")
+        dom = self.thresholds()["dominance"]
+        if not isinstance(dom, sp.Expr) or dom.has(sp.ConditionSet):
+            raise UnsolvableError("the dominance threshold has no closed form; find it "
+                                  "numerically with thresholds(P=...)")
+        return _tidy((1 - core.lam) / dom)
+
+    def limiting_learned_share(self, *, overlap=True, runtime_penalty=0.0):
+        r"""The limit of the learned share :math:`(1-\lambda)x^*/g^*` as N -> oo with overlap rho > 0.
+
+        It is the paper's learned share at :math:`N = (1-\lambda)/\rho` (see
+        :meth:`overlap_threshold`); ``overlap=True`` keeps rho a symbol.
+
+        Examples
+        --------
+        >>> import powermodel as pm
+        >>> pm.Model("power", k=2.0).symbolic.limiting_learned_share()   # 2/(1 + 4 c rho^2 P)
+        Piecewise((1, 1/rho >= 2*sqrt(P)*sqrt(c)), (2/(4*P*c*rho**2 + 1), True))
+        """
+        core = self._core(overlap=overlap, runtime_penalty=runtime_penalty)
+        if core.depends_on_N:
+            raise UnsolvableError("the cost depends on N: no fixed large-N limit")
+        if core.rho == 0:
+            raise InputError("`overlap` must be positive for a large-N limit, got 0")
+        share = self._core().output("learned_share", tidy=False)
+        return _tidy(share.subs(N, (1 - core.lam) / core.rho))
+
     # -- thresholds -------------------------------------------------------------
     def thresholds(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """The values of N where the regime changes (a :class:`Thresholds` dict).

@@ -137,10 +137,19 @@ def test_learned_share_and_multiplier(ax):
     assert np.allclose(a.get_ydata(), (N / 2) / g)
     assert _lines(ax, "half")[0].get_ydata()[0] == 0.5
     assert len(_lines(ax, "dominance")) == 1           # lam = 0.5 crosses 1/2 only at N = 2309
+    # the share counts the learned contribution (1 - lambda) x*, and the label says so
+    sb = 0.5 * (0.5 * N / 2) / (P / N + 0.5 * (0.5 * N / 2) - (0.5 * N / 2) ** 2 / N)
+    assert np.allclose(b.get_ydata(), sb)
+    assert ax.get_ylabel() == "learned share (1−λ)x*/g*"
+    assert a.get_linestyle() != b.get_linestyle()      # overlapping curves stay visible
+    ax3 = Figure().subplots()
+    pl.learned_share(SQ, N=N, P=P, ax=ax3)
+    assert ax3.get_ylabel().startswith("learned share x*/g*")
     ax2 = Figure().subplots()
     pl.compute_multiplier(SQ, N=N, P=P, ax=ax2)
     assert np.allclose(_lines(ax2, None)[0].get_ydata(), 1 + N ** 2 / (4 * P))
     assert _lines(ax2, "unity")[0].get_ydata()[0] == 1.0
+    assert ax2.get_ylabel() == "compute multiplier M = P′/P"
 
 
 def test_phase_diagram_regimes(ax):
