@@ -501,7 +501,7 @@ def _global_setup(model, output, distributions, fixed, confidence_level, n_resam
 
 
 #: Independent randomisations of the design behind the default Sobol' intervals.
-REPLICATES = 8
+REPLICATES = 4
 
 
 def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_level=0.95,

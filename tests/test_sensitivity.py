@@ -444,7 +444,7 @@ def test_sobol_with_interactions_known_answer():
         lo, hi = getattr(r, f"{kind}_order_interval")[name]
         assert got == pytest.approx(want, abs=0.01), (kind, name)
         assert lo <= want <= hi and hi - lo < 0.04, (kind, name)
-    assert r.sampler == "sobol" and r.interval == "replicates" and r.replicates == 8
+    assert r.sampler == "sobol" and r.interval == "replicates" and r.replicates == 4
 
 
 def test_sobol_replicate_intervals_are_calibrated():
