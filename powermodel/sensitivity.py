@@ -524,10 +524,12 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
       each; the indices are the mean of the replicates' estimates and the
       interval is Student's t across replicates (randomised quasi-Monte
       Carlo). On ``x* = N/(2c)`` (``tests/test_sensitivity.py``) 95% intervals
-      cover the exact indices about 95% of the time and are about 4 times as
-      wide as the actual error (``benchmarks/bench_sensitivity.py``); a
-      bootstrap of Sobol' points, which assumes independent draws, was 40 to
-      100 times as wide.
+      cover the exact indices about 94% of the time and are about 6 times
+      the actual error (``benchmarks/bench_sensitivity.py``); a bootstrap of
+      Sobol' points (SciPy's, SALib's), which assumes independent draws, was
+      20 to 75 times as wide. The price: each replicate has ``n / R`` points,
+      so the estimates are about 2.5 times less accurate than one design of
+      ``n`` points.
     * ``sampler="random"``: independent uniform draws; ``interval="bootstrap"``
       (its default) resamples the base points (percentile intervals of
       ``n_resamples`` resamples), ``interval="replicates"`` splits them into
