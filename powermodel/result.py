@@ -157,9 +157,9 @@ class Solution(Result):
 
     Notes
     -----
-    Only x*, the regime, ``x_budget`` and ``status`` are computed by the
-    solve; the other fields are derived from them on first access (all at
-    once, then kept), so ``solve(...).x`` costs little more than the formula
+    Only x*, ``x_budget`` and ``status`` are computed by the solve; the
+    other fields, the regime included, are derived from them on first
+    access (all at once, then kept), so ``solve(...).x`` costs little more than the formula
     of x*. Regimes are stored as one-byte codes (:attr:`regime_code`, indices
     into :data:`REGIMES`, -1 for ``"invalid"``); ``regime`` gives the names.
     None of this is visible otherwise: fields are read-only, and repr,
@@ -206,23 +206,26 @@ class Solution(Result):
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_derive", derive)
 
-    def _get(self, name):
+    def _raw(self, name):
+        """The stored value of a field (the regime as codes), deriving it if needed."""
         data = self._data
-        if name in data:
-            v = data[name]
-            if name == "regime" and _is_code(v):
-                v = regime_names(v)
-                if isinstance(v, np.ndarray):
-                    v.setflags(write=False)
-            return v
-        derive = self._derive
-        if derive is not None:
-            for k, v in derive().items():
-                if isinstance(v, np.ndarray):
-                    v.setflags(write=False)
-                data.setdefault(k, v)
-            object.__setattr__(self, "_derive", None)
+        if name not in data:
+            derive = self._derive
+            if derive is not None:
+                for k, v in derive().items():
+                    if isinstance(v, np.ndarray):
+                        v.setflags(write=False)
+                    data.setdefault(k, v)
+                object.__setattr__(self, "_derive", None)
         return data[name]
+
+    def _get(self, name):
+        v = self._raw(name)
+        if name == "regime" and _is_code(v):
+            v = regime_names(v)
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+        return v
 
     @property
     def regime_code(self):
@@ -232,7 +235,7 @@ class Solution(Result):
         >>> pm.solve("power", N=[1.0, 1e4], P=1e6, c=1.0, k=2.0).regime_code
         array([1, 2], dtype=int8)
         """
-        v = self._data["regime"]
+        v = self._raw("regime")
         return v if _is_code(v) else regime_codes(v)
 
 

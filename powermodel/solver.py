@@ -382,8 +382,8 @@ def solve_flat(cost, inp, size, *, lazy=False):
 
     Solves block by block (:data:`BLOCK` points at a time), so the memory used
     beyond the outputs stays bounded; warnings are issued once, not per block.
-    With ``lazy=True`` only ``x``, ``regime`` (``int8`` codes) and ``x_budget``
-    are computed; :func:`derive_flat` gives the other fields from them.
+    With ``lazy=True`` only ``x`` and ``x_budget`` are computed;
+    :func:`derive_flat` gives the other fields (``regime`` as ``int8`` codes).
     """
     shared = _shared(cost, inp)
     # (closed forms have few temporaries, and x* alone fewer still: larger blocks)
@@ -394,10 +394,23 @@ def solve_flat(cost, inp, size, *, lazy=False):
 
 def derive_flat(cost, inp, x, x_budget, size):
     """The derived fields (value, shares, ...) of flat ``x``, block by block, as a dict."""
-    block = BLOCK * 4
+    block = BLOCK * 16  # (elementwise, few temporaries: one block for a Dask chunk of 1e6)
     both = {**inp, "_x": x, "_x_budget": x_budget}
-    return _blockwise(lambda part, n: _derived_block(cost, part, part.pop("_x"),
-                                                     part.pop("_x_budget"), n), both, size, block)
+
+    def fun(part, n):
+        xp, xb = part.pop("_x"), part.pop("_x_budget")
+        return {"regime": _regime_block(part, xp, xb, n), **_derived_block(cost, part, xp, xb, n)}
+
+    return _blockwise(fun, both, size, block)
+
+
+def _regime_block(inp, x, x_budget, size):
+    """The regime codes of one block, from x* and X_budget."""
+    cap = inp["x_cap"]
+    inf_x = np.isinf(x)
+    with np.errstate(invalid="ignore"):
+        return _regime_code(x, inf_x if inf_x.any() else None, np.minimum(cap, x_budget), cap,
+                            x_budget, size)
 
 
 def _blockwise(fun, inp, size, block):
@@ -459,7 +472,6 @@ def _solve_block(cost, inp, size, shared, lazy=False):
         x = np.broadcast_to(x, (size,)).copy()
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
-    code = _regime_code(x, inf_x if any_inf else None, U, cap, x_budget, size)
     if cost.closed_form and any_inf:
         # These families have unbounded f, so x* is finite but beyond the float range.
         warnings.warn("x* exceeds the float64 range (1.8e308) at some points and is returned "
@@ -467,7 +479,8 @@ def _solve_block(cost, inp, size, shared, lazy=False):
     xb = x_budget if getattr(x_budget, "shape", None) == (size,) else np.broadcast_to(
         np.asarray(x_budget, dtype=float), (size,))
     if lazy:
-        return {"x": x, "regime": code, "x_budget": xb}
+        return {"x": x, "x_budget": xb}
+    code = _regime_code(x, inf_x if any_inf else None, U, cap, x_budget, size)
     derived = _derived_block(cost, inp, x, xb, size)
     return {"x": x, "value": derived["value"],
             "regime": np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(
@@ -644,7 +657,7 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
         fields = {k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0])) for k, v in out.items()}
         return Solution(**fields)
     out = solve_flat(cost, inp, size, lazy=True)
-    x, code, x_budget = out["x"], out["regime"], out["x_budget"]
+    x, x_budget = out["x"], out["x_budget"]
 
     def derive():
         d = derive_flat(cost, inp, x, x_budget, size)

@@ -564,3 +564,18 @@ def test_memory_budget_is_configurable(monkeypatch):
     monkeypatch.setenv("POWERMODEL_MEMORY", "lots")
     with pytest.raises(pm.InputError, match="POWERMODEL_MEMORY"):
         _memory.budget()
+
+
+@pytest.mark.parametrize("analysis", [
+    'type = "sobol"\nn = 1099511627776\ndistributions.N = ["loguniform", 10, 1e6]',
+    'type = "morris"\ntrajectories = 1099511627776\ndistributions.N = ["loguniform", 10, 1e6]',
+    'type = "montecarlo"\nn = 1099511627776\ndistributions.c = ["loguniform", 0.1, 10]',
+    'type = "sweep"\nN = {start = 1, stop = 1e6, num = 1099511627776}',
+])
+def test_scenario_with_2_to_the_40_is_refused_at_once(tmp_path, analysis):
+    path = tmp_path / "huge.toml"
+    params = 'c = 1.0\nk = 2.0\nP = 1e12\n' + ('' if "sweep" in analysis or "montecarlo"
+                                                in analysis else 'N = 100.0\n')
+    path.write_text(f'cost = "power"\n[params]\n{params}[analysis]\n{analysis}\n')
+    with pytest.raises(pm.InputError, match="more than the budget"):
+        pm.load_scenario(path).run()
