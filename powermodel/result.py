@@ -5,6 +5,8 @@ later assignment raises :class:`AttributeError`, the repr lists every field
 (arrays summarised), and :meth:`Result.to_dict` gives plain Python values.
 """
 
+import threading
+
 import numpy as np
 
 __all__ = ["Result", "Solution", "REGIMES"]
@@ -166,7 +168,7 @@ class Solution(Result):
     equality, :meth:`to_dict` and pickling see every field.
     """
 
-    __slots__ = ("_data", "_derive")
+    __slots__ = ("_data", "_derive", "_lock")
     _fields = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
                "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "status",
                "bound", "gap")
@@ -205,18 +207,20 @@ class Solution(Result):
             data[k] = v
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_derive", derive)
+        object.__setattr__(self, "_lock", None if derive is None else threading.Lock())
 
     def _raw(self, name):
         """The stored value of a field (the regime as codes), deriving it if needed."""
         data = self._data
-        if name not in data:
-            derive = self._derive
-            if derive is not None:
-                for k, v in derive().items():
-                    if isinstance(v, np.ndarray):
-                        v.setflags(write=False)
-                    data.setdefault(k, v)
-                object.__setattr__(self, "_derive", None)
+        if name not in data and self._derive is not None:
+            with self._lock:  # (threads reading one Solution, e.g. Dask's, derive it once)
+                derive = self._derive
+                if derive is not None:
+                    for k, v in derive().items():
+                        if isinstance(v, np.ndarray):
+                            v.setflags(write=False)
+                        data.setdefault(k, v)
+                    object.__setattr__(self, "_derive", None)
         return data[name]
 
     def _get(self, name):
