@@ -29,8 +29,8 @@ _LAZY = {
     "sobol": "sensitivity", "morris": "sensitivity", "monte_carlo": "sensitivity",
     "load_scenario": "scenario", "Scenario": "scenario",
     "nested": "extensions", "large_N_limit": "extensions",
-    "SymbolicModel": "symbolic", "compute": "_dask",
-    "reproduce": "figures", "FIGURES": "figures",
+    "SymbolicModel": "symbolic", "compute": "_dask", "explore": "explorer",
+    "reproduce": "figures", "FIGURES": "figures", "Explorer": "explorer",
     "plotting": None, "figures": None, "symbolic": None, "sensitivity": None,
     "scenario": None, "extensions": None, "sweeps": None,
 }

@@ -26,13 +26,15 @@ def _clean(v):
     return np.where(np.isnan(v), np.inf, v)
 
 
-def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None):
+def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None, both=None):
     """Solve ``fun(x) = target`` for non-decreasing ``fun`` in ``[lo, hi]``.
 
     Requires ``fun(lo) < target <= fun(hi)`` and ``0 < lo < hi`` finite.
     Safeguarded Newton on ``log fun`` against ``log x`` (exact in one step for
     power laws), falling back to bisection in ``log x``; converges to a relative
-    width of a few ulps. ``fun(x, p)`` and ``dfun(x, p)`` take the selected
+    width of a few ulps. ``both(x, p)``, when given, returns ``(fun, dfun)`` in one
+    pass (forward-mode derivatives compute them together). ``fun(x, p)`` and
+    ``dfun(x, p)`` take the selected
     parameters ``p``. ``t0``: a first guess of ``log x`` (NaN where none),
     else log-linear interpolation between the bracket ends.
 
@@ -69,8 +71,13 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None)
     for _ in range(max_iter):
         with np.errstate(all="ignore"):
             x = np.exp(t)
-            v = _clean(fun(x, p))
-            dv = np.asarray(dfun(x, p), dtype=float)
+            if both is None:
+                v = _clean(fun(x, p))
+                dv = np.asarray(dfun(x, p), dtype=float)
+            else:
+                v, dv = both(x, p)
+                v = _clean(v)
+                dv = np.asarray(dv, dtype=float)
             below = v < target
             tl = np.where(below, t, tl)
             th = np.where(below, th, t)

@@ -11,7 +11,10 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["real", "choice", "reject_unknown"]
+__all__ = ["real", "choice", "reject_unknown", "suggest"]
+
+#: The solver's own inputs: suggested for any unknown name that is close to one.
+SOLVER_INPUTS = ("N", "P", "x_cap", "overlap", "runtime_penalty", "errors")
 
 
 def _fmt(value):
@@ -103,18 +106,52 @@ def choice(name, value, options):
     return value
 
 
+def suggest(name, choices, *, n=3, cutoff=0.6):
+    """`` (did you mean `a` or `b`?)`` for the closest of ``choices`` to ``name``, or ``""``.
+
+    Matching ignores case, ``-``/``_`` and a leading ``--`` (difflib's ratio).
+
+    >>> suggest("xcap", ("x_cap", "overlap", "c"))
+    ' (did you mean `x_cap`?)'
+    >>> suggest("zzz", ("x_cap", "overlap"))
+    ''
+    """
+    def key(s):
+        return str(s).lower().lstrip("-").replace("-", "_")
+
+    import difflib
+
+    by_key = {}
+    for c in choices:
+        by_key.setdefault(key(c), str(c))
+    hits = difflib.get_close_matches(key(name), list(by_key), n=n, cutoff=cutoff)
+    hits = [by_key[h] for h in hits if by_key[h] != name]
+    if not hits:
+        return ""
+    return " (did you mean " + " or ".join(f"`{h}`" for h in hits) + "?)"
+
+
 def reject_unknown(kind, given, known):
-    """Raise for names in ``given`` that are not in ``known``.
+    """Raise for names in ``given`` that are not in ``known``, suggesting the closest.
+
+    Suggestions come from ``known`` and, for parameters, inputs and
+    arguments, the solver's own inputs (:data:`SOLVER_INPUTS`).
 
     >>> reject_unknown("parameter", {"c": 1, "q": 2}, ("c", "k"))
     Traceback (most recent call last):
     ...
     powermodel.errors.InputError: unknown parameter `q` (known: c, k)
+    >>> reject_unknown("parameter", {"xcap": 5}, ("c", "k"))
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: unknown parameter `xcap` (known: c, k) (did you mean `x_cap`?)
     """
     unknown = [g for g in given if g not in known]
     if unknown:
         k = ", ".join(known) if known else "none"
-        raise InputError(f"unknown {kind} `{unknown[0]}` (known: {k})")
+        also = SOLVER_INPUTS if kind in ("parameter", "input", "argument") else ()
+        hint = suggest(unknown[0], (*known, *also))
+        raise InputError(f"unknown {kind} `{unknown[0]}` (known: {k}){hint}")
 
 
 def bad_points(name, arr, *, low=None, low_open=False, high=None, high_open=False,
@@ -141,3 +178,10 @@ def bad_points(name, arr, *, low=None, low_open=False, high=None, high_open=Fals
             out.append(((arr >= high) if high_open else (arr > high),
                         f"`{name}` must be {'<' if high_open else '<='} {high:g}"))
     return [(m, msg) for m, msg in out if m.any()]
+
+
+def flag(name, value):
+    """A boolean option: ``True`` or ``False`` (NumPy booleans too), nothing else."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InputError(f"`{name}` must be True or False, got {_fmt(value)}")

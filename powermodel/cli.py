@@ -13,6 +13,8 @@ import json
 import math
 import sys
 
+from . import _argparse
+
 __all__ = ["main", "command", "COMMANDS"]
 
 #: name -> (add_arguments(parser), run(args) -> str or None, help)
@@ -27,9 +29,9 @@ def command(name, help):
     return deco
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(_argparse.ArgumentParser):
     def error(self, message):
-        raise _UsageError(message)
+        raise _UsageError(self.hint(message))
 
 
 class _UsageError(Exception):
@@ -82,6 +84,10 @@ def _solve_args(p):
     p.add_argument("--overlap", type=_number, default=0.0, help="shared structure rho in [0, 1]")
     p.add_argument("--runtime-penalty", type=_number, default=0.0,
                    help="speed prior lambda in [0, 1)")
+    p.add_argument("--certify", action="store_true",
+                   help="prove the optimum by interval branch and bound (fields bound and gap)")
+    p.add_argument("--certify-rtol", type=_number, default=1e-9,
+                   help="relative gap to reach with --certify (default 1e-9)")
     p.add_argument("--json", action="store_true", help="one JSON object for scripts")
 
 
@@ -91,7 +97,8 @@ def _solve(args):
 
     s = Model(args.cost, **params_dict(args.param)).solve(
         N=args.N, P=args.P, x_cap=args.x_cap, overlap=args.overlap,
-        runtime_penalty=args.runtime_penalty)
+        runtime_penalty=args.runtime_penalty, certify=args.certify,
+        certify_rtol=args.certify_rtol)
     if args.json:
         # Strict JSON: a non-finite number (x* = inf in the unbounded regime) is null;
         # the regime field says why.

@@ -34,7 +34,7 @@ import inspect
 import numpy as np
 
 from . import _validation as V
-from ._numeric import HUGE, TINY, sign_root, take
+from ._numeric import HUGE, TINY, increasing_root, sign_root, take
 from .errors import ExpressionError, InputError
 
 __all__ = [
@@ -95,6 +95,50 @@ class Cost:
         """Where ``f''`` changes sign (NaN padded, shape ``(points, m)``), or None to scan."""
         return None
 
+    @property
+    def has_intervals(self):
+        """Whether the cost has an interval extension (needed by ``certify=True``)."""
+        return self.formula is not None
+
+    @property
+    def isolates(self):
+        """Whether the enclosures of f' and f'' can split the cost into monotone pieces
+        (else the solver samples f'' on a grid)."""
+        return self.formula is not None
+
+    def interval_derivatives(self, xlo, xhi, p):
+        """Enclosures ``(flo, fhi, dlo, dhi, d2lo, d2hi)`` of f, f', f'' on ``[xlo, xhi]``.
+
+        Rigorous (outward rounded) bounds from the expression engine's interval
+        extension of :attr:`formula`; see :mod:`powermodel.expressions`.
+        """
+        return _engine(self.formula).interval_derivatives(xlo, xhi, p)
+
+    def accepts_ranges(self, p):
+        """Whether :meth:`interval_derivatives` takes the ``(lo, hi)`` parameter ranges
+        in ``p`` (the engine does, except for a range in an exponent)."""
+        if self.formula is None:
+            return False
+        check = getattr(_engine(self.formula), "accepts_ranges", None)
+        return bool(check is not None and check(p))
+
+    def f_df(self, x, p):
+        """``(f, f')`` at x (one pass where the cost can, else two)."""
+        return self.f(x, p), self.df(x, p)
+
+    def df_d2f(self, x, p):
+        """``(f', f'')`` at x (one pass where the cost can, else two)."""
+        return self.df(x, p), self.d2f(x, p)
+
+    def interval(self, xlo, xhi, p):
+        """Enclosure ``(lo, hi)`` of f on ``[xlo, xhi]`` (cheaper than
+        :meth:`interval_derivatives` when the derivatives are not needed)."""
+        return _engine(self.formula).interval(xlo, xhi, p)
+
+    def switches(self):
+        """Functions whose zeros are the points where f is not smooth (abs, min, max)."""
+        return _engine(self.formula).switches if self.formula is not None else ()
+
     # -- helpers -----------------------------------------------------------
     def __call__(self, x, **params):
         """Evaluate f(x) with keyword parameters (a convenience for users)."""
@@ -112,6 +156,12 @@ class Cost:
     def __repr__(self):
         form = f" {self.formula!r}" if self.formula and self.formula != self.name else ""
         return f"<{type(self).__name__} {self.name!r}{form} parameters={self.parameters}>"
+
+
+def _engine(formula):
+    from .expressions import compile_expression
+
+    return compile_expression(formula)
 
 
 def _rule(bound):
@@ -556,9 +606,12 @@ def _lambdified(text):
 class ExpressionCost(Cost):
     """A cost given as an expression string in ``x`` (and optionally ``N``).
 
-    Parsed without evaluation (:mod:`powermodel.expressions`), differentiated
-    by SymPy and compiled once by ``lambdify(..., cse=True)``; cached per
-    expression. Solved by the global numeric solver.
+    Parsed without evaluation and compiled once (cached per expression) by
+    the expression engine, :mod:`powermodel.expressions`: vectorised NumPy
+    evaluation of f, f' and f'' by forward-mode differentiation, and an
+    outward-rounded interval extension used to split the cost where its
+    curvature changes sign or it has a kink, and by ``certify=True``. No
+    SymPy is involved. Solved by the global numeric solver.
 
     >>> import powermodel as pm
     >>> round(float(pm.Model("c*x**k", c=1.0, k=2.0).solve(N=100, P=1e6).x), 9)
@@ -573,37 +626,41 @@ class ExpressionCost(Cost):
         self.formula = text
         self.parameters = parsed.parameters
         self.depends_on_N = "N" in parsed.names
-        self._argnames = None
-
-    def _funcs(self):
-        funcs, argnames = _lambdified(self.formula)
-        return funcs, argnames
-
-    def _call(self, i, x, p):
-        funcs, argnames = self._funcs()
-        # NumPy scalars, not Python floats: a**2 must overflow to inf, not raise.
-        args = [np.float64(p[n]) if np.ndim(p[n]) == 0 else p[n] for n in argnames]
-        with np.errstate(all="ignore"):
-            out = funcs[i](np.float64(x) if np.ndim(x) == 0 else x, *args)
-        if np.iscomplexobj(out):  # e.g. (-1)**(1/3): complex where the cost is not real
-            out = np.where(np.imag(out) == 0, np.real(out), np.nan)
-        return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(x, *(p[n] for n in argnames)).shape)
 
     def f(self, x, p):
-        return self._call(0, x, p)
+        return _engine(self.formula).f(x, p)
 
     def df(self, x, p):
-        return self._call(1, x, p)
+        return _engine(self.formula).df(x, p)
 
     def d2f(self, x, p):
-        return self._call(2, x, p)
+        return _engine(self.formula).d2f(x, p)
+
+    def f_df(self, x, p):
+        return _engine(self.formula).derivatives(x, p)[:2]
+
+    def df_d2f(self, x, p):
+        return _engine(self.formula).derivatives(x, p)[1:]
 
 
 class CallableCost(Cost):
-    """A cost given as a Python callable ``f(x, **params)``, vectorised over ``x``.
+    """A cost given as a Python callable ``f(x, **params)``.
 
-    Derivatives are central finite differences unless ``df`` (and ``d2f``) are
-    given. Solved by the global numeric solver, so only f need be supplied.
+    The callable must accept NumPy arrays for ``x`` and for every parameter
+    and return an array of real numbers of their broadcast shape (use
+    ``np.exp``, not ``math.exp``); one that does not is refused with an
+    :class:`~powermodel.errors.InputError` that says so.
+
+    What is assumed: without ``df``/``d2f`` the derivatives are central finite
+    differences, and the points where f'' changes sign are found by sampling
+    a fixed log-spaced grid (40 points a decade in [1e-8, 1e8]), so a feature
+    narrower than the grid, or a kink (a jump in f'), can be missed; where the
+    finite differences show a jump in f' an ``AccuracyWarning`` says so. Give
+    the cost as an expression string to have kinks and narrow features found
+    exactly. ``certify=True`` needs ``interval``: a function
+    ``interval(xlo, xhi, **params) -> (lo, hi)`` returning a rigorous enclosure
+    of f on each box; ``dinterval`` (the same for f') is optional and makes the
+    certification much faster.
 
     >>> import numpy as np, powermodel as pm
     >>> m = pm.Model(lambda x, c: c * x**2, c=1.0)
@@ -611,10 +668,15 @@ class CallableCost(Cost):
     50.0
     """
 
-    def __init__(self, func, df=None, d2f=None, name=None):
+    def __init__(self, func, df=None, d2f=None, name=None, *, interval=None, dinterval=None):
         if not callable(func):
             raise InputError(f"cost must be a family name, an expression or a callable, got {func!r}")
+        for label, g in (("df", df), ("d2f", d2f), ("interval", interval),
+                         ("dinterval", dinterval)):
+            if g is not None and not callable(g):
+                raise InputError(f"`{label}` must be a callable, got {g!r}")
         self._func, self._df, self._d2f = func, df, d2f
+        self._interval, self._dinterval = interval, dinterval
         self.name = name or getattr(func, "__name__", "callable")
         try:
             sig = inspect.signature(func)
@@ -625,19 +687,79 @@ class CallableCost(Cost):
         self.parameters = tuple(n for n in names[1:] if n != "N")
         self.depends_on_N = "N" in names[1:]
 
+    @property
+    def has_intervals(self):
+        return self._interval is not None
+
+    isolates = False
+
+    def interval_derivatives(self, xlo, xhi, p):
+        if self._interval is None:
+            raise InputError(f"cost {self.name!r} has no interval extension: pass "
+                             "interval=... to CallableCost")
+        lo, hi = self._real("interval", self._interval, xlo, p, xhi)
+        shape = np.broadcast(xlo, xhi, lo).shape
+        if self._dinterval is not None:
+            dlo, dhi = self._real("dinterval", self._dinterval, xlo, p, xhi)
+        else:
+            dlo, dhi = np.full(shape, -np.inf), np.full(shape, np.inf)
+        inf = np.full(shape, np.inf)
+        return lo, hi, dlo, dhi, -inf, inf
+
+    def interval(self, xlo, xhi, p):
+        return self.interval_derivatives(xlo, xhi, p)[:2]
+
+    def switches(self):
+        return ()
+
+    def accepts_ranges(self, p):
+        return False
+
     def _kw(self, p):
         kw = {k: p[k] for k in self.parameters}
         if self.depends_on_N:
             kw["N"] = p["N"]
         return kw
 
+    def _real(self, label, fun, x, p, *more):
+        """Call ``fun(x, *more, **params)``: real float arrays, or an InputError."""
+        try:
+            with np.errstate(all="ignore"):
+                out = fun(x, *more, **self._kw(p))
+        except (TypeError, ValueError) as exc:
+            if np.ndim(x) == 0:
+                raise
+            what = "cost" if label == "f" else f"`{label}` of cost"
+            raise InputError(f"the {what} {self.name!r} must accept NumPy arrays of x and of its "
+                             f"parameters (it raised {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:80] if str(exc) else ''}); use numpy "
+                             "functions such as np.exp instead of math.exp, and np.where instead "
+                             "of if/else") from None
+        if isinstance(out, tuple) and not more:
+            raise InputError(f"the {label} of cost {self.name!r} must return an array, "
+                             "got a tuple")
+        if more:
+            if not (isinstance(out, (tuple, list)) and len(out) == 2):
+                raise InputError(f"`{label}` of cost {self.name!r} must return (lo, hi)")
+            return tuple(self._as_real(label, v) + 0 * x for v in out)
+        return self._as_real(label, out) + 0 * x
+
+    def _as_real(self, label, out):
+        arr = np.asarray(out)
+        if np.iscomplexobj(arr):
+            raise InputError(f"the {label} of cost {self.name!r} returned complex numbers; "
+                             "a cost must be real")
+        if arr.dtype.kind not in "fiub":
+            raise InputError(f"the {label} of cost {self.name!r} must return real numbers, "
+                             f"got {arr.dtype}")
+        return arr.astype(float)
+
     def f(self, x, p):
-        with np.errstate(all="ignore"):
-            return np.asarray(self._func(x, **self._kw(p)), dtype=float) + 0 * x
+        return self._real("f", self._func, x, p)
 
     def df(self, x, p):
         if self._df is not None:
-            return np.asarray(self._df(x, **self._kw(p)), dtype=float) + 0 * x
+            return self._real("df", self._df, x, p)
         # Fourth-order central differences, h = 1e-3 max(x, 1e-3): rounding noise about
         # eps |f| / h and truncation h^4 f^(5) / 30, so f' to about 1e-13 relative (the
         # root f'(x) = N, hence x*, inherits it); second-order forward where x < 2h.
@@ -654,7 +776,7 @@ class CallableCost(Cost):
 
     def d2f(self, x, p):
         if self._d2f is not None:
-            return np.asarray(self._d2f(x, **self._kw(p)), dtype=float) + 0 * x
+            return self._real("d2f", self._d2f, x, p)
         # Second differences (for Newton slopes and the convexity scan only), centred
         # at max(x, h) so that they never look below x = 0.
         x = np.asarray(x, dtype=float)
@@ -682,7 +804,8 @@ def make_cost(cost):
         if key.isidentifier() and key.isascii() and len(key) <= 40 and key != "x":
             # (anything else, e.g. a long or non-ASCII name, gets the parser's message)
             raise ExpressionError(f"unknown cost family `{key}` (families: "
-                             + ", ".join(sorted(set(FAMILIES))) + "; or give an expression in x)")
+                             + ", ".join(sorted(set(FAMILIES))) + "; or give an expression in x)"
+                                  + V.suggest(key, FAMILIES))
         return ExpressionCost(key)
     if callable(cost):
         return CallableCost(cost)
@@ -699,7 +822,15 @@ XMAX = float(np.finfo(float).max)
 
 
 def numeric_budget(cost, P, p):
-    """sup{x >= 0 : f(x) <= P} for non-decreasing f, vectorised (1-D arrays)."""
+    """sup{x >= 0 : f(x) <= P} for non-decreasing f, vectorised (1-D arrays).
+
+    The crossing f(x) = P is found by safeguarded Newton in log x
+    (:func:`~powermodel._numeric.increasing_root`, a few steps for smooth
+    costs, bisection where Newton fails), then stepped down to the largest
+    float with f(x) <= P. At P = 0 a cost that rises from 0 (f' > 0 below the
+    crossing, or a crossing below 1e-150) has budget 0, however far x**2
+    underflows.
+    """
     P = np.asarray(P, dtype=float)
     n = P.size
     with np.errstate(all="ignore"):
@@ -710,17 +841,43 @@ def numeric_budget(cost, P, p):
     if todo.size:
         sub = take(p, todo)
         target = P[todo]
-        # f(x) <= P < f(hi): find the crossing of f with P. f may be 0 at TINY, so
-        # bisect on the sign of f - P (robust), then polish with Newton.
-        x = sign_root(lambda x, q: cost.f(x, q) - q["__P"], np.full(todo.size, TINY),
-                      np.full(todo.size, XMAX), {**sub, "__P": target})
+        with np.errstate(all="ignore"):
+            x, ok = increasing_root(cost.f, cost.df, target, np.full(todo.size, TINY),
+                                    np.full(todo.size, XMAX), sub, both=cost.f_df)
+            # Verify the crossing (f(x) <= P < f(x (1 + 1e-9))); where Newton was misled
+            # (f' inconsistent with a rounded f, e.g. cancellation), bisect instead.
+            fx = np.broadcast_to(np.asarray(cost.f(x, sub), dtype=float), x.shape)
+            fu = np.broadcast_to(np.asarray(cost.f(x * (1 + 1e-9), sub), dtype=float), x.shape)
+            bad = np.flatnonzero(~ok | ~(fx <= target * (1 + 1e-12)) | ~(np.nan_to_num(
+                fu, nan=np.inf) > target))
+            if bad.size:
+                sb = take(sub, bad)
+                x[bad] = sign_root(lambda x, q: cost.f(x, q) - q["__P"],
+                                   np.full(bad.size, TINY), np.full(bad.size, XMAX),
+                                   {**sb, "__P": target[bad]})
+            # The largest float with f(x) <= P: step across the crossing by ulps.
+            for _ in range(4):
+                fx = np.broadcast_to(np.asarray(cost.f(x, sub), dtype=float), x.shape)
+                over = ~(fx <= target)
+                if not over.any():
+                    break
+                x = np.where(over, np.nextafter(x, 0.0), x)
+            zero = (target == 0) & (x > 0)
+            if zero.any():
+                # At P = 0, f(x) = 0 up to a crossing that is only f underflowing (x**2
+                # below 5e-324) where f rises from 0 (f' > 0 there, or the crossing is
+                # below 1e-150, which no cost of a sensible scale gives otherwise): the
+                # budget is 0, as the closed forms say.
+                d = np.broadcast_to(np.asarray(cost.df(0.5 * x, sub), dtype=float), x.shape)
+                x = np.where(zero & ((d > 0) | (x < 1e-150)), 0.0, x)
         out[todo] = x
         # f jumping from <= P straight to inf means an intermediate result (x**k,
         # exp(a*x), ...) overflowed: the crossing found is that overflow, not f = P.
         with np.errstate(all="ignore"):
-            above = np.asarray(cost.f(x * (1 + 1e-12), sub), dtype=float)
-        if np.any(~np.isfinite(above)):
-            i = int(np.flatnonzero(~np.isfinite(np.broadcast_to(above, x.shape)))[0])
+            above = np.broadcast_to(np.asarray(cost.f(x * (1 + 1e-12), sub), dtype=float),
+                                    x.shape)
+        if np.any(np.isinf(above) & (x > 0)):
+            i = int(np.flatnonzero(np.isinf(above) & (x > 0))[0])
             import warnings
 
             from .errors import AccuracyWarning
@@ -730,6 +887,16 @@ def numeric_budget(cost, P, p):
                           "and x* may be wrong; rewrite the cost to avoid the overflow",
                           AccuracyWarning, stacklevel=4)
     return out
+
+
+def undefined_beyond(cost, x, p):
+    """Mask of the points where f is NaN just beyond ``x`` (the budget search then
+    stopped where the cost stops being defined, not where it reaches P)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        above = np.broadcast_to(np.asarray(cost.f(x * (1 + 1e-12) + TINY, p), dtype=float),
+                                x.shape)
+    return np.isnan(above) & np.isfinite(x)
 
 
 def _scan_grid():
@@ -758,6 +925,7 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
     min_rel = np.empty(rows)
     at = np.empty(rows)
     chunk = max(1, 1_000_000 // G.size)
+    jumps = []
     for start in range(0, rows, chunk):
         idx = np.arange(start, min(rows, start + chunk))
         sub = p if scalar else take(p, idx)
@@ -769,6 +937,18 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
             f = np.broadcast_to(np.asarray(cost.f(xg, subb), dtype=float), xg.shape)
             rel = d1 / (np.abs(d1) + np.abs(f) / np.maximum(G, TINY) + 1e-300)
         rel = np.where(np.isfinite(rel) & (G <= xmax), rel, 0.0)
+        # A jump in f' (a kink) or a feature narrower than the grid: f' changes between
+        # neighbouring grid points by far more than the trapezoid of f'' says.
+        with np.errstate(all="ignore"):
+            dd = d1[:, 1:] - d1[:, :-1]
+            trap = 0.5 * (d2[:, 1:] + d2[:, :-1]) * np.diff(G)
+            odd = (np.abs(dd - trap) > 0.25 * np.abs(dd) + 1e-7 * (np.abs(d1[:, 1:])
+                                                                   + np.abs(d1[:, :-1])))
+        # (only where the finite differences are relative, x >= 1e-2, and reliable)
+        odd &= np.isfinite(dd) & np.isfinite(trap) & (G[1:] <= xmax) & (G[:-1] >= 1e-2)
+        jr, jc = np.nonzero(odd)
+        if jr.size:
+            jumps.append(G[jc[0]])
         j = np.argmin(rel, axis=1)
         min_rel[idx] = rel[np.arange(idx.size), j]
         at[idx] = G[j]
@@ -783,12 +963,27 @@ def scan_breakpoints(cost, p, n, *, xmax=HUGE):
             roots = sign_root(cost.d2f, G[c], G[c + 1], sub if scalar else take(sub, r))
         else:
             roots = np.empty(0)
+        if jr.size:  # both ends of a cell where f' jumps become breakpoints
+            r = np.concatenate([r, jr, jr])
+            roots = np.concatenate([roots, G[jc], G[jc + 1]])
+            order = np.lexsort((roots, r))
+            r, roots = r[order], roots[order]
         counts = np.bincount(r, minlength=idx.size)
         block = np.full((idx.size, counts.max(initial=0)), np.nan)
         if r.size:
             pos = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
             block[r, pos] = roots
         blocks.append(block)
+    if jumps:
+        import warnings
+
+        from .errors import AccuracyWarning
+
+        warnings.warn(f"f' of cost {cost.name!r} changes faster than the sampling grid resolves "
+                      f"near x = {jumps[0]:.6g} (a kink, or a feature narrower than the grid): "
+                      "the points where a callable's f' jumps are not located exactly, so x* "
+                      "may be missed there; give the cost as an expression string to have "
+                      "kinks and narrow features found exactly", AccuracyWarning, stacklevel=5)
     m = max(b.shape[1] for b in blocks)
     bps = np.full((rows, m), np.nan)
     r0 = 0

@@ -83,7 +83,7 @@ class Model:
         return Model(self._cost, **{**self._params, **params})
 
     def solve(self, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
-              **params):
+              certify=False, certify_rtol=1e-9, **params):
         """Solve for x* (see :func:`powermodel.solver.solve` for every option).
 
         Every input (``N``, ``P``, ``x_cap``, ``overlap``, ``runtime_penalty``
@@ -92,8 +92,8 @@ class Model:
         :class:`~powermodel.result.Solution`.
         """
         return _solve(self._cost, N=N, P=P, x_cap=x_cap, overlap=overlap,
-                      runtime_penalty=runtime_penalty, errors=errors,
-                      **{**self._params, **params})
+                      runtime_penalty=runtime_penalty, errors=errors, certify=certify,
+                      certify_rtol=certify_rtol, **{**self._params, **params})
 
     def objective(self, x, *, N, P, overlap=0.0, runtime_penalty=0.0, **params):
         """Per-instance power g(x) (not restricted to f(x) <= P).

@@ -74,6 +74,12 @@ class Result:
 
     __hash__ = None
 
+    def _repr_html_(self):
+        """A compact HTML table of the fields with their units (for notebooks)."""
+        from ._html import result_table
+
+        return result_table(self)
+
     def __reduce__(self):
         return (_rebuild, (type(self), {f: getattr(self, f) for f in self._fields}))
 
@@ -149,13 +155,15 @@ class Solution(Result):
         Power on an instance not seen in training: ``(1 - lambda) x* + rho (P - f(x*))``.
     novel_ratio : float or ndarray
         ``novel_value / value``.
-    status : str or ndarray of str
-        ``"ok"``, or why the point is invalid (with ``errors="nan"``).
     bound : float or ndarray
-        A certified upper bound on h(x*) when the solve certifies its optimum
-        (NaN otherwise).
+        With ``certify=True``: a rigorous upper bound on the true g* (interval
+        branch and bound, :mod:`powermodel.certify`); NaN otherwise.
     gap : float or ndarray
-        The certified optimality gap (NaN when not certified).
+        ``bound - value`` (>= 0) with ``certify=True``; NaN otherwise.
+    status : str or ndarray of str
+        ``"ok"``, or why the point is invalid (with ``errors="nan"``), or
+        ``"not certified: ..."`` where ``certify=True`` could not bring the gap
+        within ``certify_rtol``.
 
     Notes
     -----
@@ -170,8 +178,8 @@ class Solution(Result):
 
     __slots__ = ("_data", "_derive", "_lock")
     _fields = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
-               "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "status",
-               "bound", "gap")
+               "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "gap",
+               "status")
     #: Fields that default to NaN when not given (set only by a certifying solve).
     _optional = ("bound", "gap")
 

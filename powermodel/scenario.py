@@ -57,6 +57,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _validation as V
 from .errors import InputError, ScenarioError
 
 __all__ = ["load_scenario", "Scenario", "bundled_scenarios", "run_scenario", "ANALYSES"]
@@ -482,7 +483,7 @@ def load_scenario(path):
         raise InputError(f"cannot read scenario `{path}`: {exc.strerror}") from None
     for k in data:
         if k not in _TOP:
-            raise _err(where, f"unknown key `{k}` (known: {', '.join(_TOP)})")
+            raise _err(where, f"unknown key `{k}` (known: {', '.join(_TOP)}){V.suggest(k, _TOP)}")
     for k in ("cost", "analysis"):
         if k not in data:
             raise _err(where, f"missing `{k}`")
@@ -502,7 +503,7 @@ def load_scenario(path):
     for k in params:
         if k not in known:
             raise _err(where, f"unknown key `params.{k}` (inputs of this cost: "
-                              f"{', '.join(known)})")
+                              f"{', '.join(known)}){V.suggest(k, known)}")
     params = {k: _number(where, f"params.{k}", v) for k, v in params.items()}
     cost_params = {k: v for k, v in params.items() if k in bare.parameters}
     try:
@@ -522,7 +523,7 @@ def load_scenario(path):
     for k in an:
         if k != "type" and k not in allowed:
             raise _err(where, f"unknown key `analysis.{k}` for a {kind} analysis "
-                              f"(known: {', '.join(('type',) + allowed)})")
+                              f"(known: {', '.join(('type',) + allowed)}){V.suggest(k, allowed)}")
     options = _check_options(where, kind, {k: v for k, v in an.items() if k != "type"}, model,
                              params)
     return Scenario(name=name, description=desc, path=p, cost=data["cost"], params=params,

@@ -36,8 +36,9 @@ import numpy as np
 
 from . import _validation as V
 from ._numeric import HUGE, TINY, increasing_root, take
-from .costs import SCAN_GRID, make_cost, scan_breakpoints
+from .costs import SCAN_GRID, make_cost, scan_breakpoints, undefined_beyond
 from .errors import AccuracyWarning, InputError
+from .pieces import isolate
 from .result import REGIMES, Solution
 
 __all__ = ["solve", "objective", "TIE_RTOL"]
@@ -147,9 +148,12 @@ def _check_cost(cost, p, P, status):
             status[bad & (status == "ok")] = cost.bad_with_N_message
     with np.errstate(all="ignore"):
         f0 = np.asarray(cost.f(np.zeros(np.shape(P) or ()), p), dtype=float)
-    bad_neg = ~(f0 >= 0)
-    bad_p = f0 > P
-    for bad, msg in ((bad_neg, "the cost must be non-negative at x = 0"),
+        f_tiny = np.asarray(cost.f(np.full(np.shape(P) or (), TINY), p), dtype=float)
+    bad_real = ~np.isfinite(f0) | np.isnan(f_tiny)
+    bad_neg = ~bad_real & ~(f0 >= 0)
+    bad_p = ~bad_real & (f0 > P)
+    for bad, msg in ((bad_real, "the cost is not real-valued and finite at x = 0"),
+                     (bad_neg, "the cost must be non-negative at x = 0"),
                      (bad_p, "`P` must be at least f(0)")):
         if np.any(bad):
             if status is None:
@@ -158,6 +162,10 @@ def _check_cost(cost, p, P, status):
                 pv = np.broadcast_to(P, np.shape(P) or (1,)).ravel()[i]
                 if msg.startswith("`P`"):
                     raise InputError(f"`P` must be at least f(0) = {fv:g}, got {pv:g}")
+                if msg.startswith("the cost is not"):
+                    raise InputError(f"cost {cost.name!r} is not real-valued and finite at "
+                                     f"x = 0: f(0) = {fv:g}, f(1e-300) = "
+                                     f"{np.broadcast_to(f_tiny, np.shape(P) or (1,)).ravel()[i]:g}")
                 raise InputError(f"the cost must be non-negative at x = 0, got f(0) = {fv:g}")
             b = np.broadcast_to(bad, status.shape)
             status[b & (status == "ok")] = msg
@@ -170,19 +178,87 @@ def _effective_n(N, rho, lam):
     return n_eff, n_eff if np.ndim(lam) == 0 and lam == 0 else n_eff * (1 - lam)
 
 
-def _breakpoints(cost, pp, size, U):
-    """Where f'' changes sign (NaN-padded rows), checking f' >= 0 on [0, max U]."""
+def _breakpoints(cost, pp, size, U, n, check=True):
+    """Where f' stops being monotone (NaN-padded rows), checking f' >= 0 on [0, max U].
+
+    Costs with an interval extension are split by :func:`powermodel.pieces.isolate`
+    (one row when every parameter is a scalar, else one per point, each with its
+    own U and n); others by the sampling scan of :func:`scan_breakpoints`.
+    """
     bps = cost.breakpoints(pp)
-    if bps is None:
-        U = np.asarray(U, dtype=float)
+    if bps is not None:
+        return bps
+    U = np.asarray(U, dtype=float)
+    scalar = all(np.ndim(v) == 0 for v in pp.values())
+    if not cost.isolates:
         finite = U[np.isfinite(U)]
         xmax = float(finite.max()) if finite.size and finite.size == U.size else HUGE
         bps, min_rel, at = scan_breakpoints(cost, pp, size, xmax=xmax)
         if np.any(min_rel < -1e-8):
             i = int(np.argmax(min_rel < -1e-8))
-            raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but "
-                             f"f'({at[i]:.6g}) < 0 for these parameters")
+            _not_increasing(cost, at[i])
+        return bps
+    n = np.asarray(n, dtype=float)
+    if scalar:
+        finite = U[np.isfinite(U)]
+        u_row = np.array([float(finite.max()) if finite.size == U.size and U.size else HUGE])
+        n_lo, n_hi = np.array([np.min(n)]), np.array([np.max(n)])
+    else:
+        u_row = np.where(np.isfinite(U), U, HUGE) * np.ones(size)
+        n_lo = n_hi = np.broadcast_to(n, (size,))
+    bps = None
+    if not scalar:
+        bps = _hull_pieces(cost, pp, size, u_row, n)
+    if bps is None:
+        bps, _, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi)
+    else:
+        decreasing = np.full(1, np.nan)
+    if np.any(np.isfinite(decreasing)):
+        _not_increasing(cost, decreasing[np.isfinite(decreasing)][0])
+    if not check:  # (the caller checks f' >= 0 at the piece ends itself)
+        return bps
+    # On each piece f' is monotone, so its smallest value is at an end.
+    ends = np.concatenate([np.full((u_row.size, 1), TINY), bps, u_row[:, None]], axis=1)
+    with np.errstate(all="ignore"):
+        d1 = np.asarray(cost.df(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else
+                                                           v[:, None]) for k, v in pp.items()}),
+                        dtype=float)
+        fe = np.asarray(cost.f(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else
+                                                           v[:, None]) for k, v in pp.items()}),
+                        dtype=float)
+        rel = d1 / (np.abs(d1) + np.where(np.isfinite(fe), np.abs(fe), 0.0) / ends + 1e-300)
+    rel = np.where(np.isfinite(rel), rel, 0.0)
+    if np.any(rel < -1e-8):
+        _not_increasing(cost, ends[np.nonzero(rel < -1e-8)][0])
     return bps
+
+
+def _hull_pieces(cost, pp, size, u_row, n):
+    """Pieces shared by every point, from the ranges of the per-point parameters.
+
+    One subdivision with each parameter's interval [min, max] over the block
+    proves the pieces for every point at once (what a Sobol' or Monte Carlo
+    analysis over a cost's parameters needs, at the cost of a single row).
+    None where the engine cannot take parameter ranges (an exponent that is a
+    varying parameter) or the ranges blur the pieces (too many boxes): then
+    every point is split on its own.
+    """
+    hull = {k: (float(np.nanmin(v)), float(np.nanmax(v))) if np.ndim(v) else v
+            for k, v in pp.items()}
+    if not cost.accepts_ranges(hull):
+        return None
+    u_max = np.array([float(np.max(u_row))])
+    n = np.broadcast_to(np.asarray(n, dtype=float), (size,))
+    bps, flagged, decreasing = isolate(cost, hull, 1, u_max, np.array([np.min(n)]),
+                                       np.array([np.max(n)]), hull=True)
+    if flagged[0] or np.isfinite(decreasing[0]):
+        return None
+    return np.broadcast_to(bps, (size, bps.shape[1]))
+
+
+def _not_increasing(cost, at):
+    raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but "
+                     f"f'({at:.6g}) < 0 for these parameters")
 
 
 def _general_optimum(cost, p, n, U, size, bps=None):
@@ -198,12 +274,31 @@ def _general_optimum(cost, p, n, U, size, bps=None):
                                np.broadcast_to(U, (size,)).astype(float), size, bps[0])
     U = np.broadcast_to(U, (size,)).astype(float)
     pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
+    check = bps is None
     if bps is None:
-        bps = _breakpoints(cost, pp, size, U)
+        bps = _breakpoints(cost, pp, size, U, n, check=not cost.isolates)
+        check = cost.isolates
     bps = np.broadcast_to(bps, (size, bps.shape[1]))
     # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
     inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
     edges = np.sort(np.concatenate([np.zeros((size, 1)), inside, U[:, None]], axis=1), axis=1)
+    # f and f' at every edge, in one pass (at TINY for 0 and HUGE for inf).
+    er, ec = np.nonzero(~np.isnan(edges))
+    xe = np.clip(edges[er, ec], TINY, HUGE)
+    with np.errstate(all="ignore"):
+        fe, de = cost.f_df(xe, take(pp, er))
+        fe = np.broadcast_to(np.asarray(fe, dtype=float), xe.shape)
+        de = np.broadcast_to(np.asarray(de, dtype=float), xe.shape)
+    if check:  # f' is monotone on each piece, so its smallest value is at an end
+        with np.errstate(all="ignore"):
+            rel = de / (np.abs(de) + np.where(np.isfinite(fe), np.abs(fe), 0.0) / xe + 1e-300)
+        bad = np.isfinite(rel) & (rel < -1e-8)
+        if bad.any():
+            _not_increasing(cost, xe[np.argmax(bad)])
+    F = np.full(edges.shape, np.nan)
+    D = np.full(edges.shape, np.nan)
+    F[er, ec] = np.nan_to_num(fe, nan=np.inf)
+    D[er, ec] = np.nan_to_num(de, nan=np.inf)
     a, b = edges[:, :-1], edges[:, 1:]
     valid = ~np.isnan(a) & ~np.isnan(b) & (b > a)
     rows, cols = np.nonzero(valid)
@@ -212,9 +307,7 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     a_eff = np.maximum(a_v, TINY)
     q = take(pp, rows)
     n_v = n[rows]
-    with np.errstate(all="ignore"):
-        da = np.nan_to_num(np.asarray(cost.df(a_eff, q), dtype=float), nan=np.inf)
-        db = np.nan_to_num(np.asarray(cost.df(b_eff, q), dtype=float), nan=np.inf)
+    da, db = D[rows, cols], D[rows, cols + 1]
     unbounded_piece = np.isinf(b_v) & (db < n_v)
     unbounded = np.zeros(size, dtype=bool)
     unbounded[rows[unbounded_piece]] = True
@@ -223,23 +316,30 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     converged = True
     if bracket.any():
         i = np.flatnonzero(bracket)
-        r, ok = increasing_root(cost.df, cost.d2f, n_v[i], a_eff[i], b_eff[i], take(q, i))
+        r, ok = increasing_root(cost.df, cost.d2f, n_v[i], a_eff[i], b_eff[i], take(q, i),
+                                both=cost.df_d2f)
         roots[i] = r
         converged = ok.all()
-    root_mat = np.full(a.shape, np.nan)
-    root_mat[rows, cols] = roots
-    cand = np.concatenate([edges, root_mat], axis=1)
-    cand = np.where(np.isinf(cand), np.nan, cand)  # the unbounded case is handled by the flag
-    # Evaluate h at every candidate.
-    cr, cc = np.nonzero(~np.isnan(cand))
-    xs = cand[cr, cc]
-    with np.errstate(all="ignore"):
-        fx = np.nan_to_num(np.asarray(cost.f(xs, take(pp, cr)), dtype=float), nan=np.inf)
-    fn = fx / n[cr]
-    h = np.full(cand.shape, -np.inf)
-    scale = np.full(cand.shape, np.inf)
-    h[cr, cc] = xs - fn
-    scale[cr, cc] = np.abs(xs) + np.abs(fn)
+    # Candidates: the edges (f known) and the roots (f evaluated now).
+    cand_e = np.where(np.isinf(edges), np.nan, edges)  # the unbounded case is the flag's
+    fn_e = F / n[:, None]
+    h_e = np.where(np.isnan(cand_e), -np.inf, cand_e - fn_e)
+    s_e = np.where(np.isnan(cand_e), np.inf, np.abs(cand_e) + np.abs(fn_e))
+    h_r = np.full(a.shape, -np.inf)
+    s_r = np.full(a.shape, np.inf)
+    x_r = np.full(a.shape, np.nan)
+    i = np.flatnonzero(np.isfinite(roots))
+    if i.size:
+        with np.errstate(all="ignore"):
+            fr = np.nan_to_num(np.broadcast_to(np.asarray(cost.f(roots[i], take(q, i)),
+                                                          dtype=float), (i.size,)), nan=np.inf)
+        fnr = fr / n_v[i]
+        x_r[rows[i], cols[i]] = roots[i]
+        h_r[rows[i], cols[i]] = roots[i] - fnr
+        s_r[rows[i], cols[i]] = np.abs(roots[i]) + np.abs(fnr)
+    cand = np.concatenate([cand_e, x_r], axis=1)
+    h = np.concatenate([h_e, h_r], axis=1)
+    scale = np.concatenate([s_e, s_r], axis=1)
     return _select(np.nan_to_num(cand, nan=np.inf).T, h.T, scale.T, unbounded, U, converged)
 
 
@@ -325,7 +425,8 @@ def _shared_optimum(cost, p, n, U, size, bps):
             if i.size:
                 b_i = b_eff if np.ndim(b_eff) == 0 else b_eff[i]
                 lo, hi, t0 = _grid_bracket(cost, p, n[i], a_eff[j], b_i, ends[j])
-                r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0)
+                r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0,
+                                        both=cost.df_d2f)
                 converged = converged and ok.all()
                 fn = at(cost.f, r) / n[i]
                 x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
@@ -374,10 +475,11 @@ def _shared(cost, inp):
     with np.errstate(all="ignore"):
         x_budget = float(cost.budget(np.array([inp["P"]], dtype=float), p)[0])
         U = np.minimum(inp["x_cap"], x_budget)
-    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U)}
+    _, n = _effective_n(inp["N"], inp["overlap"], inp["runtime_penalty"])
+    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U, n)}
 
 
-def solve_flat(cost, inp, size, *, lazy=False):
+def solve_flat(cost, inp, size, *, lazy=False, certify=False, certify_rtol=1e-9):
     """Solve on validated flat inputs; returns a dict of flat arrays (see :class:`Solution`).
 
     Solves block by block (:data:`BLOCK` points at a time), so the memory used
@@ -386,8 +488,11 @@ def solve_flat(cost, inp, size, *, lazy=False):
     :func:`derive_flat` gives the other fields (``regime`` as ``int8`` codes).
     """
     shared = _shared(cost, inp)
+    if certify:  # (every field at once: the bound is compared with g*)
+        shared = {**shared, "certify": float(certify_rtol)}
+        lazy = False
     # (closed forms have few temporaries, and x* alone fewer still: larger blocks)
-    block = BLOCK * ((64 if lazy else 4) if cost.closed_form else 1)
+    block = BLOCK * ((64 if lazy else 4) if cost.closed_form and not certify else 1)
     return _blockwise(lambda part, n: _solve_block(cost, part, n, shared, lazy=lazy), inp, size,
                       block)
 
@@ -426,11 +531,14 @@ def _blockwise(fun, inp, size, block):
                        stop - start)
             if out is None:  # (a field constant in a block comes from scalars: constant)
                 out = {k: np.broadcast_to(v[:1], (size,)) if _constant(v) else
-                       np.empty(size, dtype=np.asarray(REGIMES).dtype if v.dtype.kind == "U"
+                       np.empty(size, dtype=(np.asarray(REGIMES).dtype if k == "regime"
+                                             else object) if v.dtype.kind == "U"
                                 else v.dtype) for k, v in part.items()}
             for k, v in part.items():
                 if not _constant(out[k]):
                     out[k][start:stop] = v
+        if "status" in out and out["status"].dtype == object:
+            out["status"] = out["status"].astype(str)
     seen = set()
     for w in caught:
         if (w.category, str(w.message)) not in seen:
@@ -470,6 +578,23 @@ def _solve_block(cost, inp, size, shared, lazy=False):
     x = np.asarray(x, dtype=float)
     if x.shape != (size,):
         x = np.broadcast_to(x, (size,)).copy()
+    x, U, x_budget = _feasible(cost, p, x, P, U, x_budget, size)
+    note = None
+    if not cost.closed_form:
+        # Where f turns NaN beyond the budget found, the search stopped at the edge of
+        # the cost's domain, not at f = P: say so at the points that sit there.
+        edge = np.broadcast_to(undefined_beyond(cost, np.broadcast_to(x_budget, (size,)),
+                                                p), (size,)) & (x >= x_budget) & (x > 0)
+        if edge.any():
+            note = np.full(size, None, dtype=object)
+            xb = np.broadcast_to(x_budget, (size,))
+            for i in np.flatnonzero(edge):
+                note[i] = (f"f is undefined (NaN) beyond x = {xb[i]:.6g}: x* is the end of "
+                           "the cost's domain, not the budget")
+    if "certify" in shared:
+        x, bound_h, cnote = _certify(cost, p, x, n, P, U, cap, lam, N, rho, size,
+                                     shared["certify"])
+        note = cnote if note is None else np.where(np.equal(note, None), cnote, note)
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
     if cost.closed_form and any_inf:
@@ -478,11 +603,16 @@ def _solve_block(cost, inp, size, shared, lazy=False):
                       "as inf (regime 'unbounded')", AccuracyWarning, stacklevel=3)
     xb = x_budget if getattr(x_budget, "shape", None) == (size,) else np.broadcast_to(
         np.asarray(x_budget, dtype=float), (size,))
+    notes = {} if note is None else {
+        "status": np.where(np.equal(note, None), "ok", note).astype(str)}
     if lazy:
-        return {"x": x, "x_budget": xb}
+        return {"x": x, "x_budget": xb, **notes}
     code = _regime_code(x, inf_x if any_inf else None, U, cap, x_budget, size)
     derived = _derived_block(cost, inp, x, xb, size)
-    return {"x": x, "value": derived["value"],
+    extra = notes
+    if "certify" in shared:
+        extra = _bound_fields(bound_h, derived["value"], P, N, rho, lam, x, note, size)
+    return {**extra, "x": x, "value": derived["value"],
             "regime": np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(
                 size), **{k: v for k, v in derived.items() if k != "value"}, "x_budget": xb}
 
@@ -561,6 +691,96 @@ def _derived_block(cost, inp, x, x_budget, size):
             "novel_ratio": full(novel_ratio)}
 
 
+def _feasible(cost, p, x, P, U, x_budget, size):
+    """x* with f(x*) <= P exactly: where rounding at the budget puts f(x*) above P,
+    step x* down by an ulp or two (at most 8), and the budget with it (it is the
+    largest x with f(x) <= P). Returns ``(x, U, x_budget)``."""
+    at_u = np.flatnonzero((x >= U) & np.isfinite(x) & (x > 0))
+    if at_u.size == 0:
+        return x, U, x_budget
+    q = take(p, at_u) if any(np.ndim(v) for v in p.values()) else p
+    Pi = np.broadcast_to(P, (size,))[at_u]
+    xi = x[at_u]
+    for _ in range(8):
+        with np.errstate(all="ignore"):
+            over = np.broadcast_to(np.asarray(cost.f(xi, q), dtype=float), xi.shape) > Pi
+        if not over.any():
+            break
+        xi = np.where(over, np.nextafter(xi, 0.0), xi)
+    moved = xi != x[at_u]
+    if not moved.any():
+        return x, U, x_budget
+    i = at_u[moved]
+    x = x.copy()
+    x[i] = xi[moved]
+    U = np.array(np.broadcast_to(U, (size,)), dtype=float)
+    U[i] = x[i]
+    x_budget = np.array(np.broadcast_to(x_budget, (size,)), dtype=float)
+    x_budget[i] = np.minimum(x_budget[i], x[i])
+    return x, U, x_budget
+
+
+def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
+    """Run :func:`powermodel.certify.certify_points` on the finite points.
+
+    Returns x (improved where the branch and bound found better), the bound on
+    h and a per-point note (None where certified)."""
+    from .certify import certify_points
+
+    if not cost.has_intervals:
+        raise InputError(f"certify=True needs an interval extension of the cost, and cost "
+                         f"{cost.name!r} (a Python callable) has none: pass "
+                         "CallableCost(f, interval=...) or give the cost as an expression")
+    vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
+    n_, P_, U_, cap_ = vec(n), vec(P), vec(U), vec(cap)
+    bound_h = np.full(size, np.inf)
+    fin = np.flatnonzero(np.isfinite(x) & (n_ > 0))
+    note = np.full(size, None, dtype=object)
+    if fin.size:
+        scalar = all(np.ndim(v) == 0 for v in p.values())
+        q = p if scalar else take(p, fin)
+        with np.errstate(all="ignore"):
+            fx = np.broadcast_to(np.asarray(cost.f(x[fin], q), dtype=float), (fin.size,))
+            carry = 1 + vec(rho)[fin] * (vec(N)[fin] - 1)
+            g = (P_[fin] - fx) * carry / vec(N)[fin] + (1 - vec(lam)[fin]) * x[fin]
+            # The tolerance on h = x - f(x)/n that makes the gap on g within rtol |g*|:
+            # g = P (1 + rho (N - 1))/N + (1 - lambda) h; half of it, for the rounding.
+            tol = 0.5 * rtol * np.abs(g) / (1 - vec(lam)[fin])
+        tol = np.where(np.isfinite(tol), tol, np.inf)
+        xb, bh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin], tol,
+                                    scalar=scalar)
+        x = x.copy()
+        x[fin] = xb
+        bound_h[fin] = bh
+        note[fin[~ok]] = "not certified"
+    return x, bound_h, note
+
+
+def _bound_fields(bound_h, value, P, N, rho, lam, x, note, size):
+    """``bound`` (a rigorous upper bound on g*) and ``gap`` from the bound on h."""
+    vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
+    value = vec(value)
+    with np.errstate(all="ignore"):
+        base = vec(P) * ((1 + vec(rho) * (vec(N) - 1)) / vec(N))
+        learned = (1 - vec(lam)) * bound_h
+        bound = base + learned
+        # Outward: a few ulps of the terms (each product and the sum round once).
+        bound = np.where(np.isfinite(bound), bound + 8 * 2.220446049250313e-16 * (
+            np.abs(base) + np.abs(learned)) + 1e-300, bound)
+        bound = np.where(np.isinf(x), np.inf, np.maximum(bound, value))
+        gap = np.where(np.isinf(x), 0.0, bound - value)
+    status = np.full(size, "ok", dtype=object)
+    bad = np.array([v is not None for v in note], dtype=bool)
+    if bad.any():
+        with np.errstate(all="ignore"):
+            rel = gap / np.abs(value)
+        for i in np.flatnonzero(bad):
+            status[i] = note[i] if note[i] != "not certified" else (
+                f"not certified: gap {gap[i]:.3g} ({rel[i]:.2g} relative) is above "
+                "certify_rtol")
+    return {"bound": bound, "gap": gap, "status": status.astype(str)}
+
+
 #: REGIMES as a (regimes, characters) array of code points: gathering rows of it
 #: builds the string array of regimes faster than indexing an array of str.
 _REGIME_CHARS = np.array(REGIMES).view(np.uint32).reshape(len(REGIMES), -1)
@@ -595,7 +815,7 @@ def _regime_code(x, inf_x, U, cap, x_budget, size):
 
 
 def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
-          **params):
+          certify=False, certify_rtol=1e-9, **params):
     r"""Solve the allocation model for x* and everything derived from it.
 
     Parameters
@@ -614,6 +834,15 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
         Speed prior lambda in [0, 1) (0: the paper's model).
     errors : {"raise", "nan"}
         With ``"nan"``, invalid points give NaN and a message in ``status``.
+    certify : bool
+        Check every point with an interval branch and bound
+        (:mod:`powermodel.certify`): ``bound`` is then a rigorous upper bound on
+        g* and ``gap = bound - value``; a point whose gap stays above
+        ``certify_rtol * |g*|`` says so in ``status``; where the branch and
+        bound finds a better x than the fast solver, that x is returned.
+        Without it, ``bound`` and ``gap`` are NaN.
+    certify_rtol : float
+        The relative gap to reach, ``> 0`` (default 1e-9).
     **params
         The cost's parameters (scalars or arrays; all inputs broadcast).
 
@@ -629,8 +858,16 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
     >>> solve("power", N=[1, 10, 100], P=1e6, c=1.0, k=2.0).x
     array([ 0.5,  5. , 50. ])
     """
+    V.flag("certify", certify)
+    certify_rtol = V.real("certify_rtol", certify_rtol, low=0, low_open=True)
+    if np.ndim(certify_rtol):
+        raise InputError(f"`certify_rtol` must be a scalar, got an array of shape "
+                         f"{np.shape(certify_rtol)}")
     if any(hasattr(v, "__dask_graph__") for v in (N, P, x_cap, overlap, runtime_penalty,
                                                   *params.values())):
+        if certify:
+            raise InputError("certify=True is not available for dask arrays; solve with "
+                             "NumPy arrays (block by block) instead")
         from ._dask import solve_dask
         return solve_dask(cost, N=N, P=P, x_cap=x_cap, overlap=overlap,
                           runtime_penalty=runtime_penalty, errors=errors, **params)
@@ -651,11 +888,17 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
                     v = v.copy()
                     v[bad] = v[good[0]]
                     inp[k] = v
-    if shape == ():
-        out = solve_flat(cost, inp, size)
+    if certify and not cost.has_intervals:
+        raise InputError(f"certify=True needs an interval extension of the cost, and cost "
+                         f"{cost.name!r} (a Python callable) has none: pass "
+                         "CallableCost(f, interval=...) or give the cost as an expression")
+    if shape == () or certify:  # every field now (the bound is compared with g*)
+        out = solve_flat(cost, inp, size, certify=certify, certify_rtol=certify_rtol)
         _mark_invalid(out, status)
-        fields = {k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0])) for k, v in out.items()}
-        return Solution(**fields)
+        if shape == ():
+            return Solution(**{k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0]))
+                               for k, v in out.items()})
+        return Solution(**{k: _shaped(v, shape) for k, v in out.items()})
     out = solve_flat(cost, inp, size, lazy=True)
     x, x_budget = out["x"], out["x_budget"]
 
@@ -694,7 +937,9 @@ def _check_memory(raw):
 
 
 def _mark_invalid(out, status, status_field=True):
-    """NaN (regime "invalid", code -1) at the points refused with errors="nan"; the status."""
+    """NaN (regime "invalid", code -1) at the points refused with errors="nan"; the status
+    (with the solver's notes, ``out["status"]``, where the inputs were valid)."""
+    notes = out.pop("status", None) if status_field else None
     if status is not None:
         bad = status != "ok"
         for k, v in out.items():
@@ -708,9 +953,16 @@ def _mark_invalid(out, status, status_field=True):
             else:
                 v[bad] = np.nan
             out[k] = v
-    if status_field:
-        out["status"] = status.astype(str) if status is not None else \
-            np.broadcast_to(np.str_("ok"), (len(out["x"]),))
+    if not status_field:
+        return
+    if status is not None:
+        if notes is not None:
+            status = np.where(status != "ok", status, notes)
+        out["status"] = status.astype(str)
+    elif notes is not None:
+        out["status"] = np.asarray(notes).astype(str)
+    else:
+        out["status"] = np.broadcast_to(np.str_("ok"), (len(out["x"]),))
 
 
 def _shaped(v, shape):

@@ -708,6 +708,28 @@ class Thresholds(dict):
                 if isinstance(v, sp.Expr) and not isinstance(v, sp.ConditionSet)}
 
 
+_SOC_VERDICTS = {
+    "convex": "holds for every x > 0: the cost is convex",
+    "linear": "fails (f'' = 0): the cost is linear, so x* is at an end (0, the budget or the cap)",
+    "concave": "fails for every x > 0: the cost is concave, so x* is at an end "
+               "(0, the budget or the cap)",
+    "nonconvex": "holds only where f'' > 0: the cost is neither convex nor concave, "
+                 "so x* can jump as N grows",
+    "unknown": "holds or fails depending on the parameter values (give them to find out)",
+}
+_SOC_SHORT = {"convex": "holds: convex cost", "linear": "fails: linear cost",
+              "concave": "fails: concave cost", "nonconvex": "holds only in part: non-convex cost",
+              "unknown": "depends on the parameters"}
+
+
+def _round_floats(e, digits):
+    """``e`` with every SymPy Float rounded to ``digits`` significant digits (None: as is)."""
+    if digits is None or not isinstance(e, sp.Basic):
+        return e
+    floats = e.atoms(sp.Float)
+    return e.xreplace({f: sp.Float(f, digits) for f in floats}) if floats else e
+
+
 def _dict_latex(d, head):
     rows = [rf"{head(k)} &= {sp.latex(v)}" for k, v in d.items()]
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
@@ -789,7 +811,8 @@ class Derivation(Result):
     foc : sympy.Eq
         The first-order condition f'(x) = n.
     soc : sympy.Rel
-        The second-order condition f''(x) > 0.
+        The second-order condition f''(x) > 0 that an interior maximum needs
+        (a condition, not a fact: see ``convexity``).
     constraints : sympy.Tuple
         x >= 0, f(x) <= P (and x <= x_cap).
     optimum : sympy.Piecewise or None
@@ -798,48 +821,67 @@ class Derivation(Result):
     statics : Statics or None
     notes : tuple of str
         Why a part is missing.
+    convexity : str
+        ``"convex"``, ``"linear"``, ``"concave"``, ``"nonconvex"`` or
+        ``"unknown"``: whether the second-order condition holds for every
+        x > 0, never, only somewhere, or depending on the parameter values.
     """
 
     __slots__ = ("cost", "objective", "foc", "soc", "constraints", "optimum", "thresholds",
-                 "statics", "notes")
+                 "statics", "notes", "convexity")
     _fields = __slots__
 
-    def text(self):
-        """Plain-text report."""
-        lines = [f"cost         f(x) = {self.cost}",
-                 f"objective    g(x) = {self.objective}",
-                 f"condition    {self.foc.lhs} = {self.foc.rhs}   (first order, interior)",
-                 f"second order {self.soc}",
-                 "constraints  " + ", ".join(str(c) for c in self.constraints)]
+    def soc_verdict(self):
+        """Whether the second-order condition holds for this cost, in words.
+
+        >>> import powermodel as pm
+        >>> pm.Model("log(1 + x)").symbolic.derive().soc_verdict()
+        'fails for every x > 0: the cost is concave, so x* is at an end (0, the budget or the cap)'
+        """
+        return _SOC_VERDICTS[self.convexity]
+
+    def text(self, *, digits=None):
+        """Plain-text report (numbers to ``digits`` significant digits, if given)."""
+        r = functools.partial(_round_floats, digits=digits)
+        lines = [f"cost         f(x) = {r(self.cost)}",
+                 f"objective    g(x) = {r(self.objective)}",
+                 f"condition    {r(self.foc.lhs)} = {r(self.foc.rhs)}   (first order, interior)",
+                 f"second order {r(self.soc)}   (needed for an interior maximum)",
+                 f"             {self.soc_verdict()}",
+                 "constraints  " + ", ".join(str(r(c)) for c in self.constraints)]
         if self.optimum is not None:
-            lines.append(f"optimum      x* = {self.optimum}")
+            lines.append(f"optimum      x* = {r(self.optimum)}")
         if self.thresholds is not None:
             lines.append("thresholds (values of N)")
-            lines += [f"  {k:<10} {v}" for k, v in self.thresholds.items()]
+            lines += [f"  {k:<10} {r(v)}" for k, v in self.thresholds.items()]
         if self.statics is not None:
             lines.append("statics")
             if self.statics.x is not None:
-                lines += [f"  dx*/d{k:<6} {v}" for k, v in self.statics.x.items()]
-                lines += [f"  dg*/d{k:<6} {v}" for k, v in self.statics.value.items()]
+                lines += [f"  dx*/d{k:<6} {r(v)}" for k, v in self.statics.x.items()]
+                lines += [f"  dg*/d{k:<6} {r(v)}" for k, v in self.statics.value.items()]
             else:
                 lines.append("  (implicit, x standing for x*)")
                 for regime, forms in self.statics.implicit.items():
-                    lines += [f"  {regime:<9}dx*/d{k:<6} {v}" for k, v in forms["x"].items()]
+                    lines += [f"  {regime:<9}dx*/d{k:<6} {r(v)}" for k, v in forms["x"].items()]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def latex(self):
-        """LaTeX report (``aligned`` blocks)."""
-        parts = [r"f(x) &= " + sp.latex(self.cost),
-                 r"g(x) &= " + sp.latex(self.objective),
-                 sp.latex(self.foc.lhs) + " &= " + sp.latex(self.foc.rhs),
-                 r"&" + sp.latex(self.soc),
-                 r"&" + r",\quad ".join(sp.latex(c) for c in self.constraints)]
+    def latex(self, *, digits=None):
+        """LaTeX report (``aligned`` blocks; numbers to ``digits`` significant digits)."""
+        r = functools.partial(_round_floats, digits=digits)
+        parts = [r"f(x) &= " + sp.latex(r(self.cost)),
+                 r"g(x) &= " + sp.latex(r(self.objective)),
+                 sp.latex(r(self.foc.lhs)) + " &= " + sp.latex(r(self.foc.rhs)),
+                 r"&" + sp.latex(r(self.soc)) + r"\quad\text{(needed for an interior maximum; "
+                 + _SOC_SHORT[self.convexity] + ")}",
+                 r"&" + r",\quad ".join(sp.latex(r(c)) for c in self.constraints)]
         if self.optimum is not None:
-            parts.append(r"x^* &= " + sp.latex(self.optimum))
+            parts.append(r"x^* &= " + sp.latex(r(self.optimum)))
         out = r"\begin{aligned}" + r" \\ ".join(parts) + r"\end{aligned}"
         if self.thresholds is not None:
-            out += "\n" + self.thresholds.latex()
+            th = self.thresholds if digits is None else Thresholds(
+                {k: r(v) for k, v in self.thresholds.items()})
+            out += "\n" + th.latex()
         if self.statics is not None:
             out += "\n" + self.statics.latex()
         return out
@@ -1319,14 +1361,20 @@ class SymbolicModel:
         return NumericFunction(what, accepts=("N", "P", "x_cap", "overlap", "runtime_penalty",
                                               *core.param_names))
 
-    def latex(self, obj):
-        """LaTeX of any expression or result this engine returns.
+    def latex(self, obj=None):
+        """LaTeX of any expression or result this engine returns; without one, of everything.
+
+        ``sm.latex()`` is ``sm.derive().latex()``: the whole derivation.
 
         >>> import powermodel as pm
         >>> sm = pm.Model("power", c=1.0, k=2.0).symbolic
         >>> sm.latex(sm.foc())
         '2 x = N'
+        >>> sm.latex() == sm.derive().latex()
+        True
         """
+        if obj is None:
+            return self.derive().latex()
         return _latex(obj)
 
     def derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
@@ -1356,4 +1404,4 @@ class SymbolicModel:
                           foc=self.foc(overlap=overlap, runtime_penalty=runtime_penalty),
                           soc=self.soc(), constraints=self.constraints(x_cap=x_cap),
                           optimum=optimum, thresholds=thresholds, statics=statics,
-                          notes=tuple(notes))
+                          notes=tuple(notes), convexity=self._core(**opts).kind)

@@ -9,12 +9,43 @@ from .cli import add_cost_arguments, command, params_dict
 
 __all__ = []
 
+# The library's notes name Python calls; on the command line, say the option or command.
+_CLI_SYNTAX = (
+    ("the numeric solver Model.solve", "the numeric solver (powermodel solve)"),
+    ("use Model.solve (thresholds() gives the jump point numerically)",
+     "use powermodel solve (derive with --P and every --param gives the jump point)"),
+    ("use Model.solve", "use powermodel solve"),
+    ("give every cost parameter a numeric value and P (thresholds(P=...))",
+     "give every cost parameter a value (--param NAME=VALUE) and --P VALUE"),
+    ("thresholds(P=...)", "--P VALUE"),
+)
+
+
+def _cli_syntax(text):
+    for python, cli in _CLI_SYNTAX:
+        text = text.replace(python, cli)
+    return text
+
+
+def _digits(text):
+    import argparse
+
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= v <= 30:
+        raise argparse.ArgumentTypeError(f"`--digits` must be between 1 and 30, got {v}")
+    return v
+
 
 def _args(p):
     add_cost_arguments(p)
     p.add_argument("--P", type=float, default=None,
                    help="a value for P (needed for thresholds found numerically)")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
+    p.add_argument("--digits", type=_digits, default=6,
+                   help="significant digits of numbers found numerically (default 6)")
 
 
 @command("derive", "derive x*, the thresholds and the comparative statics symbolically")
@@ -22,7 +53,10 @@ def _run(args):
     from .model import Model
 
     d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P)
-    return d.latex() if args.latex else d.text()
+    if args.latex:
+        return d.latex(digits=args.digits)
+    lines = d.text(digits=args.digits).splitlines()
+    return "\n".join(_cli_syntax(ln) if ln.startswith("note: ") else ln for ln in lines)
 
 
 _run.arguments = _args

@@ -41,6 +41,15 @@ def test_cli_solve_with_a_family_cost_loads_no_heavy_module():
 
 
 def test_the_probe_sees_a_heavy_module_when_one_is_loaded():
-    # The check above can fail: an expression cost does load SymPy.
-    code = "import powermodel as pm\npm.Model('c*x**2', c=1.0).solve(N=10, P=100)"
+    # The check above can fail: the symbolic engine does load SymPy.
+    code = "import powermodel as pm\npm.Model('c*x**2', c=1.0).symbolic.optimum()"
     assert "sympy" in loaded_after(code)
+
+
+def test_an_expression_solve_loads_no_sympy():
+    """The numeric path compiles expressions itself (powermodel.expressions): no SymPy,
+    plain or certified, kinked or not."""
+    code = ("import powermodel as pm\n"
+            "pm.Model('c*x**2 + abs(x - 3) + 2*x', c=1.0).solve(N=[10, 20], P=100, certify=True)\n"
+            "pm.Model('c*x**3 + b*x*atan(x)', c=1.0, b=1.0).solve(N=10, P=[100, 1e4])")
+    assert "sympy" not in loaded_after(code)

@@ -34,7 +34,10 @@ FUNCTIONS = {
 CONSTANTS = ("pi", "E")
 #: The longest expression accepted, in characters.
 MAX_LENGTH = 2000
-#: The deepest nesting accepted.
+#: The deepest nesting accepted: parentheses, function calls, powers and unary
+#: signs each add a level; the links of an associative chain (``a + b - c``,
+#: ``a * b / c``) do not, so a long sum is one level. Checked before anything
+#: (``ast.parse``, the checks, the compiler, :meth:`Parsed.to_sympy`) recurses.
 MAX_DEPTH = 60
 
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
@@ -102,12 +105,19 @@ def _bad(token, why="is not allowed in a cost expression"):
     return ExpressionError(f"`{token}` {why}")
 
 
-def _snippet(node):
-    text = ast.unparse(node)
+def _unparse(node, source=None):
+    try:
+        return ast.unparse(node)
+    except RecursionError:  # a very long chain: quote the source instead
+        return " ".join((ast.get_source_segment(source or "", node) or "...").split())
+
+
+def _snippet(node, source=None):
+    text = _unparse(node, source)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _fold(node, op, *args):
+def _fold(node, op, *args, text=None):
     """The float value of a constant subexpression; rejects non-finite or complex ones.
 
     Evaluated with Python floats (never exact integers), so ``10**10**10``
@@ -116,18 +126,18 @@ def _fold(node, op, *args):
     try:
         v = op(*args)
     except OverflowError:
-        raise _bad(_snippet(node), "is too large a number (overflows a float)") from None
+        raise _bad(_snippet(node, text), "is too large a number (overflows a float)") from None
     except ZeroDivisionError:
-        raise _bad(_snippet(node), "divides by zero") from None
+        raise _bad(_snippet(node, text), "divides by zero") from None
     except ValueError:
-        raise _bad(_snippet(node), "is outside the domain of the function") from None
+        raise _bad(_snippet(node, text), "is outside the domain of the function") from None
     if isinstance(v, complex):
-        raise _bad(_snippet(node), "is not a real number")
+        raise _bad(_snippet(node, text), "is not a real number")
     v = float(v)
     if math.isinf(v):
-        raise _bad(_snippet(node), "is too large a number (overflows a float)")
+        raise _bad(_snippet(node, text), "is too large a number (overflows a float)")
     if math.isnan(v):
-        raise _bad(_snippet(node), "is not a number")
+        raise _bad(_snippet(node, text), "is not a number")
     return v
 
 
@@ -149,69 +159,127 @@ _MATH = {
 }
 
 
-def _check(node, names, depth):
-    """Check ``node``; return its float value if it is constant, else None."""
-    if depth > MAX_DEPTH:
-        raise ExpressionError(f"cost expression is nested deeper than {MAX_DEPTH} levels")
-    if isinstance(node, ast.Expression):
-        return _check(node.body, names, depth + 1)
-    if isinstance(node, ast.Constant):
-        v = node.value
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise _bad(repr(v)[:40])
-        if isinstance(v, int) and v.bit_length() > 997:  # > 10**300
-            raise _bad(_snippet(node)[:20] + "...", "is too large a number")
-        if isinstance(v, float) and not math.isfinite(v):
-            raise _bad(_snippet(node), "is too large a number (overflows a float)")
-        return float(v)
-    if isinstance(node, ast.Name):
-        n = node.id
-        if n.startswith("_"):
-            raise _bad(n)
-        if n in _RESERVED:
-            raise _bad(n, "is reserved: a cost may not depend on the budget P")
-        if n in FUNCTIONS:
-            raise _bad(n, "is a function and must be called")
-        if n in CONSTANTS:
-            return math.pi if n == "pi" else math.e
-        if n not in names:
-            names.append(n)
-        return None
+def _family(node):
+    """The associative chain a BinOp belongs to ("add" for + -, "mul" for * /), or None."""
     if isinstance(node, ast.BinOp):
-        if not isinstance(node.op, _BINOPS):
-            raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
-        a = _check(node.left, names, depth + 1)
-        b = _check(node.right, names, depth + 1)
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return "add"
+        if isinstance(node.op, (ast.Mult, ast.Div)):
+            return "mul"
+    return None
+
+
+def _too_deep():
+    return ExpressionError(f"cost expression is nested deeper than {MAX_DEPTH} levels")
+
+
+def _check(tree, names, text):
+    """Check the tree; return its float value if it is constant, else None.
+
+    An explicit stack, no recursion: a node's checks run when it is first met,
+    its constant folding once its children are done (the order of a recursive
+    descent, so the same error is reported first). The nesting depth counts
+    every level except the links of an associative chain (``a + b - c + d``,
+    ``a * b / c``), which are one level however long.
+    """
+    values = []
+    stack = [(tree, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if done:
+            _fold_node(node, values, text)
+            continue
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if isinstance(node, ast.Expression):
+            stack.append((node.body, depth + 1, False))
+            continue
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise _bad(repr(v)[:40])
+            if isinstance(v, int) and v.bit_length() > 997:  # > 10**300
+                raise _bad(_snippet(node, text)[:20] + "...", "is too large a number")
+            if isinstance(v, float) and not math.isfinite(v):
+                raise _bad(_snippet(node, text), "is too large a number (overflows a float)")
+            values.append(float(v))
+            continue
+        if isinstance(node, ast.Name):
+            n = node.id
+            if n.startswith("_"):
+                raise _bad(n)
+            if n in _RESERVED:
+                raise _bad(n, "is reserved: a cost may not depend on the budget P")
+            if n in FUNCTIONS:
+                raise _bad(n, "is a function and must be called")
+            if n in CONSTANTS:
+                values.append(math.pi if n == "pi" else math.e)
+                continue
+            if n not in names:
+                names.append(n)
+            values.append(None)
+            continue
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, _BINOPS):
+                raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
+            fam = _family(node)
+            stack.append((node, depth, True))
+            for child in (node.right, node.left):  # left is visited first
+                same = fam is not None and _family(child) == fam
+                stack.append((child, depth if same else depth + 1, False))
+            continue
+        if isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, _UNARY):
+                raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
+            stack.append((node, depth, True))
+            stack.append((node.operand, depth + 1, False))
+            continue
+        if isinstance(node, ast.Attribute):
+            raise _bad(f".{node.attr}", "(attribute access) is not allowed in a cost expression")
+        if isinstance(node, ast.Call):
+            f = node.func
+            if not isinstance(f, ast.Name):
+                raise _bad(_unparse(f, text)[:40], "is not a callable function here")
+            if f.id.startswith("_"):
+                raise _bad(f.id)
+            if f.id not in FUNCTIONS:
+                raise _bad(f.id, "is not an allowed function (see powermodel.expressions.FUNCTIONS)")
+            if node.keywords:
+                raise _bad(f"{node.keywords[0].arg}=", "keyword arguments are not allowed")
+            if any(isinstance(a, ast.Starred) for a in node.args):
+                raise _bad("*", "argument unpacking is not allowed")
+            if len(node.args) != FUNCTIONS[f.id]:
+                raise _bad(f.id, f"takes {FUNCTIONS[f.id]} argument(s), got {len(node.args)}")
+            stack.append((node, depth, True))
+            for a in reversed(node.args):
+                stack.append((a, depth + 1, False))
+            continue
+        token = _NODENAMES.get(type(node), type(node).__name__)
+        raise _bad(token)
+    (value,) = values
+    return value
+
+
+def _fold_node(node, values, text):
+    """Replace the values of ``node``'s children on ``values`` by its own (None: not constant)."""
+    if isinstance(node, ast.BinOp):
+        b = values.pop()
+        a = values.pop()
         if a is None or b is None:
-            return None
-        return _fold(node, _BINFUNCS[type(node.op)], a, b)
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, _UNARY):
-            raise _bad(_OPNAMES.get(type(node.op), type(node.op).__name__))
-        v = _check(node.operand, names, depth + 1)
-        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
-    if isinstance(node, ast.Attribute):
-        raise _bad(f".{node.attr}", "(attribute access) is not allowed in a cost expression")
-    if isinstance(node, ast.Call):
-        f = node.func
-        if not isinstance(f, ast.Name):
-            raise _bad(ast.unparse(f)[:40], "is not a callable function here")
-        if f.id.startswith("_"):
-            raise _bad(f.id)
-        if f.id not in FUNCTIONS:
-            raise _bad(f.id, "is not an allowed function (see powermodel.expressions.FUNCTIONS)")
-        if node.keywords:
-            raise _bad(f"{node.keywords[0].arg}=", "keyword arguments are not allowed")
-        if any(isinstance(a, ast.Starred) for a in node.args):
-            raise _bad("*", "argument unpacking is not allowed")
-        if len(node.args) != FUNCTIONS[f.id]:
-            raise _bad(f.id, f"takes {FUNCTIONS[f.id]} argument(s), got {len(node.args)}")
-        vals = [_check(a, names, depth + 1) for a in node.args]
+            values.append(None)
+        else:
+            values.append(_fold(node, _BINFUNCS[type(node.op)], a, b, text=text))
+    elif isinstance(node, ast.UnaryOp):
+        v = values.pop()
+        values.append(None if v is None else (-v if isinstance(node.op, ast.USub) else v))
+    else:  # ast.Call
+        n = len(node.args)
+        vals = values[-n:]
+        del values[-n:]
         if any(v is None for v in vals):
-            return None
-        return _fold(node, _MATH[f.id], *vals)
-    token = _NODENAMES.get(type(node), type(node).__name__)
-    raise _bad(token)
+            values.append(None)
+        else:
+            values.append(_fold(node, _MATH[node.func.id], *vals, text=text))
 
 
 _OPNAMES = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitAnd: "&",
@@ -282,7 +350,7 @@ def parse(text):
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("cost expression is too complex to parse") from None
     names = []
-    _check(tree, names, 0)
+    _check(tree, names, text.strip())
     for n in names:
         if keyword.iskeyword(n):
             raise _bad(n)
@@ -292,7 +360,34 @@ def parse(text):
     return Parsed(text, tuple(names), tree)
 
 
+def _chain(node, fam):
+    """The operands of an associative chain with their signs, in textual order.
+
+    ``a - b + c`` gives ``[(a, 1), (b, -1), (c, 1)]``; for ``*``/``/`` the sign
+    says multiply or divide. Iterative: a chain of any length costs no recursion.
+    """
+    out = []
+    stack = [(node, 1)]
+    while stack:
+        n, sign = stack.pop()
+        if _family(n) == fam:
+            inverse = isinstance(n.op, (ast.Sub, ast.Div))
+            stack.append((n.right, -sign if inverse else sign))
+            stack.append((n.left, sign))
+        else:
+            out.append((n, sign))
+    return out
+
+
 def _build(node, symbols, sp):
+    fam = _family(node)
+    # Chains are built flat (Add/Mul of all operands): no recursion along them.
+    if fam == "add":
+        return sp.Add(*[_build(n, symbols, sp) if sign > 0 else -_build(n, symbols, sp)
+                        for n, sign in _chain(node, fam)])
+    if fam == "mul":
+        return sp.Mul(*[_build(n, symbols, sp) if sign > 0 else 1 / _build(n, symbols, sp)
+                        for n, sign in _chain(node, fam)])
     if isinstance(node, ast.Constant):
         v = node.value
         return sp.Integer(v) if isinstance(v, int) else sp.Float(v, 17)
@@ -305,18 +400,9 @@ def _build(node, symbols, sp):
     if isinstance(node, ast.UnaryOp):
         o = _build(node.operand, symbols, sp)
         return -o if isinstance(node.op, ast.USub) else o
-    if isinstance(node, ast.BinOp):
+    if isinstance(node, ast.BinOp):  # a power (the other operators are chains)
         a = _build(node.left, symbols, sp)
         b = _build(node.right, symbols, sp)
-        op = type(node.op)
-        if op is ast.Add:
-            return a + b
-        if op is ast.Sub:
-            return a - b
-        if op is ast.Mult:
-            return a * b
-        if op is ast.Div:
-            return a / b
         if a.is_Rational and b.is_Rational and a not in (0, 1, -1):
             # Exact a**b has about |b| * bits(a) bits: use a float when that is big
             # (parse() has checked that the float value is finite and real).

@@ -1,0 +1,317 @@
+r"""Certification: a rigorous upper bound on the optimum, by interval branch and bound.
+
+``solve(..., certify=True)`` checks the answer of the fast solver at every
+point with a vectorised branch and bound on :math:`h(x) = x - f(x)/n` (the
+objective up to the constant :math:`P(1 + \rho(N-1))/N` and the factor
+:math:`1 - \lambda`), in the manner of the Moore-Skelboe search of
+IntervalOptimisation.jl but for millions of points at once. The domain is
+:math:`[0, \min(x_{cap}, 1.8\cdot 10^{308})]`: the budget is not assumed, it is
+enforced, since a box on which the enclosure of f exceeds P is infeasible and
+dropped. On each box :math:`X = [a, b]` the interval extension of the cost
+gives enclosures :math:`F, F', F''` of f, f', f'' (outward rounded), and
+
+* :math:`\sup_X h \le b - \underline{F}/n`, and, with the midpoint c, the
+  mean-value bound :math:`h(c) + \max((1 - \underline{F'}/n)^+ (b - c),
+  (\overline{F'}/n - 1)^+ (c - a))`; the box's bound is the smaller one;
+* where :math:`\overline{F'} \le n` (h non-decreasing) the bound is h at b;
+  where :math:`\underline{F'} \ge n`, h at a; where :math:`\overline{F''} \le 0`
+  (h convex) the larger of the two ends;
+* where :math:`\underline{F''} \ge 0` (h concave) the root :math:`x_r` of
+  :math:`f'(x) = n` in the box gives the tangent bound
+  :math:`h(x_r) + h'(x_r)(x - x_r)`, exact to rounding;
+* boxes whose bound is below the best certified value found so far are pruned.
+
+A point is certified when the largest bound left is within ``rtol`` of the
+value (relative to :math:`|g^*|`).
+
+What it rests on: the search covers :math:`[0, U^+]`, with :math:`U^+` a few
+ulps above the solver's :math:`U = \min(x_{cap}, X_{budget})`; beyond it, where
+:math:`f(U^+) > P` is proved, the points are infeasible because a cost is
+non-decreasing (the model's requirement, which the solver checks on
+:math:`[0, U]`). Where :math:`f(U^+) > P` cannot be proved, the region beyond
+is searched like the rest. Every quantity that enters a bound is
+rounded outward by a few ulps, so ``bound`` is an upper bound on the true
+:math:`g^*` of the model for the given cost, as far as the interval extension is
+rigorous: the costs' enclosures are computed in floating point with every
+bound widened outward (see :mod:`powermodel.expressions`).
+"""
+
+import numpy as np
+
+from ._numeric import TINY, increasing_root, take
+from .pieces import split_point
+
+__all__ = ["certify_points", "MAX_BOXES", "MAX_ROUNDS"]
+
+_EPS = 2.220446049250313e-16
+#: Relative margin added to every computed bound (covers a few roundings).
+_SLACK = 8 * _EPS
+#: At most this many live boxes per point; past it the point is not certified.
+MAX_BOXES = 64
+#: At most this many rounds of splitting.
+MAX_ROUNDS = 300
+#: The largest float.
+XMAX = float(np.finfo(float).max)
+
+
+def _up(v, mag):
+    with np.errstate(all="ignore"):
+        return np.where(np.isfinite(v), v + _SLACK * np.abs(mag) + 1e-300, v)
+
+
+def _down(v, mag):
+    with np.errstate(all="ignore"):
+        return np.where(np.isfinite(v), v - _SLACK * np.abs(mag) - 1e-300, v)
+
+
+class _Evaluator:
+    """Interval and point evaluations of the cost for the boxes of some points."""
+
+    def __init__(self, cost, p, scalar):
+        self.cost, self.p, self.scalar = cost, p, scalar
+
+    def params(self, rows):
+        return self.p if self.scalar else take(self.p, rows)
+
+    def box(self, rows, a, b):
+        with np.errstate(all="ignore"):
+            out = self.cost.interval_derivatives(a, b, self.params(rows))
+        return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), a.shape),
+                              nan=(-np.inf if i % 2 == 0 else np.inf))
+                for i, v in enumerate(out)]
+
+    def f_box(self, rows, a, b):
+        with np.errstate(all="ignore"):
+            out = self.cost.interval(a, b, self.params(rows))
+        return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), a.shape),
+                              nan=(-np.inf if i == 0 else np.inf)) for i, v in enumerate(out)]
+
+    def h_point(self, rows, x, n):
+        """Enclosure [lo, hi] of h at the points x, and the enclosure [flo, fhi] of f."""
+        flo, fhi = self.f_box(rows, x, x)
+        with np.errstate(all="ignore"):
+            hhi = _up(x - flo / n, np.abs(x) + np.abs(flo / n))
+            hlo = _down(x - fhi / n, np.abs(x) + np.abs(fhi / n))
+        return hlo, hhi, flo, fhi
+
+
+def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
+    """Certify the optimum ``x0`` of ``h(x) = x - f(x)/n`` at every point.
+
+    Parameters
+    ----------
+    cost : Cost
+        With ``interval_derivatives``, ``df`` and ``d2f``.
+    p : dict
+        Cost parameters (scalars, or arrays of length m).
+    n, P, U, cap, x0, tol : ndarray, shape (m,)
+        Target slope, budget P, the solver's feasible bound U = min(cap,
+        X_budget), the cap (inf for none), its x*, and the tolerance on h.
+    scalar : bool
+        Whether every parameter is a scalar.
+
+    Returns
+    -------
+    x : ndarray
+        The best x found (x0, unless a better point was found).
+    bound : ndarray
+        A rigorous upper bound on max h over the feasible set.
+    certified : ndarray of bool
+        Whether ``bound - h(x) <= tol``.
+    """
+    m = n.size
+    ev = _Evaluator(cost, p, scalar)
+    rows_all = np.arange(m)
+    # The incumbent: x0 (or just inside it, where rounding leaves f(x0) <= P unproved).
+    best_x = x0.copy()
+    with np.errstate(all="ignore"):
+        fx0 = np.broadcast_to(np.asarray(cost.f(x0, ev.params(rows_all)), dtype=float), (m,))
+        best_h = x0 - fx0 / n  # float h of the incumbent, for replacing x0
+    lb = np.full(m, -np.inf)  # certified lower bound of max h
+    todo = rows_all
+    for shrink in (0.0, 8 * _EPS, 1e-12):
+        if todo.size == 0:
+            break
+        xs = x0[todo] * (1 - shrink)
+        hlo, _, _, fhi = ev.h_point(todo, xs, n[todo])
+        ok = fhi <= P[todo]
+        lb[todo[ok]] = hlo[ok]
+        todo = todo[~ok]
+    closed = np.full(m, -np.inf)  # max bound over closed boxes
+    # Initial boxes: [0, U], the sliver [U, U+], and beyond it up to the cap. Beyond U+:
+    # f(U+) > P proved, and f non-decreasing (the model's requirement of a cost, checked
+    # by the solver on [0, U]), make it infeasible; U+ is the first of a few points just
+    # above U where the enclosure of f proves f > P. Where none does, the region beyond
+    # is searched like the rest.
+    capped = np.minimum(cap, XMAX)
+    u_hi = np.minimum(U + 16 * _EPS * U + TINY, capped)
+    beyond = u_hi < capped
+    for rel in (1e-13, 1e-11, 1e-9):
+        if not beyond.any():
+            break
+        i = np.flatnonzero(beyond)
+        trial = np.minimum(U[i] * (1 + rel) + TINY, capped[i])
+        _, _, flo_u, _ = ev.h_point(i, trial, n[i])
+        proved = flo_u > P[i]
+        u_hi[i[proved]] = trial[proved]
+        beyond[i[proved]] = False
+    rows = [rows_all]
+    A = [np.zeros(m)]
+    B = [U]
+    rows.append(rows_all[beyond])
+    A.append(u_hi[beyond])
+    B.append(capped[beyond])
+    row, a, b = np.concatenate(rows), np.concatenate(A), np.concatenate(B)
+    keep = b >= a
+    row, a, b = row[keep], a[keep], b[keep]
+    pub = np.full(row.size, np.inf)  # the bound of each box's parent
+    # Point enclosures (h lo, h hi, f lo, f hi) at the ends of every box, carried from
+    # parent to child so that each round evaluates only the new midpoints.
+    ea = np.array(ev.h_point(row, a, n[row]))
+    eb = np.array(ev.h_point(row, b, n[row]))
+    # The sliver [U, U+] is closed at once: on it h <= U+ - f(U)/n (f non-decreasing
+    # from U on, as beyond U+), within a few ulps of h(U).
+    with np.errstate(all="ignore"):
+        f_u = eb[2][:m]  # f lo at U (the first m boxes are [0, U], in row order)
+        sliver = _up(u_hi - f_u / n, np.abs(u_hi) + np.abs(f_u / n))
+    sliver = np.where(u_hi > U, sliver, -np.inf)
+    np.maximum(closed, sliver, out=closed)
+    bound = np.full(m, np.inf)
+    done = np.zeros(m, dtype=bool)
+    for _ in range(MAX_ROUNDS):
+        if row.size == 0:
+            break
+        nr, Pr = n[row], P[row]
+        flo, fhi, dlo, dhi, d2lo, d2hi = ev.box(row, a, b)
+        c = split_point(a, b)
+        ec = np.array(ev.h_point(row, c, nr))
+        k = a.size
+        ha_lo, ha_hi, fa_lo, fa_hi = ea
+        hb_lo, hb_hi, _, fb_hi = eb
+        hc_lo, hc_hi, _, fc_hi = ec
+        # A box is infeasible where f > P throughout: the enclosure of f says so, or
+        # f is non-decreasing on it (f' >= 0) and f(a) > P.
+        live = ~((flo > Pr) | ((dlo >= 0) & (fa_lo > Pr)))
+        # Certified lower bounds (feasible points only) and the float best point.
+        for x_, lo_, f_ in ((a, ha_lo, fa_hi), (c, hc_lo, fc_hi), (b, hb_lo, fb_hi)):
+            feas = live & (f_ <= Pr)
+            np.maximum.at(lb, row[feas], lo_[feas])
+            _offer(cost, ev, row[feas], x_[feas], n, P, best_x, best_h)
+        with np.errstate(all="ignore"):
+            t1 = b - flo / nr
+            ub1 = _up(t1, np.abs(b) + np.abs(flo / nr))
+            sp = np.maximum(0.0, 1 - dlo / nr)
+            sm = np.maximum(0.0, dhi / nr - 1)
+            t2 = np.maximum(sp * (b - c), sm * (c - a))
+            ub2 = _up(hc_hi + t2, np.abs(hc_hi) + np.abs(t2))
+        ub = np.fmin(np.fmin(ub1, ub2), pub)
+        within = b <= U[row]  # inside the solver's feasible domain
+        feasible = within | (fhi <= Pr)
+        up_ = live & (dhi <= nr) & feasible
+        down_ = live & ~up_ & (dlo >= nr) & (fa_hi <= Pr)
+        convex_h = live & ~up_ & ~down_ & (d2hi <= 0) & feasible
+        # h is concave up to a curvature of at most -d2lo/n > 0: the tangent bound then
+        # gains (-d2lo/n) (b - a)^2 / 2, allowed while that stays below tol/10 (this
+        # lets through the -5e-324 that outward rounding makes of an exact 0).
+        with np.errstate(all="ignore"):
+            curv = np.maximum(0.0, -d2lo) * (b - a) ** 2 / (2 * nr)
+        curv = np.where(np.isnan(curv), np.inf, curv)
+        concave_h = live & ~up_ & ~down_ & ~convex_h & (curv <= 0.1 * tol[row]) & feasible
+        cb = np.full(k, np.nan)  # bound of each box closed this round
+        cb[up_] = hb_hi[up_]
+        cb[down_] = ha_hi[down_]
+        cb[convex_h] = np.maximum(ha_hi, hb_hi)[convex_h]
+        i = np.flatnonzero(concave_h)
+        if i.size:
+            cb[i] = _tangent_bound(cost, ev, row[i], a[i], b[i], nr[i], n, P, best_x, best_h,
+                                   lb) + curv[i] * (1 + 4 * _EPS)
+        narrow = live & np.isnan(cb) & (((b - a) <= 4 * _EPS * b) | (b <= TINY))
+        cb[narrow] = ub[narrow]
+        shut = ~np.isnan(cb)
+        np.maximum.at(closed, row[shut], np.fmin(cb[shut], ub[shut]))
+        # Live boxes go on unless their bound is below what is already certified.
+        go = live & ~shut & ~(ub < lb[row])
+        # Points whose every remaining bound is within tol are done.
+        top = closed.copy()
+        np.maximum.at(top, row[go], ub[go])
+        fin = ~done & (top - lb <= tol)
+        fin |= ~done & (np.bincount(row[go], minlength=m) == 0)
+        if fin.any():
+            bound[fin] = np.maximum(top[fin], lb[fin])
+            done |= fin
+            go &= ~done[row]
+        # Too many boxes: stop splitting that point (its bound stays as is).
+        counts = np.bincount(row[go], minlength=m)
+        over = (counts > MAX_BOXES // 2) & ~done
+        if over.any():
+            bound[over] = top[over]
+            done |= over
+            go &= ~done[row]
+        row, a, b, c, ub = row[go], a[go], b[go], c[go], ub[go]
+        ea, eb, ec = ea[:, go], eb[:, go], ec[:, go]
+        row = np.concatenate([row, row])
+        a, b = np.concatenate([a, c]), np.concatenate([c, b])
+        ea, eb = np.concatenate([ea, ec], axis=1), np.concatenate([ec, eb], axis=1)
+        pub = np.concatenate([ub, ub])
+    if not done.all():
+        top = closed.copy()
+        np.maximum.at(top, row, pub)
+        bound[~done] = top[~done]
+    with np.errstate(all="ignore"):
+        fx = np.broadcast_to(np.asarray(cost.f(best_x, ev.params(rows_all)), dtype=float),
+                             (m,))
+        h_best = best_x - fx / n
+    certified = (bound - np.maximum(h_best, lb) <= tol) & np.isfinite(bound)
+    return best_x, np.maximum(bound, h_best), certified
+
+
+def _offer(cost, ev, rows, xs, n, P, best_x, best_h):
+    """Replace the incumbent of a row where a float-feasible x has a larger float h."""
+    if rows.size == 0:
+        return
+    with np.errstate(all="ignore"):
+        fx = np.broadcast_to(np.asarray(cost.f(xs, ev.params(rows)), dtype=float), xs.shape)
+        h = xs - fx / n[rows]
+    ok = (fx <= P[rows]) & np.isfinite(h)
+    # Strictly better by more than the tie tolerance of the solver (TIE_RTOL).
+    scale = np.abs(xs) + np.abs(fx / n[rows])
+    better = ok & (h > best_h[rows] + 1e-12 * scale)
+    if better.any():
+        r, hx, xx = rows[better], h[better], xs[better]
+        order = np.lexsort((xx, -hx, r))  # per row: largest h, then smallest x
+        r, hx, xx = r[order], hx[order], xx[order]
+        first = np.ones(r.size, dtype=bool)
+        first[1:] = r[1:] != r[:-1]
+        r, hx, xx = r[first], hx[first], xx[first]
+        upd = hx > best_h[r] + 1e-12 * (np.abs(xx) + np.abs(best_h[r]))
+        best_x[r[upd]] = xx[upd]
+        best_h[r[upd]] = hx[upd]
+
+
+def _tangent_bound(cost, ev, rows, a, b, nr, n, P, best_x, best_h, lb):
+    """Bound of h on boxes where h is concave: the tangent at the root of f' = n."""
+    q = ev.params(rows)
+    with np.errstate(all="ignore"):
+        da = np.broadcast_to(np.asarray(cost.df(a, q), dtype=float), a.shape)
+        db = np.broadcast_to(np.asarray(cost.df(b, q), dtype=float), a.shape)
+    xr = np.where(da >= nr, a, b)
+    j = np.flatnonzero((da < nr) & (db > nr) & (b > np.maximum(a, TINY)))
+    if j.size:
+        lo = np.maximum(a[j], TINY)
+        with np.errstate(all="ignore"):  # start from the incumbent: usually the root itself
+            t0 = np.log(best_x[rows[j]])
+        r, _ = increasing_root(cost.df, cost.d2f, nr[j], lo, b[j], take(q, j), t0=t0,
+                               both=cost.df_d2f)
+        xr[j] = np.clip(r, a[j], b[j])
+    flo, fhi, dlo, dhi = ev.box(rows, xr, xr)[:4]
+    with np.errstate(all="ignore"):
+        hhi = _up(xr - flo / nr, np.abs(xr) + np.abs(flo / nr))
+        hlo = _down(xr - fhi / nr, np.abs(xr) + np.abs(fhi / nr))
+        s_hi = 1 - dlo / nr  # h'(xr) <= s_hi
+        s_lo = 1 - dhi / nr  # h'(xr) >= s_lo
+        t = np.maximum(np.maximum(0.0, s_hi) * (b - xr), np.maximum(0.0, -s_lo) * (xr - a))
+        out = _up(hhi + t, np.abs(hhi) + np.abs(t))
+    feas = fhi <= P[rows]
+    np.maximum.at(lb, rows[feas], hlo[feas])
+    _offer(cost, ev, rows[feas], xr[feas], n, P, best_x, best_h)
+    return out

@@ -1,0 +1,163 @@
+"""certify=True: a rigorous bound at every point, against brute force and closed forms.
+
+Invariants checked at every solved point: f(x*) <= P, budget_share <= 1,
+gap >= 0, bound >= value, and bound >= the optimum found by an independent
+brute force (a fine grid of h, refined by golden-section search).
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import powermodel as pm
+from powermodel.costs import CallableCost
+
+
+def grid_optimum(f, N, U, n=200001):
+    """max of g over [0, U] by a grid refined around its best cells (floats)."""
+    xs = np.linspace(0.0, U, n)
+    hs = xs - f(xs) / N
+    i = int(np.argmax(hs))
+    lo, hi = xs[max(i - 1, 0)], xs[min(i + 1, n - 1)]
+    for _ in range(3):
+        xs = np.linspace(lo, hi, 2001)
+        hs = xs - f(xs) / N
+        i = int(np.argmax(hs))
+        lo, hi = xs[max(i - 1, 0)], xs[min(i + 1, 2000)]
+    return float(hs[i])
+
+
+COSTS = {
+    "power": ("c*x**2", lambda x: x**2, {"c": 1.0}),
+    "kink": ("1.5*x + 7.5 - 1.5*abs(x - 5) + 0.1*x**2",
+             lambda x: 1.5 * x + 7.5 - 1.5 * np.abs(x - 5) + 0.1 * x**2, {}),
+    "s-shaped": ("0.1*x + 50/(1 + exp(-(x - 20)/2))",
+                 lambda x: 0.1 * x + 50 / (1 + np.exp(-(x - 20) / 2)), {}),
+    "cubic": ("x**3 - 6*x**2 + 15*x", lambda x: x**3 - 6 * x**2 + 15 * x, {}),
+    "max": ("max(x, 3*x - 20) + 0.001*x**2", lambda x: np.maximum(x, 3 * x - 20) + 0.001 * x**2,
+            {}),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(COSTS)), N=st.floats(0.5, 200), P=st.floats(1.0, 1e4),
+       cap=st.one_of(st.none(), st.floats(0.5, 200)))
+def test_bound_is_never_below_the_brute_force_optimum(name, N, P, cap):
+    expr, f, params = COSTS[name]
+    if f(np.array([0.0]))[0] > P:
+        return
+    s = pm.Model(expr, **params).solve(N=N, P=P, x_cap=cap, certify=True)
+    assert s.gap >= 0 and s.bound >= s.value
+    fx = f(np.array([s.x]))[0]
+    assert fx <= P and s.budget_share <= 1
+    U = min(s.x_budget, np.inf if cap is None else cap)
+    h_bf = grid_optimum(f, N, U)
+    g_bf = P / N + h_bf
+    assert s.bound >= g_bf - 1e-12 * abs(g_bf)
+    if s.status == "ok":  # certified: the value is within the tolerance of the optimum
+        assert s.value >= g_bf - 2e-9 * abs(g_bf)
+
+
+def test_certify_reaches_every_regime():
+    m = pm.Model("x**3 - 6*x**2 + 15*x")
+    s = m.solve(N=[1.0, 10.0, 40.0, 40.0], P=[1e4, 1e4, 60.0, 1e4], x_cap=[np.inf, np.inf,
+                                                                          np.inf, 3.0],
+                certify=True)
+    assert list(s.regime) == ["none", "interior", "budget", "cap"]
+    assert (s.status == "ok").all() and (s.gap >= 0).all()
+    assert (s.gap <= 1e-9 * np.abs(s.value)).all()
+
+
+def test_certify_finds_a_better_point_than_a_wrong_incumbent():
+    """The branch and bound does not trust the fast path: given a wrong x0, it finds
+    the optimum (here the root on the inner piece of an S-shaped cost)."""
+    from powermodel.certify import certify_points
+    from powermodel.costs import make_cost
+
+    cost = make_cost("0.1*x + 50/(1 + exp(-(x - 20)/2))")
+    n, P, U, cap = (np.array([v]) for v in (5.0, 103.0, 20.0, 20.0))
+    x0 = np.array([20.0])  # the piece end: wrong
+    x, bound, ok = certify_points(cost, {}, n, P, U, cap, x0, np.array([1e-9]), scalar=True)
+    assert ok[0] and abs(x[0] - 17.9865) < 1e-3
+    h = lambda v: v - (0.1 * v + 50 / (1 + np.exp(-(v - 20) / 2))) / 5  # noqa: E731
+    assert bound[0] >= h(x[0]) and bound[0] - h(x[0]) <= 1e-9
+
+
+def test_unbounded_points_have_an_infinite_bound():
+    s = pm.Model("c*log(1 + x)", c=1.0).solve(N=10.0, P=1e6, certify=True)
+    # f stays below P for x < e^1e6 - 1, beyond the floats: x* = inf, g* = inf.
+    assert s.regime == "unbounded" and s.bound == np.inf and s.gap == 0
+
+
+def test_a_callable_without_intervals_is_refused():
+    m = pm.Model(lambda x, c: c * x**2, c=1.0)
+    with pytest.raises(pm.InputError, match="interval extension"):
+        m.solve(N=10, P=100, certify=True)
+
+
+def test_a_callable_with_interval_functions_is_certified():
+    cost = CallableCost(lambda x, c: c * x**2, df=lambda x, c: 2 * c * x,
+                        interval=lambda lo, hi, c: (c * lo**2 * (1 - 1e-15),
+                                                    c * hi**2 * (1 + 1e-15)),
+                        dinterval=lambda lo, hi, c: (2 * c * lo * (1 - 1e-15),
+                                                     2 * c * hi * (1 + 1e-15)))
+    s = pm.Model(cost, c=1.0).solve(N=[10.0, 100.0, 1e4], P=1e6, certify=True)
+    # x* = N/2 (f = x^2) unless the budget 1000 binds: g* = (P - x*^2)/N + x*.
+    g = np.array([1e6 / 10 + 5 - 25 / 10, 1e6 / 100 + 50 - 2500 / 100, 1000.0])
+    np.testing.assert_allclose(s.value, g, rtol=1e-12)
+    assert (s.status == "ok").all() and (s.bound >= g).all()
+
+
+def test_certify_options_are_checked():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match="`certify` must be True or False"):
+        m.solve(N=10, P=100, certify="yes")
+    with pytest.raises(pm.InputError, match="`certify_rtol` must be positive"):
+        m.solve(N=10, P=100, certify=True, certify_rtol=0)
+
+
+def test_uncertifiable_points_say_so():
+    """A tolerance below what floats can resolve cannot be met: the status says so and
+    the bound is still an upper bound."""
+    m = pm.Model("x**3 - 6*x**2 + 15*x")
+    s = m.solve(N=10.0, P=1e4, certify=True, certify_rtol=1e-30)
+    assert s.status.startswith("not certified")
+    assert s.bound >= s.value
+
+
+REGIME_COSTS = dict(COSTS, **{
+    "exp": ("c*(exp(a*x) - 1)", lambda x: 0.5 * np.expm1(0.2 * x), {"c": 0.5, "a": 0.2}),
+    "overhead": ("F*(1 - exp(-x/s)) + c*x**2", lambda x: 30 * -np.expm1(-x / 0.5) + 0.2 * x**2,
+                 {"F": 30.0, "s": 0.5, "c": 0.2}),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(REGIME_COSTS)), N=st.floats(0.3, 300),
+       target=st.sampled_from(["free", "budget", "cap"]), frac=st.floats(0.2, 0.95),
+       certify=st.booleans())
+def test_every_regime_against_brute_force(name, N, target, frac, certify):
+    """Inputs built to reach every regime: the unconstrained optimum x_u (P huge) is
+    found first, then the budget (P = f(frac x_u)) or the cap (frac x_u) cuts it.
+    The solver's optimum must equal the brute force's, plain and certified; the
+    regime mix reached is reported by hypothesis (--hypothesis-show-statistics)."""
+    from hypothesis import event
+
+    expr, f, params = REGIME_COSTS[name]
+    m = pm.Model(expr, **params)
+    x_u = m.solve(N=N, P=1e12).x
+    P, cap = 1e12, None
+    if target == "budget" and x_u > 0:
+        P = float(max(f(np.array([frac * x_u]))[0], f(np.array([0.0]))[0]))
+    elif target == "cap" and x_u > 0:
+        cap = frac * x_u
+    s = m.solve(N=N, P=P, x_cap=cap, certify=certify)
+    event(f"regime {s.regime}")
+    U = min(s.x_budget, np.inf if cap is None else cap)
+    h_bf = grid_optimum(f, N, min(U, 1e4))
+    h_s = s.x - f(np.array([s.x]))[0] / N
+    assert h_s >= h_bf - 1e-9 * (abs(h_bf) + 1)
+    assert f(np.array([s.x]))[0] <= P and s.budget_share <= 1
+    if certify:
+        assert s.gap >= 0 and s.bound >= P / N + h_bf - 1e-12 * (P / N + abs(h_bf))

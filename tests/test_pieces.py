@@ -1,0 +1,70 @@
+"""Isolation of the pieces on which f' is monotone (powermodel.pieces)."""
+
+import numpy as np
+import pytest
+
+from powermodel.costs import make_cost
+from powermodel.pieces import REL_WIDTH, isolate, split_point
+
+
+def pieces(expr, U, n=(1.0, 1.0), **params):
+    cost = make_cost(expr)
+    p = {k: np.float64(v) for k, v in params.items()}
+    bps, flagged, dec = isolate(cost, p, 1, np.array([U]), np.array([n[0]]), np.array([n[1]]))
+    return cost, p, bps[0][np.isfinite(bps[0])], flagged[0], dec[0]
+
+
+def test_kinks_are_breakpoints_exactly():
+    for expr, kink in (("2*x + 1.5*abs(x - 7) + 0.01*x**2", 7.0),
+                       ("max(x, 3*x - 20) + 0.001*x**2", 10.0),
+                       ("0.05*x**2 + min(3*x, x + 8)", 4.0),
+                       ("x + abs(x - 1/3)", 1 / 3)):
+        _, _, b, flagged, _ = pieces(expr, 100.0, n=(0.5, 50.0))
+        assert not flagged
+        assert np.min(np.abs(b - kink)) <= 4e-16 * kink, (expr, b)
+
+
+def test_narrow_inflections_are_found():
+    """A tanh step of width 1e-9 at 30 has two inflections within a few widths of 30:
+    no grid would see them; the subdivision does."""
+    cost, p, b, flagged, _ = pieces("0.1*x**2 + 2.5*(1 + tanh((x - 30)/w))", 1000.0,
+                                    n=(1.0, 100.0), w=1e-9)
+    assert not flagged
+    assert np.any(np.abs(b - 30) < 1e-8)
+
+
+def test_f_prime_is_monotone_on_every_piece():
+    """Between consecutive breakpoints f'' keeps one sign (checked on a dense grid)."""
+    expr = "c*x + F/(1 + exp(-(x - m)/w)) + 0.5*sin(x)"
+    cost, p, b, flagged, _ = pieces(expr, 40.0, n=(0.0, 1e9), c=2.0, F=5.0, m=20.0, w=1.5)
+    assert not flagged
+    edges = np.concatenate([[0.0], b, [40.0]])
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if hi - lo <= 10 * REL_WIDTH * hi:
+            continue
+        xs = np.linspace(lo, hi, 2001)[1:-1]
+        d2 = cost.d2f(xs, p)
+        assert (d2 >= -1e-9).all() or (d2 <= 1e-9).all(), (lo, hi)
+
+
+def test_a_decreasing_cost_is_detected():
+    """f' < 0 proved on a box (here f' = -1 + 0.1 cos x < 0 everywhere) is reported where it
+    starts; the solver then refuses the cost."""
+    *_, dec = pieces("10 - x + 0.1*sin(x)", 10.0, n=(0.0, 10.0))
+    assert dec == 0.0
+    import powermodel as pm
+    with pytest.raises(pm.InputError, match="non-decreasing"):
+        pm.Model("x - 0.5*x**2").solve(N=1.0, P=1e3)
+
+
+def test_boxes_where_f_prime_misses_every_target_are_not_split():
+    """With f' in [1, 2] everywhere and targets n in [5, 6], no box needs splitting,
+    however wiggly f'' is."""
+    _, _, b, flagged, _ = pieces("1.5*x + 0.5*sin(x)/1", 1000.0, n=(5.0, 6.0))
+    assert b.size == 0 and not flagged
+
+
+def test_split_point_reaches_small_scales_quickly():
+    a, b = np.array([0.0]), np.array([1e6])
+    assert split_point(a, b)[0] == pytest.approx(1e-2)  # 1e-8 b
+    assert split_point(np.array([1.0]), np.array([2.0]))[0] == 1.5
