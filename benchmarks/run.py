@@ -299,7 +299,7 @@ OTHERS = []
 
 def bench_others():
     """Run the other benchmark scripts; their output is appended verbatim."""
-    for name in ("bench_sensitivity.py", "bench_reproduce.py"):
+    for name in ("bench_sensitivity.py", "bench_scale.py", "bench_reproduce.py"):
         path = os.path.join(HERE, name)
         if not os.path.exists(path):
             OTHERS.append((name, "not present"))

@@ -10,12 +10,18 @@ when the offending block is computed; ``errors="nan"`` marks the points in
 ``status``). A sweep too large for one machine therefore runs on a Dask
 cluster unchanged.
 
-All fields come from one structured array per block, so computing them
-together (:func:`compute`, or ``dask.compute(s.x, s.value, ...)``) solves each
-block once; computing fields one by one solves the blocks again each time.
-Computed fields equal those of the NumPy solve, except that ``status`` is an
-array of Python ``str`` objects (dtype ``object``) and 0-d results stay 0-d
-arrays instead of becoming Python scalars.
+Each block is solved once, by the NumPy solver, into a Solution whose
+derived fields are computed only if some are asked for; the field arrays
+pick their blocks from it. Computing them together
+(:func:`compute`, or ``dask.compute(s.x, s.value, ...)``) solves each block
+once; computing fields one by one solves the blocks again each time. The
+regime is a small integer code (``s.regime_code``, ``int8``); ``s.regime``
+maps it to names lazily. Computed fields equal those of the NumPy solve,
+except that 0-d results stay 0-d arrays instead of becoming Python scalars.
+
+The blocks run on whatever scheduler Dask uses: threads by default (the
+solver is NumPy, which releases the GIL), or a ``dask.distributed`` cluster
+once a ``Client`` is created (see docs/analyses.md, "On a cluster").
 
 Examples
 --------
@@ -44,9 +50,9 @@ from .result import Solution
 
 __all__ = ["solve_dask", "compute"]
 
-_STRINGS = {"regime": "U9", "status": object}
-#: One record per point: every field of a Solution.
-RECORD = np.dtype([(f, _STRINGS.get(f, "f8")) for f in Solution._fields])
+#: The float fields of a Solution, in the order of the rows of a solved block
+#: (the regime code is the last row).
+FLOAT_FIELDS = tuple(f for f in Solution._fields if f not in ("regime", "status"))
 
 
 def _is_lazy(v):
@@ -54,16 +60,20 @@ def _is_lazy(v):
 
 
 def _solve_block(*blocks, names, fixed, cost, errors):
-    """Solve one block of the broadcast inputs into an array of RECORD."""
+    """Solve one block of the broadcast inputs: a (lazy) NumPy Solution.
+
+    The dask arrays of the fields pick their blocks from it (:func:`_pick`), so
+    a field never computed is never derived, and nothing is copied.
+    """
     from .solver import solve
 
     inputs = {**fixed, **dict(zip(names, blocks))}
-    shape = np.broadcast_shapes(*(np.shape(b) for b in blocks))
-    s = solve(cost, errors=errors, **inputs)
-    out = np.empty(shape, dtype=RECORD)
-    for f in Solution._fields:
-        out[f] = getattr(s, f)
-    return out
+    return solve(cost, errors=errors, **inputs)
+
+
+def _pick(solution, field):
+    """One field of a block's Solution as an array (0-d blocks stay arrays)."""
+    return np.asarray(getattr(solution, field))
 
 
 def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
@@ -78,8 +88,8 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
     Returns
     -------
     Solution
-        Fields are Dask arrays of the broadcast shape (``regime`` of dtype
-        ``U9``, ``status`` of dtype ``object``).
+        Fields are Dask arrays of the broadcast shape: floats, ``regime``
+        names mapped from ``regime_code`` (``int8``), ``status`` strings.
 
     Examples
     --------
@@ -123,10 +133,16 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
     except ValueError:
         shapes = ", ".join(f"{k}{v.shape}" for k, v in arrays.items())
         raise InputError(f"input arrays do not broadcast together: {shapes}") from None
-    records = da.map_blocks(_solve_block, *bcast, dtype=RECORD, names=names, fixed=fixed,
-                            cost=cost, errors=errors,
-                            meta=np.empty((0,) * bcast[0].ndim, dtype=RECORD))
-    return Solution(**{f: records[f] for f in Solution._fields})
+    ndim = bcast[0].ndim
+    # One task per block solves it into a Solution; each field picks from it.
+    solved = da.map_blocks(_solve_block, *bcast, dtype=float, names=names, fixed=fixed,
+                           cost=cost, errors=errors, meta=np.empty((0,) * ndim))
+    fields = {}
+    for f in (*FLOAT_FIELDS, "regime_code", "status"):
+        dtype = np.int8 if f == "regime_code" else "U64" if f == "status" else float
+        fields["regime" if f == "regime_code" else f] = solved.map_blocks(
+            _pick, f, dtype=dtype, meta=np.empty((0,) * ndim, dtype=dtype))
+    return Solution._lazy(fields, None)
 
 
 def compute(solution, **kwargs):
@@ -142,6 +158,8 @@ def compute(solution, **kwargs):
     >>> compute(s, scheduler="synchronous").regime
     array(['interior', 'interior'], dtype='<U9')
     """
-    fields = Solution._fields
-    values = dask.compute(*(getattr(solution, f) for f in fields), **kwargs)
-    return Solution(**{f: np.asarray(v) for f, v in zip(fields, values)})
+    fields = [f for f in Solution._fields if f != "regime"]
+    values = dask.compute(solution.regime_code, *(getattr(solution, f) for f in fields),
+                          **kwargs)
+    out = {f: np.asarray(v) for f, v in zip(fields, values[1:])}
+    return Solution(regime=np.asarray(values[0]), **out)

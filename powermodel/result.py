@@ -5,6 +5,8 @@ later assignment raises :class:`AttributeError`, the repr lists every field
 (arrays summarised), and :meth:`Result.to_dict` gives plain Python values.
 """
 
+import threading
+
 import numpy as np
 
 __all__ = ["Result", "Solution", "REGIMES"]
@@ -166,9 +168,134 @@ class Solution(Result):
         ``"ok"``, or why the point is invalid (with ``errors="nan"``), or
         ``"not certified: ..."`` where ``certify=True`` could not bring the gap
         within ``certify_rtol``.
+
+    Notes
+    -----
+    Only x*, ``x_budget`` and ``status`` are computed by the solve; the
+    other fields, the regime included, are derived from them on first
+    access (all at once, then kept), so ``solve(...).x`` costs little more than the formula
+    of x*. Regimes are stored as one-byte codes (:attr:`regime_code`, indices
+    into :data:`REGIMES`, -1 for ``"invalid"``); ``regime`` gives the names.
+    None of this is visible otherwise: fields are read-only, and repr,
+    equality, :meth:`to_dict` and pickling see every field.
     """
 
-    __slots__ = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
-                 "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "gap",
-                 "status")
-    _fields = __slots__
+    __slots__ = ("_data", "_derive", "_lock")
+    _fields = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
+               "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "gap",
+               "status")
+    #: Fields that default to NaN when not given (set only by a certifying solve).
+    _optional = ("bound", "gap")
+
+    def __init__(self, **values):
+        for f in self._optional:
+            if f not in values and "x" in values:
+                values[f] = _nan_like(values["x"])
+        missing = [f for f in self._fields if f not in values]
+        extra = [k for k in values if k not in self._fields]
+        if missing or extra:
+            raise TypeError(f"{type(self).__name__} fields: missing {missing}, unexpected {extra}")
+        self._store(values, None)
+
+    @classmethod
+    def _lazy(cls, stored, derive):
+        """A Solution of the fields in ``stored``; ``derive()`` returns the others on demand.
+
+        ``stored["regime"]`` may be an integer array of codes (see :attr:`regime_code`).
+        """
+        self = cls.__new__(cls)
+        values = dict(stored)
+        for f in cls._optional:
+            if f not in values:
+                values[f] = _nan_like(values["x"])
+        self._store(values, derive)
+        return self
+
+    def _store(self, values, derive):
+        data = {}
+        for k, v in values.items():
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+            data[k] = v
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_derive", derive)
+        object.__setattr__(self, "_lock", None if derive is None else threading.Lock())
+
+    def _raw(self, name):
+        """The stored value of a field (the regime as codes), deriving it if needed."""
+        data = self._data
+        if name not in data and self._derive is not None:
+            with self._lock:  # (threads reading one Solution, e.g. Dask's, derive it once)
+                derive = self._derive
+                if derive is not None:
+                    for k, v in derive().items():
+                        if isinstance(v, np.ndarray):
+                            v.setflags(write=False)
+                        data.setdefault(k, v)
+                    object.__setattr__(self, "_derive", None)
+        return data[name]
+
+    def _get(self, name):
+        v = self._raw(name)
+        if name == "regime" and _is_code(v):
+            v = regime_names(v)
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+        return v
+
+    @property
+    def regime_code(self):
+        """The regimes as ``int8`` codes: indices into :data:`REGIMES`, -1 for ``"invalid"``.
+
+        >>> import powermodel as pm
+        >>> pm.solve("power", N=[1.0, 1e4], P=1e6, c=1.0, k=2.0).regime_code
+        array([1, 2], dtype=int8)
+        """
+        v = self._raw("regime")
+        return v if _is_code(v) else regime_codes(v)
+
+
+def _nan_like(x):
+    if isinstance(x, np.ndarray) or hasattr(x, "__dask_graph__"):
+        return np.broadcast_to(np.float64(np.nan), x.shape) if isinstance(x, np.ndarray) else \
+            _dask_full_nan(x)
+    return float("nan")
+
+
+def _dask_full_nan(x):
+    import dask.array as da
+
+    return da.full(x.shape, np.nan, chunks=x.chunks, dtype=float)
+
+
+def _is_code(v):
+    return getattr(getattr(v, "dtype", None), "kind", None) == "i"
+
+
+#: Regime names by code, the code -1 ("invalid", a point refused with errors="nan") last.
+_NAMES = np.array(REGIMES + ("invalid",))
+
+
+def regime_names(code):
+    """Regime names (``U9`` strings) from codes; works on NumPy and Dask arrays."""
+    if hasattr(code, "__dask_graph__"):
+        return code.map_blocks(regime_names, dtype=_NAMES.dtype)
+    return np.take(_NAMES, np.asarray(code, dtype=np.intp))
+
+
+def regime_codes(names):
+    """``int8`` codes from regime names (-1 for ``"invalid"``)."""
+    names = np.asarray(names)
+    code = np.full(names.shape, -1, dtype=np.int8)
+    for i, r in enumerate(REGIMES):
+        code[names == r] = i
+    return code
+
+
+def _field(name):
+    return property(lambda self: self._get(name), doc=f"The ``{name}`` field (see the class).")
+
+
+for _f in Solution._fields:
+    setattr(Solution, _f, _field(_f))
+del _f

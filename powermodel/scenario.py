@@ -261,6 +261,9 @@ def _axis(where, key, spec, *, named=False):
     num = spec["num"]
     if isinstance(num, bool) or not isinstance(num, int) or num < 1:
         raise _err(where, f"`{key}.num` must be a positive integer, got {num!r}")
+    from . import _memory
+
+    _memory.check(f"axis `{key}` of {num:,} points", num * 8)
     scale = spec.get("scale", "log")
     if scale not in ("log", "linear"):
         raise _err(where, f"`{key}.scale` must be 'log' or 'linear', got {scale!r}")

@@ -29,6 +29,7 @@ Everything is vectorised over points: the only Python loops run over
 iterations and pieces, never over points.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -478,25 +479,56 @@ def _shared(cost, inp):
     return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U, n)}
 
 
-def solve_flat(cost, inp, size, *, certify=False, certify_rtol=1e-9):
+def solve_flat(cost, inp, size, *, lazy=False, certify=False, certify_rtol=1e-9):
     """Solve on validated flat inputs; returns a dict of flat arrays (see :class:`Solution`).
 
     Solves block by block (:data:`BLOCK` points at a time), so the memory used
     beyond the outputs stays bounded; warnings are issued once, not per block.
+    With ``lazy=True`` only ``x`` and ``x_budget`` are computed;
+    :func:`derive_flat` gives the other fields (``regime`` as ``int8`` codes).
     """
     shared = _shared(cost, inp)
-    if certify:
+    if certify:  # (every field at once: the bound is compared with g*)
         shared = {**shared, "certify": float(certify_rtol)}
-    block = BLOCK * (4 if cost.closed_form and not certify else 1)
+        lazy = False
+    # (closed forms have few temporaries, and x* alone fewer still: larger blocks)
+    block = BLOCK * ((64 if lazy else 4) if cost.closed_form and not certify else 1)
+    return _blockwise(lambda part, n: _solve_block(cost, part, n, shared, lazy=lazy), inp, size,
+                      block)
+
+
+def derive_flat(cost, inp, x, x_budget, size):
+    """The derived fields (value, shares, ...) of flat ``x``, block by block, as a dict."""
+    block = BLOCK * 16  # (elementwise, few temporaries: one block for a Dask chunk of 1e6)
+    both = {**inp, "_x": x, "_x_budget": x_budget}
+
+    def fun(part, n):
+        xp, xb = part.pop("_x"), part.pop("_x_budget")
+        return {"regime": _regime_block(part, xp, xb, n), **_derived_block(cost, part, xp, xb, n)}
+
+    return _blockwise(fun, both, size, block)
+
+
+def _regime_block(inp, x, x_budget, size):
+    """The regime codes of one block, from x* and X_budget."""
+    cap = inp["x_cap"]
+    inf_x = np.isinf(x)
+    with np.errstate(invalid="ignore"):
+        return _regime_code(x, inf_x if inf_x.any() else None, np.minimum(cap, x_budget), cap,
+                            x_budget, size)
+
+
+def _blockwise(fun, inp, size, block):
+    """``fun(inputs, n)`` on blocks of the flat inputs, gathered into flat outputs."""
     out = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if size <= block:
-            out = _solve_block(cost, inp, size, shared)
+            out = fun(dict(inp), size)
         for start in range(0, size if out is None else 0, block):
             stop = min(size, start + block)
-            part = _solve_block(cost, {k: (v[start:stop] if np.ndim(v) else v)
-                                       for k, v in inp.items()}, stop - start, shared)
+            part = fun({k: (v[start:stop] if np.ndim(v) else v) for k, v in inp.items()},
+                       stop - start)
             if out is None:  # (a field constant in a block comes from scalars: constant)
                 out = {k: np.broadcast_to(v[:1], (size,)) if _constant(v) else
                        np.empty(size, dtype=(np.asarray(REGIMES).dtype if k == "regime"
@@ -511,7 +543,7 @@ def solve_flat(cost, inp, size, *, certify=False, certify_rtol=1e-9):
     for w in caught:
         if (w.category, str(w.message)) not in seen:
             seen.add((w.category, str(w.message)))
-            warnings.warn(str(w.message), w.category, stacklevel=3)
+            warnings.warn(str(w.message), w.category, stacklevel=4)
     return out
 
 
@@ -520,7 +552,7 @@ def _constant(v):
     return v.ndim == 1 and v.size > 1 and v.strides[0] == 0
 
 
-def _solve_block(cost, inp, size, shared):
+def _solve_block(cost, inp, size, shared, lazy=False):
     """solve_flat on one block of points."""
     N, P, cap = inp["N"], inp["P"], inp["x_cap"]
     rho, lam = inp["overlap"], inp["runtime_penalty"]
@@ -543,8 +575,6 @@ def _solve_block(cost, inp, size, shared):
             x = np.asarray(cost.optimum(n, U, p), dtype=float)
         else:
             x = _general_optimum(cost, p, n, U, size, bps=shared.get("bps"))
-    # Derived fields, lean: scalars stay scalars, and the corrections of np.where
-    # are applied in place only where they are needed.
     x = np.asarray(x, dtype=float)
     if x.shape != (size,):
         x = np.broadcast_to(x, (size,)).copy()
@@ -567,8 +597,37 @@ def _solve_block(cost, inp, size, shared):
         note = cnote if note is None else np.where(np.equal(note, None), cnote, note)
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
+    if cost.closed_form and any_inf:
+        # These families have unbounded f, so x* is finite but beyond the float range.
+        warnings.warn("x* exceeds the float64 range (1.8e308) at some points and is returned "
+                      "as inf (regime 'unbounded')", AccuracyWarning, stacklevel=3)
+    xb = x_budget if getattr(x_budget, "shape", None) == (size,) else np.broadcast_to(
+        np.asarray(x_budget, dtype=float), (size,))
+    notes = {} if note is None else {
+        "status": np.where(np.equal(note, None), "ok", note).astype(str)}
+    if lazy:
+        return {"x": x, "x_budget": xb, **notes}
+    code = _regime_code(x, inf_x if any_inf else None, U, cap, x_budget, size)
+    derived = _derived_block(cost, inp, x, xb, size)
+    extra = notes
+    if "certify" in shared:
+        extra = _bound_fields(bound_h, derived["value"], P, N, rho, lam, x, note, size)
+    return {**extra, "x": x, "value": derived["value"],
+            "regime": np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(
+                size), **{k: v for k, v in derived.items() if k != "value"}, "x_budget": xb}
+
+
+def _derived_block(cost, inp, x, x_budget, size):
+    """Every field derived from x* on one block of points (flat arrays)."""
+    N, P = inp["N"], inp["P"]
+    rho, lam = inp["overlap"], inp["runtime_penalty"]
+    p = _cost_params(cost, inp)
+    n_eff, _ = _effective_n(N, rho, lam)
+    # Derived fields, lean: scalars stay scalars, and the corrections of np.where
+    # are applied in place only where they are needed.
+    inf_x = np.isinf(x)
+    any_inf = bool(inf_x.any())
     xr = np.where(inf_x, HUGE, x) if any_inf else x
-    regime = _regimes(x, inf_x if any_inf else None, U, cap, x_budget, size)
     scalar_p = all(np.ndim(v) == 0 for v in p.values())
     with np.errstate(all="ignore"):
         fx = np.broadcast_to(np.asarray(cost.f(xr, p), dtype=float), (size,))
@@ -615,11 +674,8 @@ def _solve_block(cost, inp, size, shared):
         if any_zero_v:
             novel_ratio[zero_v] = np.where(novel[zero_v] == 0, 1.0, np.inf)
     if cost.closed_form and any_inf:
-        # These families have unbounded f, so x* is finite but beyond the float range.
         value = np.where(inf_x, np.inf, value)
         base = np.where(inf_x, np.nan, base)
-        warnings.warn("x* exceeds the float64 range (1.8e308) at some points and is returned "
-                      "as inf (regime 'unbounded')", AccuracyWarning, stacklevel=3)
     overflow = np.isinf(value)
     if any_inf:
         overflow &= ~inf_x
@@ -629,15 +685,10 @@ def _solve_block(cost, inp, size, shared):
                       AccuracyWarning, stacklevel=3)
     full = lambda v: v if getattr(v, "shape", None) == (size,) else np.broadcast_to(  # noqa: E731
         np.asarray(v, dtype=float), (size,))
-    extra = {}
-    if "certify" in shared:
-        extra = _bound_fields(bound_h, value, P, N, rho, lam, x, note, size)
-    elif note is not None:
-        extra = {"status": np.where(np.equal(note, None), "ok", note).astype(str)}
-    return {**extra, "x": x, "value": full(value), "regime": regime, "base_per_instance": full(base),
+    return {"value": full(value), "base_per_instance": full(base),
             "learned_share": full(learned_share), "budget_share": full(budget_share),
-            "compute_multiplier": full(mult), "x_budget": full(x_budget),
-            "novel_value": full(novel), "novel_ratio": full(novel_ratio)}
+            "compute_multiplier": full(mult), "novel_value": full(novel),
+            "novel_ratio": full(novel_ratio)}
 
 
 def _feasible(cost, p, x, P, U, x_budget, size):
@@ -736,7 +787,14 @@ _REGIME_CHARS = np.array(REGIMES).view(np.uint32).reshape(len(REGIMES), -1)
 
 
 def _regimes(x, inf_x, U, cap, x_budget, size):
-    """The regime of every point (see :data:`~powermodel.result.REGIMES`).
+    """The regime names of every point (see :func:`_regime_code`)."""
+    code = _regime_code(x, inf_x, U, cap, x_budget, size)
+    return np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(size)
+
+
+def _regime_code(x, inf_x, U, cap, x_budget, size):
+    """The regime of every point as an ``int8`` code (an index of
+    :data:`~powermodel.result.REGIMES`).
 
     "none" where x* = 0, else "unbounded" where x* = inf, else "cap" where x*
     reaches U and the cap is below the budget, else "budget" where x* reaches U,
@@ -753,7 +811,7 @@ def _regimes(x, inf_x, U, cap, x_budget, size):
     code[x == 0] = 0
     if inf_x is not None:
         code[inf_x & (x != 0)] = 4
-    return np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(size)
+    return code.reshape(size)
 
 
 def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
@@ -813,6 +871,8 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
         from ._dask import solve_dask
         return solve_dask(cost, N=N, P=P, x_cap=x_cap, overlap=overlap,
                           runtime_penalty=runtime_penalty, errors=errors, **params)
+    _check_memory({"N": N, "P": P, "x_cap": x_cap, "overlap": overlap,
+                   "runtime_penalty": runtime_penalty, **params})
     cost, inp, shape, status = prepare(cost, params, N=N, P=P, x_cap=x_cap, overlap=overlap,
                                        runtime_penalty=runtime_penalty, errors=errors)
     size = int(np.prod(shape)) if shape else 1
@@ -832,39 +892,95 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
         raise InputError(f"certify=True needs an interval extension of the cost, and cost "
                          f"{cost.name!r} (a Python callable) has none: pass "
                          "CallableCost(f, interval=...) or give the cost as an expression")
-    out = solve_flat(cost, inp, size, certify=certify, certify_rtol=certify_rtol)
-    if "bound" not in out:
-        nan = np.broadcast_to(np.float64(np.nan), (size,))
-        out["bound"], out["gap"] = nan, nan
-    notes = out.pop("status", None)
+    if shape == () or certify:  # every field now (the bound is compared with g*)
+        out = solve_flat(cost, inp, size, certify=certify, certify_rtol=certify_rtol)
+        _mark_invalid(out, status)
+        if shape == ():
+            return Solution(**{k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0]))
+                               for k, v in out.items()})
+        return Solution(**{k: _shaped(v, shape) for k, v in out.items()})
+    out = solve_flat(cost, inp, size, lazy=True)
+    x, x_budget = out["x"], out["x_budget"]
+
+    def derive():
+        d = derive_flat(cost, inp, x, x_budget, size)
+        _mark_invalid(d, status, status_field=False)
+        return {k: _shaped(v, shape) for k, v in d.items()}
+
+    _mark_invalid(out, status)
+    stored = {k: _shaped(v, shape) for k, v in out.items()}
+    if not _cannot_overflow(inp, x):
+        # g* may overflow: derive now, so that the warning comes from solve() itself.
+        return Solution._lazy({**stored, **derive()}, None)
+    return Solution._lazy(stored, derive)
+
+
+#: Bytes a solve needs per point beyond its array inputs: every float field, the
+#: regime code, and the temporaries of one block.
+BYTES_PER_POINT = 8 * 12 + 1
+
+
+def _check_memory(raw):
+    """Refuse, before allocating anything, a solve whose outputs exceed the memory budget."""
+    from . import _memory
+
+    try:
+        shapes = [np.shape(v) for v in raw.values() if v is not None and not isinstance(v, str)]
+        shape = np.broadcast_shapes(*shapes)
+    except (ValueError, TypeError):
+        return  # prepare() says what is wrong
+    size = math.prod(shape)
+    if size > 1:
+        arrays = sum(1 for s in shapes if math.prod(s) > 1)
+        _memory.check(f"solving at {size:,} points (shape {shape})",
+                      size * (BYTES_PER_POINT + 8 * arrays))
+
+
+def _mark_invalid(out, status, status_field=True):
+    """NaN (regime "invalid", code -1) at the points refused with errors="nan"; the status
+    (with the solver's notes, ``out["status"]``, where the inputs were valid)."""
+    notes = out.pop("status", None) if status_field else None
     if status is not None:
         bad = status != "ok"
         for k, v in out.items():
             v = np.array(v)
-            if k == "regime":
+            if k == "regime" and v.dtype.kind == "i":
+                v[bad] = -1
+            elif k == "regime":
                 v = v.astype(object)
                 v[bad] = "invalid"
                 v = v.astype(str)
             else:
                 v[bad] = np.nan
             out[k] = v
+    if not status_field:
+        return
+    if status is not None:
         if notes is not None:
-            status = np.where(bad, status, notes)
+            status = np.where(status != "ok", status, notes)
         out["status"] = status.astype(str)
     elif notes is not None:
         out["status"] = np.asarray(notes).astype(str)
     else:
-        out["status"] = np.broadcast_to(np.str_("ok"), (size,))
-    if shape == ():
-        fields = {k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0])) for k, v in out.items()}
-    else:
-        # Fields own their data (views are copied), except that a value common to
-        # every point (status "ok", a budget from scalar inputs) stays one value
-        # broadcast over the points, read-only like every field.
-        fields = {k: np.broadcast_to(v[0], shape) if _constant(v) else
-                  (v if v.flags.owndata and v.flags.c_contiguous else np.array(v)).reshape(shape)
-                  for k, v in out.items()}
-    return Solution(**fields)
+        out["status"] = np.broadcast_to(np.str_("ok"), (len(out["x"]),))
+
+
+def _shaped(v, shape):
+    # Fields own their data (views are copied), except that a value common to
+    # every point (status "ok", a budget from scalar inputs) stays one value
+    # broadcast over the points, read-only like every field.
+    if _constant(v):
+        return np.broadcast_to(v[0], shape)
+    return (v if v.flags.owndata and v.flags.c_contiguous else np.array(v)).reshape(shape)
+
+
+def _cannot_overflow(inp, x):
+    """Whether g* = (P - f(x*)) (1 + rho (N - 1)) / N + (1 - lambda) x* stays finite for
+    sure (f(x*) <= P): P (1/N + rho) and x* well inside the float range."""
+    with np.errstate(all="ignore"):
+        bound = np.max(inp["P"]) * (1.0 / np.min(inp["N"]) + np.max(inp["overlap"]))
+        top = np.max(x) if x.size else 0.0
+    return bool(bound < 1e307 and top < 1e307)
 
 
 def objective(cost, x, *, N, P, overlap=0.0, runtime_penalty=0.0, **params):

@@ -219,7 +219,7 @@ class SweepResult(Result):
 # public functions
 # ---------------------------------------------------------------------------
 
-def grid(model, axes, *, errors="raise", **fixed):
+def grid(model, axes, *, errors="raise", chunks=None, **fixed):
     r"""Solve the model on the Cartesian product of ``axes``.
 
     Parameters
@@ -233,6 +233,11 @@ def grid(model, axes, *, errors="raise", **fixed):
     errors : {"raise", "nan"}
         Passed to the solver: with ``"nan"`` an invalid grid point gives NaN
         and a message in ``solution.status`` instead of aborting the sweep.
+    chunks : int, optional
+        Grid points per block: the grid is then solved as Dask tasks on the
+        active scheduler (threads, or a ``dask.distributed`` cluster once a
+        ``Client`` exists), with the same results. Without it the solver
+        works block by block in this process.
     **fixed
         Scalar inputs held fixed (``P=...`` and any parameter the model lacks).
 
@@ -240,6 +245,8 @@ def grid(model, axes, *, errors="raise", **fixed):
     -------
     SweepResult
         ``solution`` arrays have shape ``tuple(len(v) for v in axes.values())``.
+        A grid whose results exceed the memory budget is refused at once
+        with its size (:mod:`powermodel._memory`).
 
     Examples
     --------
@@ -273,8 +280,11 @@ def grid(model, axes, *, errors="raise", **fixed):
         raise InputError("`N` must be given (as an axis or a fixed value)")
     if "P" not in inputs:
         raise InputError("`P` must be given (as an axis or a fixed value)")
-    s = model.solve(errors=errors, **inputs)
     full = tuple(v.size for v in ax.values())
+    if chunks is not None:
+        s = _solve_chunked(model, inputs, shaped, full, chunks, errors)
+    else:
+        s = model.solve(errors=errors, **inputs)
     if np.shape(s.x) != full:  # only if every axis had length one and broadcasting shrank it
         s = Solution(**{f: np.broadcast_to(np.asarray(getattr(s, f)), full).copy()
                         for f in Solution._fields})
@@ -284,7 +294,28 @@ def grid(model, axes, *, errors="raise", **fixed):
     return SweepResult(axes=ax, solution=s, fixed=fixed_all)
 
 
-def sweep(model, *, N=None, P, errors="raise", **inputs):
+def _solve_chunked(model, inputs, shaped, full, chunks, errors):
+    """The grid solved as Dask tasks of about ``chunks`` points (blocks along the first axis)."""
+    from . import _memory
+    from .solver import BYTES_PER_POINT
+
+    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
+        raise InputError(f"`chunks` must be an integer >= 1, got {chunks!r}")
+    _memory.check(f"a grid of {math.prod(full):,} points {full}",
+                  math.prod(full) * (BYTES_PER_POINT + 8))
+    optional_import("dask", "dask")
+    import dask.array as da
+
+    from ._dask import compute
+
+    first = next(iter(shaped))
+    rows = max(1, chunks // max(1, math.prod(full) // full[0]))
+    lazy = dict(inputs)
+    lazy[first] = da.from_array(shaped[first], chunks=(rows,) + (1,) * (len(full) - 1))
+    return compute(model.solve(errors=errors, **lazy))
+
+
+def sweep(model, *, N=None, P, errors="raise", chunks=None, **inputs):
     r"""Solve the model over N (log-spaced by default) and any other array inputs.
 
     Parameters
@@ -298,6 +329,8 @@ def sweep(model, *, N=None, P, errors="raise", **inputs):
         Base optimization power (an array makes P an axis).
     errors : {"raise", "nan"}
         Passed to the solver (``"nan"``: bad points give NaN, the rest is kept).
+    chunks : int, optional
+        Points per block, solved as Dask tasks (see :func:`grid`).
     **inputs
         Other inputs: scalars are held fixed, 1-D arrays become further axes
         (after N, in the order given).
@@ -326,7 +359,7 @@ def sweep(model, *, N=None, P, errors="raise", **inputs):
     if not axes:
         raise InputError("sweep needs at least one 1-D array input to sweep over "
                          "(N, by default); every input given is a scalar")
-    return grid(model, axes, errors=errors, **fixed)
+    return grid(model, axes, errors=errors, chunks=chunks, **fixed)
 
 
 def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):

@@ -100,3 +100,54 @@ def test_eager_checks_of_the_inputs_that_are_not_lazy():
         pm.solve("power", N=N, P=np.ones(3), c=1.0, k=2.0)
     with pytest.raises(pm.InputError, match="must be a real number"):
         pm.solve("power", N=da.from_array(np.array(["a", "b"])), P=1.0, c=1.0, k=2.0)
+
+
+def test_fields_are_plain_arrays_and_regime_codes():
+    lazy = pm.solve("linear", N=da.from_array(np.array([5.0, 20.0]), chunks=1), P=100.0, c=10.0)
+    assert lazy.x.dtype == float and lazy.regime_code.dtype == np.int8
+    got = compute(lazy, scheduler="synchronous")
+    assert got.regime.tolist() == ["none", "budget"] and got.regime_code.tolist() == [0, 2]
+    assert lazy.regime.compute(scheduler="synchronous").tolist() == ["none", "budget"]
+
+
+def _analyses(chunks):
+    m = pm.Model("power", k=2.0)
+    d = {"N": ("loguniform", 10, 1e4), "c": ("loguniform", 0.1, 10)}
+    return (pm.sobol(m, d, n=2**9, seed=1, P=1e12, chunks=chunks),
+            pm.morris(m, d, seed=1, P=1e12, chunks=chunks),
+            pm.monte_carlo(m, {"c": ("loguniform", 0.1, 10)}, N=[1.0, 100.0], n=300, seed=1,
+                           P=1e12, chunks=chunks),
+            pm.grid(m, {"N": [1.0, 10.0, 100.0], "c": [0.5, 1.0]}, P=1e12, chunks=chunks),
+            pm.sweep(m, N=[1.0, -1.0, 100.0], P=1e12, c=1.0, errors="nan", chunks=chunks))
+
+
+def _same_results(a, b):
+    for x, y in zip(a, b):
+        if isinstance(x, pm.SweepResult):
+            assert x.axes.keys() == y.axes.keys()
+            for f in pm.Solution._fields:
+                np.testing.assert_array_equal(np.asarray(getattr(x.solution, f)),
+                                              np.asarray(getattr(y.solution, f)), err_msg=f)
+        else:
+            assert x == y, type(x).__name__
+
+
+def test_analyses_with_chunks_equal_the_numpy_path():
+    _same_results(_analyses(chunks=100), _analyses(chunks=None))
+    with pytest.raises(pm.InputError, match="`chunks`"):
+        pm.grid(pm.Model("power", k=2.0, c=1.0), {"N": [1.0]}, P=1.0, chunks=0)
+
+
+def test_analyses_on_a_distributed_cluster_with_worker_processes():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_cluster = _analyses(chunks=200)
+        assert len(client.scheduler_info()["workers"]) == 2
+        lazy = pm.solve("overhead", N=da.from_array(np.geomspace(1, 1e5, 400), chunks=100),
+                        P=1e6, F=50.0, s=0.1, c=1.0, k=2.0)
+        got = compute(lazy)
+    _same_results(on_cluster, _analyses(chunks=None))
+    assert_same(got, pm.solve("overhead", N=np.geomspace(1, 1e5, 400), P=1e6, F=50.0, s=0.1,
+                              c=1.0, k=2.0))

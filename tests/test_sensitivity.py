@@ -69,19 +69,26 @@ def test_sobol_same_seed_same_bytes(tmp_path):
 def test_sobol_seed_none_is_recorded_and_reproducible():
     m = pm.Model("linear")
     d = {"c": ("uniform", 1, 100), "N": ("uniform", 1, 100)}
-    r = pm.sobol(m, d, n=2**6, P=10.0, n_resamples=0)
+    r = pm.sobol(m, d, n=2**6, P=10.0, interval="none")
     assert isinstance(r.seed, int)
-    again = pm.sobol(m, d, n=2**6, P=10.0, n_resamples=0, seed=r.seed)
+    again = pm.sobol(m, d, n=2**6, P=10.0, interval="none", seed=r.seed)
     assert again.first_order == r.first_order and again.total_order == r.total_order
     assert all(math.isnan(v) for v in r.first_order_interval["c"])
 
 
 def test_sobol_progress_and_single_input():
     msgs = []
-    r = pm.sobol(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 1, 2)}, n=2**6, seed=1,
-                 P=1e9, n_resamples=20, progress=msgs.append)
+    r = pm.sobol(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 1, 2)}, n=2**10, seed=1,
+                 P=1e9, progress=msgs.append)
     assert r.first_order["N"] == pytest.approx(1.0, abs=0.01)   # the only input explains all
-    assert any("bootstrap" in m for m in msgs) and any("solving" in m for m in msgs)
+    assert r.total_order["N"] == pytest.approx(1.0, abs=0.01)
+    assert any("solving" in m for m in msgs)
+    msgs.clear()
+    b = pm.sobol(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 1, 2)}, n=2**10, seed=1,
+                 P=1e9, sampler="random", n_resamples=20, progress=msgs.append)
+    assert b.interval == "bootstrap" and b.replicates == 1
+    assert b.first_order["N"] == pytest.approx(1.0, abs=0.05)
+    assert any("bootstrap" in m for m in msgs)
 
 
 @pytest.mark.parametrize("dists, kw, match", [
@@ -394,3 +401,181 @@ def test_morris_salib_missing(monkeypatch):
     with pytest.raises(ImportError, match="SALib"):
         pm.morris(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 1, 2)}, P=1.0,
                   backend="salib")
+
+
+# ---------------------------------------------------------------------------
+# known answers with interactions, interval calibration, bounded memory
+# ---------------------------------------------------------------------------
+
+def _product_indices(a, b, p, q):
+    r"""Exact Sobol' indices of x* = N / (2c), N ~ loguniform(a, b), c ~ loguniform(p, q).
+
+    With f = c x^2 and a budget that never binds, x* = N/(2c) = U W, U = N and
+    W = 1/(2c) independent. For X ~ loguniform(a, b), L = ln(b/a):
+    E[X] = (b - a)/L and E[X^2] = (b^2 - a^2)/(2L); 1/c is loguniform(1/q, 1/p).
+    For a product of independent factors,
+
+        V = E[U^2] E[W^2] - E[U]^2 E[W]^2,
+        V_N = Var(U) E[W]^2          (the variance of E[Y | N] = U E[W]),
+        V_c = E[U]^2 Var(W),
+        V_Nc = Var(U) Var(W) = V - V_N - V_c > 0   (the interaction),
+
+    so S1(N) = V_N / V, S1(c) = V_c / V, ST(N) = 1 - S1(c), ST(c) = 1 - S1(N),
+    and ST - S1 = V_Nc / V for both: first and total order differ.
+    """
+    L1, L2 = math.log(b / a), math.log(q / p)
+    EU, EU2 = (b - a) / L1, (b * b - a * a) / (2 * L1)
+    EW, EW2 = (1 / p - 1 / q) / L2 / 2, (1 / p**2 - 1 / q**2) / (2 * L2) / 4
+    V = EU2 * EW2 - EU**2 * EW**2
+    VN, Vc = (EU2 - EU**2) * EW**2, EU**2 * (EW2 - EW**2)
+    return {("first", "N"): VN / V, ("first", "c"): Vc / V,
+            ("total", "N"): 1 - Vc / V, ("total", "c"): 1 - VN / V}
+
+
+PRODUCT = {"N": ("loguniform", 10, 1e4), "c": ("loguniform", 0.1, 10)}
+
+
+def test_sobol_with_interactions_known_answer():
+    truth = _product_indices(10, 1e4, 0.1, 10)
+    assert truth[("total", "N")] - truth[("first", "N")] > 0.4   # a swap would be caught
+    r = pm.sobol(pm.Model("power", k=2.0), PRODUCT, n=2**14, seed=0, P=1e12)
+    for (kind, name), want in truth.items():
+        got = getattr(r, f"{kind}_order")[name]
+        lo, hi = getattr(r, f"{kind}_order_interval")[name]
+        assert got == pytest.approx(want, abs=0.01), (kind, name)
+        assert lo <= want <= hi and hi - lo < 0.04, (kind, name)
+    assert r.sampler == "sobol" and r.interval == "replicates" and r.replicates == 4
+
+
+def test_sobol_replicate_intervals_are_calibrated():
+    # 40 seeds: the 95% intervals cover the exact indices at least 80% of the time, and
+    # are at most 10 times as wide as the observed error (a bootstrap of Sobol' points
+    # was 40 to 100 times as wide).
+    truth = _product_indices(10, 1e4, 0.1, 10)
+    est, width, cover = {k: [] for k in truth}, {k: [] for k in truth}, 0
+    for seed in range(40):
+        r = pm.sobol(pm.Model("power", k=2.0), PRODUCT, n=2**12, seed=seed, P=1e12)
+        for (kind, name), want in truth.items():
+            lo, hi = getattr(r, f"{kind}_order_interval")[name]
+            est[(kind, name)].append(getattr(r, f"{kind}_order")[name])
+            width[(kind, name)].append(hi - lo)
+            cover += lo <= want <= hi
+    assert cover / (40 * len(truth)) >= 0.8
+    for k, want in truth.items():
+        rmse = math.sqrt(np.mean((np.array(est[k]) - want) ** 2))
+        assert np.mean(width[k]) <= 10 * rmse, k
+
+
+def test_sobol_interval_options():
+    m, d = pm.Model("power", k=2.0), PRODUCT
+    with pytest.raises(pm.InputError, match="independent draws"):
+        pm.sobol(m, d, n=2**8, P=1e12, interval="bootstrap")
+    with pytest.raises(pm.InputError, match="`replicates`"):
+        pm.sobol(m, d, n=2**8, P=1e12, replicates=3)
+    with pytest.raises(pm.InputError, match="`replicates`"):
+        pm.sobol(m, d, n=2**4, P=1e12, replicates=16)
+    with pytest.raises(pm.InputError, match="`sampler`"):
+        pm.sobol(m, d, n=2**8, P=1e12, sampler="halton")
+    # plain Monte Carlo: bootstrap (default there) or replicates, both near the truth
+    truth = _product_indices(10, 1e4, 0.1, 10)
+    for interval in ("bootstrap", "replicates"):
+        r = pm.sobol(m, d, n=2**13, P=1e12, seed=2, sampler="random", interval=interval,
+                     n_resamples=200)
+        assert r.interval == interval
+        lo, hi = r.total_order_interval["N"]
+        assert lo < hi and abs(r.total_order["N"] - truth[("total", "N")]) < 0.06
+    # n need not be a power of 2 for random draws
+    assert pm.sobol(m, d, n=1000, P=1e12, seed=2, sampler="random").n == 1000
+
+
+def test_morris_sign_changing_effect_sigma_by_hand():
+    # x* = N/2 (c = 1, k = 2), N ~ uniform(2, 8), output y = (x* - 2.5)^2. Four levels:
+    # u in {0, 1/3, 2/3, 1} gives x* in {1, 2, 3, 4} and y in {2.25, 0.25, 0.25, 2.25};
+    # delta = 2/3, so a trajectory based at u = 0 has EE = (0.25 - 2.25)/(2/3) = -3 and
+    # one based at u = 1/3 has EE = (2.25 - 0.25)/(2/3) = +3. Hence mu* = 3 exactly, and
+    # with mu the mean of r values +-3, sigma^2 = r/(r - 1) (9 - mu^2) > 0.
+    r = pm.morris(pm.Model("power", c=1.0, k=2.0), {"N": ("uniform", 2, 8)}, P=1e9,
+                  output=lambda s: (s.x - 2.5) ** 2, trajectories=40, seed=4)
+    mu = r.mu["N"]
+    assert r.mu_star["N"] == pytest.approx(3.0, rel=1e-12)
+    assert abs(mu) < 3 - 1e-9                       # both signs occur
+    assert r.sigma["N"] == pytest.approx(math.sqrt(40 / 39 * (9 - mu**2)), rel=1e-12)
+    assert r.sigma["N"] > 1.0
+
+
+def test_monte_carlo_errors_nan_counts_valid_draws_only():
+    # f = c x + d with d = 1: P < f(0) = 1 is invalid, so about half the draws of
+    # P ~ uniform(0, 2) are. Among valid draws x* > 0 iff c < N (h = x - (c x + d)/N),
+    # so P(x* > 0) = (N - 1)/100 for c ~ uniform(1, 101), whatever P: dividing by
+    # every draw would give about half of that.
+    N = np.array([11.0, 51.0, 91.0])
+    r = pm.monte_carlo(pm.Model("c*x + d", d=1.0), {"c": ("uniform", 1, 101),
+                                                   "P": ("uniform", 0, 2)},
+                       N=N, n=20000, seed=0, errors="nan")
+    want = (N - 1) / 100
+    se = np.sqrt(want * (1 - want) / 10000)
+    assert np.all(np.abs(r.p_mesa - want) <= 5 * se)
+    with pytest.raises(pm.InputError, match="at least f\\(0\\)"):
+        pm.monte_carlo(pm.Model("c*x + d", d=1.0), {"c": ("uniform", 1, 101),
+                                                   "P": ("uniform", 0, 2)}, N=N, n=100, seed=0)
+
+
+def test_block_size_does_not_change_results(monkeypatch):
+    import powermodel.sensitivity as S
+
+    m = pm.Model("power", k=2.0)
+    a = pm.sobol(m, PRODUCT, n=2**10, seed=3, P=1e12)
+    mo = pm.morris(m, PRODUCT, seed=3, P=1e12, trajectories=50)
+    mc = pm.monte_carlo(m, {"c": ("loguniform", 0.1, 10)}, N=[1.0, 10.0], n=500, seed=3,
+                        P=1e12)
+    monkeypatch.setattr(S, "BLOCK_POINTS", 37)
+    assert pm.sobol(m, PRODUCT, n=2**10, seed=3, P=1e12) == a
+    assert pm.morris(m, PRODUCT, seed=3, P=1e12, trajectories=50) == mo
+    assert pm.monte_carlo(m, {"c": ("loguniform", 0.1, 10)}, N=[1.0, 10.0], n=500, seed=3,
+                          P=1e12) == mc
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: pm.sobol(m, PRODUCT, n=2**40, P=1e12),
+    lambda m: pm.morris(m, PRODUCT, trajectories=2**40, P=1e12),
+    lambda m: pm.monte_carlo(m, {"c": ("uniform", 1, 2)}, n=2**40, P=1e12),
+    lambda m: pm.grid(m, {"N": np.ones(1000), "P": np.ones(1000), "c": np.ones(1000)}),
+    lambda m: pm.solve("power", N=np.ones((10**5, 1)), P=np.ones(10**5), c=1.0, k=2.0),
+])
+def test_huge_requests_are_refused_at_once_with_their_size(call):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(pm.InputError, match=r"needs about [\d.]+ [KMGTPE]?B of memory, more "
+                                            r"than the budget"):
+        call(pm.Model("power", k=2.0))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
+
+
+def test_memory_budget_is_configurable(monkeypatch):
+    from powermodel import _memory
+
+    monkeypatch.setenv("POWERMODEL_MEMORY", "1M")
+    assert _memory.budget() == 2**20
+    with pytest.raises(pm.InputError, match="budget of 1 MB"):
+        pm.solve("power", N=np.ones(10**5), P=1.0, c=1.0, k=2.0)
+    monkeypatch.setenv("POWERMODEL_MEMORY", "0.25")
+    assert _memory.budget() == int(0.25 * _memory.physical_memory())
+    monkeypatch.setenv("POWERMODEL_MEMORY", "lots")
+    with pytest.raises(pm.InputError, match="POWERMODEL_MEMORY"):
+        _memory.budget()
+
+
+@pytest.mark.parametrize("analysis", [
+    'type = "sobol"\nn = 1099511627776\ndistributions.N = ["loguniform", 10, 1e6]',
+    'type = "morris"\ntrajectories = 1099511627776\ndistributions.N = ["loguniform", 10, 1e6]',
+    'type = "montecarlo"\nn = 1099511627776\ndistributions.c = ["loguniform", 0.1, 10]',
+    'type = "sweep"\nN = {start = 1, stop = 1e6, num = 1099511627776}',
+])
+def test_scenario_with_2_to_the_40_is_refused_at_once(tmp_path, analysis):
+    path = tmp_path / "huge.toml"
+    params = 'c = 1.0\nk = 2.0\nP = 1e12\n' + ('' if "sweep" in analysis or "montecarlo"
+                                                in analysis else 'N = 100.0\n')
+    path.write_text(f'cost = "power"\n[params]\n{params}[analysis]\n{analysis}\n')
+    with pytest.raises(pm.InputError, match="more than the budget"):
+        pm.load_scenario(path).run()

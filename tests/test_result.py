@@ -1,0 +1,73 @@
+"""The light Solution: derived fields on first access, regimes as codes, same public behaviour."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+import powermodel as pm
+from powermodel.result import REGIMES, Solution
+
+
+def _eager(s):
+    return Solution(**{f: np.array(getattr(s, f)) for f in Solution._fields})
+
+
+def test_fields_are_derived_once_on_first_access():
+    calls = []
+
+    def derive():
+        calls.append(1)
+        return {"value": np.array([3.0, 4.0]), "regime": np.array([1, -1], dtype=np.int8)}
+
+    others = {f: np.zeros(2) for f in Solution._fields
+              if f not in ("value", "regime", "status", "bound", "gap")}
+    s = Solution._lazy({**others, "status": np.array(["ok", "bad"])}, derive)
+    assert calls == [] and s.x.tolist() == [0.0, 0.0]
+    assert s.value.tolist() == [3.0, 4.0] and calls == [1]
+    assert s.regime.tolist() == ["interior", "invalid"] and calls == [1]
+    assert s.regime_code.dtype == np.int8
+    assert np.isnan(s.bound).all() and np.isnan(s.gap).all()   # not certified
+
+
+def test_lazy_solution_behaves_like_the_eager_one():
+    m = pm.Model("overhead", F=50.0, s=0.1, c=1.0, k=2.0)
+    N = np.geomspace(1, 1e4, 50)
+    s = m.solve(N=N, P=1e6)
+    e = _eager(m.solve(N=N, P=1e6))
+    assert s == e and repr(s) == repr(e)
+    assert Solution(**{k: np.array(v) for k, v in s.to_dict().items()}) == e
+    assert pickle.loads(pickle.dumps(m.solve(N=N, P=1e6))) == e
+    assert list(s.to_dict()) == list(Solution._fields)
+    with pytest.raises(AttributeError):
+        s.x = 1.0
+    with pytest.raises(AttributeError):
+        s._derive = None
+    with pytest.raises(ValueError):
+        s.value[0] = 1.0                       # read-only, derived fields too
+    # regimes: names from one-byte codes, and the codes index REGIMES
+    assert s.regime_code.dtype == np.int8
+    assert [REGIMES[c] for c in s.regime_code] == s.regime.tolist()
+    assert {"none", "interior"} <= set(s.regime.tolist())
+
+
+def test_regime_and_fields_match_the_formulas_after_lazy_access():
+    # f = x^2, P = 100: x* = min(N/2, 10), g* = (P - x*^2)/N + x*
+    N = np.array([4.0, 40.0])
+    s = pm.solve("power", N=N, P=100.0, c=1.0, k=2.0)
+    assert s.regime.tolist() == ["interior", "budget"]
+    x = np.minimum(N / 2, 10.0)
+    np.testing.assert_allclose(s.value, (100 - x**2) / N + x, rtol=1e-15)
+    np.testing.assert_allclose(s.budget_share, x**2 / 100, rtol=1e-15)
+
+
+def test_errors_nan_marks_lazy_fields():
+    s = pm.solve("power", N=[10.0, -1.0], P=1e6, c=1.0, k=2.0, errors="nan")
+    assert s.regime.tolist() == ["interior", "invalid"] and s.regime_code.tolist() == [1, -1]
+    assert np.isnan(s.value[1]) and s.value[0] == pytest.approx((1e6 - 25) / 10 + 5, rel=1e-12)
+    assert s.status.tolist() == ["ok", "`N` must be positive"]
+
+
+def test_overflow_warning_still_comes_from_solve():
+    with pytest.warns(pm.AccuracyWarning, match="exceeds the float64 range"):
+        pm.solve("power", N=np.array([1e-300, 1.0]), P=1e300, c=1.0, k=2.0)
