@@ -496,8 +496,8 @@ FAMILIES = {
 # ---------------------------------------------------------------------------
 
 #: Element-wise NumPy versions of Max, Min and Heaviside (see :func:`_elementwise`).
-_UFUNCS = {"pm_maximum": np.maximum, "pm_minimum": np.minimum,
-           "pm_heaviside": lambda z: np.heaviside(z, 0.5)}
+_UFUNCS = {"_pm_maximum": np.maximum, "_pm_minimum": np.minimum,
+           "_pm_heaviside": lambda z: np.heaviside(z, 0.5)}
 
 
 def _elementwise(e, sp):
@@ -509,9 +509,9 @@ def _elementwise(e, sp):
     everywhere, becomes 0.
     """
     e = e.replace(sp.DiracDelta, lambda *a: sp.S.Zero)
-    e = e.replace(sp.Heaviside, lambda *a: sp.Function("pm_heaviside")(a[0]))
-    e = e.replace(sp.Max, lambda *a: functools.reduce(sp.Function("pm_maximum"), a))
-    return e.replace(sp.Min, lambda *a: functools.reduce(sp.Function("pm_minimum"), a))
+    e = e.replace(sp.Heaviside, lambda *a: sp.Function("_pm_heaviside")(a[0]))
+    e = e.replace(sp.Max, lambda *a: functools.reduce(sp.Function("_pm_maximum"), a))
+    return e.replace(sp.Min, lambda *a: functools.reduce(sp.Function("_pm_minimum"), a))
 
 
 @functools.lru_cache(maxsize=128)
@@ -569,6 +569,7 @@ class ExpressionCost(Cost):
         from .expressions import parse
 
         parsed = parse(text)
+        V.check_parameter_names(parsed.parameters, text)
         self.name = text
         self.formula = text
         self.parameters = parsed.parameters
@@ -623,6 +624,7 @@ class CallableCost(Cost):
         except (TypeError, ValueError):
             names = ["x"]
         self.parameters = tuple(n for n in names[1:] if n != "N")
+        V.check_parameter_names(self.parameters, self.name)
         self.depends_on_N = "N" in names[1:]
 
     def _kw(self, p):
