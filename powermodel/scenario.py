@@ -458,7 +458,8 @@ def _read_text(p, where):
         raise _err(where, f"larger than {MAX_SCENARIO_BYTES} bytes (MAX_SCENARIO_BYTES); "
                           "a scenario is a short TOML file")
     try:
-        return data.decode("utf-8")
+        # a byte-order mark (some Windows editors write one) is not part of the TOML
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise _err(where, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
                           f"{exc.start}); TOML files are UTF-8") from None

@@ -249,6 +249,12 @@ def test_scenario_that_is_not_utf8(tmp_path):
     assert "not UTF-8" in _cli_error(["sweep", str(p), "--out", str(tmp_path / "o.csv")])
 
 
+def test_scenario_with_a_byte_order_mark_is_read(tmp_path):
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + (HEAD + '[analysis]\ntype = "sweep"\nN = [10.0]\n').encode())
+    assert float(pm.load_scenario(p).run().solution.x.ravel()[0]) == 5.0  # N/(2c)
+
+
 @pytest.mark.parametrize("depth", [17, 200, 5000])
 def test_scenario_nested_too_deeply(tmp_path, depth):
     p = write(tmp_path, HEAD + '[analysis]\ntype = "sweep"\nN = ' + "[" * depth + "1"
@@ -304,3 +310,26 @@ def test_huge_integers_in_a_scenario(tmp_path):
               '\n[analysis]\ntype = "sweep"\n')
     with pytest.raises(pm.ScenarioError, match=r"`params.c` is too large"):
         pm.load_scenario(p)
+
+
+def test_progress_on_a_terminal_rewrites_one_line():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    buf = Tty()
+    with _Progress("powermodel sobol", stream=buf, delay=0.05) as prog:
+        prog("bootstrap 10/100")
+        time.sleep(0.4)
+    text = buf.getvalue()
+    # every update returns to the start of the line; only the final line ends it
+    assert text.startswith("\rpowermodel sobol: bootstrap 10/100 (") and text.count("\n") == 1
+    last = text.rsplit("\r", 1)[1]
+    assert last.startswith("powermodel sobol: done in ")
+    assert last.endswith("\n") and len(last) == 73  # padded to 72 columns, then the newline
+    buf = Tty()
+    with pytest.raises(RuntimeError):
+        with _Progress("x", stream=buf, delay=0.05):
+            time.sleep(0.3)
+            raise RuntimeError("boom")
+    assert buf.getvalue().rsplit("\r", 1)[1].startswith("x: stopped in ")
