@@ -172,13 +172,16 @@ def main(argv=None):
                     help="seconds per test run before the mutant counts as killed")
     ap.add_argument("--kinds", nargs="+", default=None,
                     help="only these kinds (binop drop compare reverse boolop not constant)")
+    ap.add_argument("--lines", type=int, nargs="+", default=None,
+                    help="only the sites on these lines (to re-run given mutants)")
     ap.add_argument("--list", action="store_true", help="list the sites and stop")
     args = ap.parse_args(argv)
 
     module = Path(args.module)
     rel = (module if not module.is_absolute() else module.relative_to(ROOT)).as_posix()
     tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
-    all_sites = [s for s in sites(tree) if args.kinds is None or s[1] in args.kinds]
+    all_sites = [s for s in sites(tree) if (args.kinds is None or s[1] in args.kinds)
+                 and (args.lines is None or s[2] in args.lines)]
     if args.list:
         for s in all_sites:
             print(f"{rel}:{s[2]}  {s[1]:<8} {s[3]}")

@@ -1470,6 +1470,10 @@ def _derive_in_worker(model, kwargs, timeout):
                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
     except subprocess.TimeoutExpired:
         raise UnsolvableError(_timeout_message(timeout)) from None
+    except OSError as exc:  # no interpreter to start (an embedded Python)
+        raise UnsolvableError(f"cannot start a worker process for the time limit ({exc}); "
+                              "call derive from the main thread or with "
+                              "timeout=float('inf')") from None
     try:
         # evaluate(False): rebuilt as they were built (x >= 0 with x non-negative would
         # otherwise evaluate to True on unpickling)
