@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["atomic_write", "write_text", "write_bytes"]
+__all__ = ["atomic_write", "write_text", "write_bytes", "read_regular", "NotRegularFile",
+           "silence_fd"]
 
 
 @contextlib.contextmanager
@@ -88,3 +89,66 @@ def write_bytes(path, data, *, overwrite=True):
     with atomic_write(path, "wb", overwrite=overwrite) as fh:
         fh.write(data)
     return Path(path)
+
+
+class NotRegularFile(InputError):
+    """A path that is a folder, a FIFO, a device or a socket where a file was expected."""
+
+
+def _kind(mode):
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_regular(path, limit):
+    """The bytes of the regular file ``path``, at most ``limit + 1`` of them.
+
+    A folder, FIFO, device (``/dev/zero``) or socket raises :class:`NotRegularFile`
+    before anything is read (a FIFO would block, a device never ends); the file
+    is opened non-blocking and checked again, so a swap between the check and
+    the open cannot block either. The caller compares the length with ``limit``.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.toml"
+    >>> _ = f.write_bytes(b"0123456789")
+    >>> read_regular(f, 4)
+    b'01234'
+    >>> read_regular("/dev/zero", 4)
+    Traceback (most recent call last):
+    ...
+    powermodel._io.NotRegularFile: `/dev/zero` is a device, not a regular file
+    """
+    import stat
+
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(f"`{path}` is {_kind(st.st_mode)}, not a regular file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise NotRegularFile(f"`{path}` is {_kind(mode)}, not a regular file")
+            return fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read `{path}`: {exc.strerror or exc}") from None
+
+
+def silence_fd(fd):
+    """Point file descriptor ``fd`` at the null device (after a broken pipe on stdout,
+    so that the interpreter's final flush cannot fail again). Errors are ignored."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -11,10 +11,17 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["real", "choice", "reject_unknown", "suggest"]
+__all__ = ["real", "choice", "reject_unknown", "suggest", "as_real_array",
+           "check_parameter_names", "RESERVED_NAMES"]
 
 #: The solver's own inputs: suggested for any unknown name that is close to one.
 SOLVER_INPUTS = ("N", "P", "x_cap", "overlap", "runtime_penalty", "errors")
+
+#: Names a cost parameter may not have: the model's inputs and options (keywords of
+#: ``solve``), the symbols of the extensions in the symbolic engine (rho, lambda) and
+#: the prefix ``pm_`` of internal helpers. (Names beginning with ``_`` are refused by
+#: the expression parser; internal names all begin with ``_``.)
+RESERVED_NAMES = ("x_cap", "overlap", "runtime_penalty", "errors", "rho", "lambda")
 
 
 def _fmt(value):
@@ -26,6 +33,88 @@ def _fmt(value):
 def _first_bad(arr, bad):
     flat = np.asarray(arr)[bad]
     return flat.ravel()[0] if flat.size else arr
+
+
+#: dtype kinds refused by name: what the user passed is not a real number.
+_NOT_REAL = {"b": ("a boolean", "booleans"), "U": ("a string", "strings"),
+             "S": ("a byte string", "byte strings"), "M": ("a datetime64", "datetime64 values"),
+             "m": ("a timedelta64", "timedelta64 values"),
+             "c": ("a complex number", "complex numbers"), "V": ("a record", "records")}
+
+
+def as_real_array(name, value):
+    """``value`` as a float64 array, refusing anything that is not real numbers.
+
+    Booleans, strings, datetime64/timedelta64, complex numbers, records and
+    object arrays of anything but real numbers are refused by name; so are
+    empty inputs, integers too large for a float, and masked arrays with a
+    masked value (a masked array without masked values is taken as its data).
+
+    >>> as_real_array("N", [1, 2.5])
+    array([1. , 2.5])
+    >>> as_real_array("N", [True, False])
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: `N` must be real numbers, got an array of booleans
+    >>> as_real_array("N", 10**400)
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: `N` is too large for a float: an integer of 401 digits
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        if np.ma.getmaskarray(value).any():
+            raise InputError(f"`{name}` has masked values; masks are not honoured: pass "
+                             "the unmasked values (or NaN with errors=\"nan\")")
+        value = np.ma.getdata(value)
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"`{name}` must be a real number or an array of real numbers, "
+                         f"got {_short(value)}") from None
+    kind = raw.dtype.kind
+    if kind in _NOT_REAL:
+        one, many = _NOT_REAL[kind]
+        if raw.ndim == 0:
+            raise InputError(f"`{name}` must be a real number, got {one} ({_short(value)})")
+        raise InputError(f"`{name}` must be real numbers, got an array of {many}")
+    if kind == "O":
+        flat = raw.ravel()
+        for v in flat:
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.generic)) \
+                    or isinstance(v, np.generic) and v.dtype.kind not in "iuf":
+                raise InputError(f"`{name}` must be real numbers, got {_short(v)} "
+                                 f"(of type {type(v).__name__})")
+            if isinstance(v, numbers.Integral) and abs(int(v)) > 2**1023:
+                raise InputError(f"`{name}` is too large for a float: an integer of "
+                                 f"{len(str(abs(int(v))))} digits")
+    if raw.size == 0:
+        raise InputError(f"`{name}` is empty (shape {raw.shape}); give at least one value")
+    try:
+        return raw.astype(float)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"`{name}` must be real numbers, got {_short(value)}") from None
+
+
+def check_parameter_names(names, cost):
+    """Refuse cost parameters named like a model input, an option or an internal helper.
+
+    >>> check_parameter_names(("c", "k"), "power")
+    >>> check_parameter_names(("c", "x_cap"), "c*x**2 + x_cap")
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: the cost 'c*x**2 + x_cap' has a parameter named `x_cap`, a reserved name (reserved: x_cap, overlap, runtime_penalty, errors, rho, lambda and names beginning with pm_); rename it
+    """
+    for n in names:
+        if n in RESERVED_NAMES or n.startswith("pm_"):
+            text = cost if len(str(cost)) <= 60 else str(cost)[:57] + "..."
+            raise InputError(f"the cost {text!r} has a parameter named `{n}`, a reserved name "
+                             f"(reserved: {', '.join(RESERVED_NAMES)} and names beginning "
+                             "with pm_); rename it")
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def real(name, value, *, low=None, high=None, low_open=False, high_open=False,
@@ -57,16 +146,11 @@ def real(name, value, *, low=None, high=None, low_open=False, high_open=False,
     ...
     powermodel.errors.InputError: `N` must be positive, got -3
     """
-    if isinstance(value, (str, bytes)) or isinstance(value, bool):
+    if isinstance(value, (str, bytes)) or isinstance(value, (bool, np.bool_)):
         raise InputError(f"`{name}` must be a real number, got {_fmt(value)}")
     if hasattr(value, "__dask_graph__"):
         return value  # lazy: checked block by block when computed
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"`{name}` must be a real number, got {_fmt(value)}") from None
-    if np.iscomplexobj(np.asarray(value)):
-        raise InputError(f"`{name}` must be a real number, got {_fmt(value)}")
+    arr = as_real_array(name, value)
     if not allow_nan:
         bad = np.isnan(arr)
         if bad.any():

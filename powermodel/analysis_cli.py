@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from .cli import _number, command
+from .cli import _seed, command
 
 __all__ = []
 
@@ -100,15 +100,6 @@ def _common(p, *, seed):
         p.add_argument("--seed", type=_seed, default=None,
                        help="override the scenario's seed (random analyses)")
     p.add_argument("--quiet", action="store_true", help="no progress indication on stderr")
-
-
-def _seed(text):
-    import argparse
-
-    v = _number(text)
-    if v != int(v) or v < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return int(v)
 
 
 def _run(args, cmd):

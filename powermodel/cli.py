@@ -1,7 +1,9 @@
 """The ``powermodel`` command line: parses, calls one library function, prints.
 
 Exit codes: 0 success, 2 bad input (one line ``error: ...`` on stderr),
-1 internal failure (one line, rerun with ``--debug`` for the traceback).
+1 internal failure (one line, rerun with ``--debug`` for the traceback) or
+output lost (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe (the
+reader of stdout went away, e.g. ``| head``).
 
 Subcommands register themselves in :data:`COMMANDS` through
 :func:`command`; each gets the parsed arguments and returns the text to
@@ -43,6 +45,30 @@ def _number(text):
         v = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    return v
+
+
+#: Seeds are integers in [0, MAX_SEED].
+MAX_SEED = 2**63 - 1
+
+
+def _seed(text):
+    """A seed: a non-negative integer (``12``, or ``1e3`` when exactly an integer)."""
+    bad = argparse.ArgumentTypeError(
+        f"expected a non-negative integer seed below 2**63, got {text!r}")
+    try:
+        v = int(text.strip())
+    except ValueError:
+        try:
+            f = float(text)
+        except ValueError:
+            raise bad from None
+        # a float seed is taken only when it is exactly the integer it names
+        if not math.isfinite(f) or f != int(f) or abs(f) > 2**53:
+            raise bad from None
+        v = int(f)
+    if not 0 <= v <= MAX_SEED:
+        raise bad
     return v
 
 
@@ -143,9 +169,54 @@ def build_parser():
     return parser
 
 
+class _OutputLost(Exception):
+    """stdout is closed or unusable: the result cannot be shown."""
+
+
+def _emit(text):
+    stream = sys.stdout
+    if stream is None or getattr(stream, "closed", False):
+        raise _OutputLost("standard output is closed")
+    try:
+        print(text, file=stream)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # EBADF, ENOSPC, a closed file
+        raise _OutputLost(f"cannot write to standard output: "
+                          f"{getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _silence_stdout():
+    """After a broken pipe: point stdout at devnull so the exit flush cannot fail again."""
+    from ._io import silence_fd
+
+    try:
+        silence_fd(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _error(message):
+    try:
+        print(f"error: {message}".splitlines()[0], file=sys.stderr)
+    except (OSError, ValueError, AttributeError):  # stderr closed too: the exit code says it
+        pass
+
+
+#: Exit code after a broken pipe (stdout closed by the reader, e.g. ``| head``): 128 + SIGPIPE.
+EXIT_BROKEN_PIPE = 141
+#: Exit code after Ctrl-C: 128 + SIGINT.
+EXIT_INTERRUPTED = 130
+
+
 def main(argv=None):
-    """Entry point of the ``powermodel`` command; returns the exit code."""
-    from .errors import InputError
+    """Entry point of the ``powermodel`` command; returns the exit code.
+
+    Exit codes: 0 success, 2 bad input, 1 internal failure or output lost
+    (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe.
+    """
+    from .errors import InputError, UnsolvableError
 
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
@@ -153,8 +224,8 @@ def main(argv=None):
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "_run", None):
-            print(f"error: no command given (commands: {', '.join(COMMANDS)}); "
-                  "see powermodel --help", file=sys.stderr)
+            _error(f"no command given (commands: {', '.join(COMMANDS)}); "
+                   "see powermodel --help")
             return 2
         import warnings
 
@@ -163,25 +234,28 @@ def main(argv=None):
         for w in caught:  # one line each, not Python's two-line format
             print(f"warning: {w.message}".splitlines()[0], file=sys.stderr)
         if out:
-            print(out)
+            _emit(out)
         return 0
     except _UsageError as exc:
-        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
+        _error(exc)
         return 2
-    except InputError as exc:
-        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
+    except (InputError, UnsolvableError) as exc:  # a question SymPy cannot answer: no bug
+        _error(exc)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        _error("interrupted")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except _OutputLost as exc:
+        _error(f"{exc}; nothing was shown")
+        return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if debug:
             raise
         msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        print(f"error: internal failure ({msg}); rerun with --debug for the traceback",
-              file=sys.stderr)
+        _error(f"internal failure ({msg}); rerun with --debug for the traceback")
         return 1
 
 

@@ -563,6 +563,7 @@ class ExpressionCost(Cost):
         from .expressions import parse
 
         parsed = parse(text)
+        V.check_parameter_names(parsed.parameters, text)
         self.name = text
         self.formula = text
         self.parameters = parsed.parameters
@@ -626,6 +627,7 @@ class CallableCost(Cost):
         except (TypeError, ValueError):
             names = ["x"]
         self.parameters = tuple(n for n in names[1:] if n != "N")
+        V.check_parameter_names(self.parameters, self.name)
         self.depends_on_N = "N" in names[1:]
 
     @property

@@ -37,7 +37,10 @@ def _run(args):
 
     r = nested_from_specs(args.level, P=args.P)
     if args.json:
-        return json.dumps([s.to_dict() for s in r.levels])
+        from .sweeps import jsonable
+
+        # strict JSON: a non-finite number is null, the level's regime says why
+        return json.dumps(jsonable([s.to_dict() for s in r.levels]), allow_nan=False)
     rows = [f"{'level':>5}  {'N':>12}  {'budget P':>14}  {'x*':>14}  {'value':>14}  regime"]
     for i, (s, n, b) in enumerate(zip(r.levels, r.N, r.budgets), 1):
         rows.append(f"{i:>5}  {n:>12.6g}  {b:>14.8g}  {s.x:>14.8g}  {s.value:>14.8g}  {s.regime}")

@@ -13,14 +13,14 @@ The paper is built in a private temporary folder and copied out, so any
 folder name works for ``DIR``, and the PDF's bytes do not depend on it.
 """
 
-from .cli import command
+from .cli import _seed, command
 
 
 def _args(p):
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: the repository layout, figures/ and "
                         "paper/generated/, when run from the repository root)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random analyses (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the random analyses (default 0)")
     p.add_argument("--no-pdf", action="store_true", help="do not build the paper with latexmk")
     p.add_argument("--figure", action="append", default=None, metavar="NAME",
                    help="regenerate only this figure (repeatable; default: all)")
@@ -32,8 +32,10 @@ def _args(p):
 def _run(args):
     from .figures import reproduce
 
+    # a figure named twice is made once
+    figures = list(dict.fromkeys(args.figure)) if args.figure is not None else None
     r = reproduce(args.out, seed=args.seed, build_pdf=False if args.no_pdf else None,
-                  figures=args.figure, jobs=args.jobs)
+                  figures=figures, jobs=args.jobs)
     lines = [f"wrote {len(r.files)} files ({len(r.figures)} figures, {len(r.numbers)} numbers):"]
     lines += [f"  {p}" for p in r.files]
     if r.pdf is None:

@@ -38,7 +38,7 @@ class Model:
     >>> import powermodel as pm
     >>> m = pm.Model("c*x**k", c=1.0, k=2.0)
     >>> s = m.solve(N=100, P=1e6)
-    >>> s.x, s.value, s.regime
+    >>> round(s.x, 9), round(s.value, 6), s.regime
     (50.0, 10025.0, 'interior')
     >>> round(m.solve(N=100, P=1e6, k=3.0).x, 9)  # override a parameter
     5.773502692

@@ -231,8 +231,17 @@ def _err(where, msg):
 
 def _number(where, key, v):
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _err(where, f"`{key}` must be a number, got {v!r}")
-    return float(v)
+        raise _err(where, f"`{key}` must be a number, got {_short(v)}")
+    try:
+        return float(v)
+    except OverflowError:
+        raise _err(where, f"`{key}` is too large for a float: an integer of "
+                          f"{len(str(abs(v)))} digits") from None
+
+
+def _short(v):
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _axis(where, key, spec, *, named=False):
@@ -425,6 +434,10 @@ def _check_options(where, analysis, raw, model, model_params=()):
     return options
 
 
+#: The largest scenario file read, in bytes (a scenario is a few hundred bytes).
+MAX_SCENARIO_BYTES = 1 << 20
+
+
 def _resolve(path):
     p = Path(path)
     if p.exists():
@@ -435,6 +448,39 @@ def _resolve(path):
             return q
     raise InputError(f"scenario `{path}` not found (bundled scenarios: "
                      f"{', '.join(bundled_scenarios())})")
+
+
+def _read_text(p, where):
+    """The file's text: a regular file, at most MAX_SCENARIO_BYTES, UTF-8."""
+    from ._io import NotRegularFile, read_regular
+
+    try:
+        data = read_regular(p, MAX_SCENARIO_BYTES)
+    except NotRegularFile as exc:
+        raise InputError(f"scenario {exc}; give a TOML file") from None
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise _err(where, f"larger than {MAX_SCENARIO_BYTES} bytes (MAX_SCENARIO_BYTES); "
+                          "a scenario is a short TOML file")
+    try:
+        # a byte-order mark (some Windows editors write one) is not part of the TOML
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise _err(where, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start}); TOML files are UTF-8") from None
+
+
+#: The deepest nesting of arrays and tables a scenario may have (the deepest needed is 3).
+MAX_SCENARIO_DEPTH = 16
+
+
+def _depth(v, level=0):
+    if level > MAX_SCENARIO_DEPTH:
+        return level
+    if isinstance(v, dict):
+        return max((_depth(x, level + 1) for x in v.values()), default=level + 1)
+    if isinstance(v, list):
+        return max((_depth(x, level + 1) for x in v), default=level + 1)
+    return level
 
 
 def load_scenario(path):
@@ -474,13 +520,16 @@ def load_scenario(path):
     p = _resolve(path)
     where = str(p)
     tomllib = _toml()
+    text = _read_text(p, where)
     try:
-        with open(p, "rb") as fh:
-            data = tomllib.load(fh)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _err(where, f"not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read scenario `{path}`: {exc.strerror}") from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_SCENARIO_DEPTH:
+        raise _err(where, f"arrays or tables nested deeper than {MAX_SCENARIO_DEPTH} levels "
+                          "(MAX_SCENARIO_DEPTH)")
     for k in data:
         if k not in _TOP:
             raise _err(where, f"unknown key `{k}` (known: {', '.join(_TOP)}){V.suggest(k, _TOP)}")

@@ -64,7 +64,14 @@ def known_inputs(model):
 
 
 def jsonable(v):
-    """Plain JSON values: NaN becomes null, infinities stay (``Infinity``)."""
+    """Plain, strict JSON values: NaN and infinities become null.
+
+    JSON has no infinity; where a result is infinite (x* in the ``unbounded``
+    regime) its ``regime`` field says why the number is missing.
+
+    >>> jsonable({"x": np.array([1.0, np.inf, np.nan])})
+    {'x': [1.0, None, None]}
+    """
     if isinstance(v, Result):
         return {k: jsonable(getattr(v, k)) for k in v._fields}
     if isinstance(v, np.ndarray):
@@ -75,14 +82,17 @@ def jsonable(v):
         return {str(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [jsonable(x) for x in v]
-    if isinstance(v, float) and math.isnan(v):
+    if isinstance(v, float) and not math.isfinite(v):
         return None
     return v
 
 
 def dump_json(path, obj):
-    """Write ``obj`` as JSON atomically (deterministic: same object, same bytes)."""
-    text = json.dumps(jsonable(obj), indent=1, allow_nan=True) + "\n"
+    """Write ``obj`` as strict JSON atomically (deterministic: same object, same bytes).
+
+    Non-finite numbers are written as null (see :func:`jsonable`).
+    """
+    text = json.dumps(jsonable(obj), indent=1, allow_nan=False) + "\n"
     return _io.write_text(path, text)
 
 

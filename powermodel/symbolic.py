@@ -45,6 +45,7 @@ Piecewise((sqrt(P), N >= 2*sqrt(P)), (N/2, True))
 import contextlib
 import functools
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -56,10 +57,13 @@ from .expressions import parse
 from .result import Result
 
 __all__ = ["SymbolicModel", "Thresholds", "Statics", "Elasticities", "Derivation",
-           "NumericFunction", "SOLVE_TIMEOUT"]
+           "NumericFunction", "SOLVE_TIMEOUT", "DERIVE_TIMEOUT"]
 
 #: Seconds SymPy may spend on one equation before the engine gives up (main thread only).
 SOLVE_TIMEOUT = 20.0
+
+#: Seconds :meth:`SymbolicModel.derive` may take in all (any thread, any platform).
+DERIVE_TIMEOUT = 60.0
 
 #: The decision variable, run-time optimization power per instance.
 x = sp.Symbol("x", nonnegative=True)
@@ -90,26 +94,64 @@ class _Timeout(Exception):
     pass
 
 
-@contextlib.contextmanager
-def _time_limit(seconds):
-    """Raise _Timeout after ``seconds`` (SIGALRM; no limit outside the main thread)."""
+class _DeriveTimeout(BaseException):
+    """The overall limit of :meth:`SymbolicModel.derive` (a BaseException, so that no
+    ``except Exception`` inside SymPy can swallow it)."""
+
+
+#: Active limits of this (main) thread: [deadline (time.monotonic), exception class].
+_LIMITS = []
+
+
+def _alarm_available():
     import signal
 
-    if (threading.current_thread() is not threading.main_thread()
-            or not hasattr(signal, "setitimer")):
+    return (threading.current_thread() is threading.main_thread()
+            and hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM"))
+
+
+def _arm():
+    """Set the interval timer to the earliest active deadline."""
+    import signal
+
+    if _LIMITS:
+        left = min(d for d, _ in _LIMITS) - time.monotonic()
+        # repeating: should the exception be swallowed (raised inside a garbage-collector
+        # callback or a finaliser, which Python reports as unraisable), it comes again
+        signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4), 0.25)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds, exc=_Timeout):
+    """Raise ``exc`` after ``seconds`` (SIGALRM, main thread only; limits nest).
+
+    Outside the main thread (or without SIGALRM) this sets no limit: there
+    :meth:`SymbolicModel.derive` runs in a worker process instead.
+    """
+    import signal
+
+    if not _alarm_available():
         yield
         return
 
     def handler(signum, frame):
-        raise _Timeout()
+        if _LIMITS:
+            raise min(_LIMITS, key=lambda t: t[0])[1]()
 
+    entry = [time.monotonic() + seconds, exc]
     old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _LIMITS.append(entry)
     try:
+        _arm()
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        _LIMITS.remove(entry)
         signal.signal(signal.SIGALRM, old)
+        if _LIMITS:
+            _arm()
 
 
 def _exact(value):
@@ -215,8 +257,14 @@ class _Core:
     def kind(self):
         """``"linear"``, ``"convex"``, ``"concave"``, ``"nonconvex"`` or ``"unknown"``."""
         d2 = self.d2
-        if d2 == 0 or sp.simplify(d2) == 0:
+        if d2 == 0:
             return "linear"
+        try:
+            with _time_limit(SOLVE_TIMEOUT):
+                if sp.simplify(d2) == 0:
+                    return "linear"
+        except _Timeout:
+            pass
         if self.family_convexity in ("convex", "linear"):
             return "convex"
         if self.family_convexity == "non-convex" and not self.subs:
@@ -228,7 +276,8 @@ class _Core:
             return "concave"
         free = d2p.free_symbols - {_XP}
         if not free:
-            fn = sp.lambdify([_XP], d2p, modules="numpy")
+            # scipy first: erf and friends are not in NumPy
+            fn = sp.lambdify([_XP], d2p, modules=["scipy", "numpy"], dummify=True)
             grid = np.geomspace(1e-8, 1e8, 1601)
             with np.errstate(all="ignore"):
                 v = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape)
@@ -314,8 +363,8 @@ class _Core:
         pts = self._points(F)
         syms = list(pts[0][0])
         try:
-            fF = sp.lambdify([_XP, *syms], F, modules="mpmath")
-            fs = sp.lambdify([_T, *syms], s, modules="mpmath")
+            fF = sp.lambdify([_XP, *syms], F, modules="mpmath", dummify=True)
+            fs = sp.lambdify([_T, *syms], s, modules="mpmath", dummify=True)
         except Exception:  # noqa: BLE001 - a candidate mpmath cannot evaluate is not verified
             return False
 
@@ -608,8 +657,10 @@ def _lambertw(z, k=0):
 
 @functools.lru_cache(maxsize=512)
 def _compiled(expr, args):
+    # dummify: a parameter named like a name of the namespace (numpy, LambertW, ...)
+    # must not shadow it in the generated code
     return sp.lambdify(args, expr, modules=[{"LambertW": _lambertw}, "scipy", "numpy"],
-                       cse=True)
+                       cse=True, dummify=True)
 
 
 class NumericFunction:
@@ -1432,8 +1483,15 @@ class SymbolicModel:
             return self.derive().latex()
         return _latex(obj)
 
-    def derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    def derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0,
+               timeout=DERIVE_TIMEOUT):
         """Everything at once, as a :class:`Derivation` (what ``powermodel derive`` prints).
+
+        ``timeout`` (seconds, default :data:`DERIVE_TIMEOUT`; ``inf`` for none) bounds
+        the whole derivation in any thread and on any platform: in the main thread
+        of a POSIX process by a timer signal, elsewhere by running the derivation in
+        a worker process that is killed at the limit. Past it,
+        :class:`~powermodel.errors.UnsolvableError` names the limit.
 
         >>> import powermodel as pm
         >>> print(pm.Model("linear", c=2.0).symbolic.derive().text())  # doctest: +ELLIPSIS
@@ -1442,6 +1500,21 @@ class SymbolicModel:
         optimum      x* = Piecewise((0, N <= 2), (P/2, True))
         ...
         """
+        timeout = V.real("timeout", timeout, low=0, low_open=True, allow_inf=True)
+        if np.ndim(timeout):
+            raise InputError("`timeout` must be a number of seconds, got an array")
+        kwargs = dict(P=P, x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
+        if timeout == float("inf"):
+            return self._derive(**kwargs)
+        if not _alarm_available():
+            return _derive_in_worker(self._model, kwargs, timeout)
+        try:
+            with _time_limit(timeout, _DeriveTimeout):
+                return self._derive(**kwargs)
+        except _DeriveTimeout:
+            raise UnsolvableError(_timeout_message(timeout)) from None
+
+    def _derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         opts = dict(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
         notes = []
         optimum = thresholds = statics = None
@@ -1460,3 +1533,74 @@ class SymbolicModel:
                           soc=self.soc(), constraints=self.constraints(x_cap=x_cap),
                           optimum=optimum, thresholds=thresholds, statics=statics,
                           notes=tuple(notes), convexity=self._core(**opts).kind)
+
+
+def _timeout_message(timeout):
+    return (f"the symbolic derivation did not finish within the time limit of {timeout:g} s "
+            "(derive(timeout=...), powermodel.symbolic.DERIVE_TIMEOUT); "
+            "use the numeric solver Model.solve")
+
+
+#: Seconds a worker process may take to start (interpreter, SymPy) on top of the limit.
+_WORKER_STARTUP = 15.0
+
+
+def _derive_in_worker(model, kwargs, timeout):
+    """Run ``model.symbolic.derive(**kwargs)`` in a fresh interpreter, killed at the limit.
+
+    Used where no timer signal can interrupt SymPy (outside the main thread, or
+    without SIGALRM). The worker imports this same powermodel; the model and the
+    result travel as pickles over its stdin and stdout.
+    """
+    import os
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    try:
+        payload = pickle.dumps((model, kwargs, timeout))
+    except Exception as exc:  # noqa: BLE001 - e.g. a parameter array of objects
+        raise UnsolvableError(f"this model cannot be sent to a worker process ({exc}); "
+                              "call derive(timeout=float('inf')) or from the main thread") \
+            from None
+    root = str(Path(__file__).resolve().parent.parent)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); "
+            "from powermodel.symbolic import _worker_main; _worker_main()")
+    try:
+        r = subprocess.run([sys.executable, "-c", code, root], input=payload,
+                           capture_output=True, timeout=timeout + _WORKER_STARTUP,
+                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    except subprocess.TimeoutExpired:
+        raise UnsolvableError(_timeout_message(timeout)) from None
+    except OSError as exc:  # no interpreter to start (an embedded Python)
+        raise UnsolvableError(f"cannot start a worker process for the time limit ({exc}); "
+                              "call derive from the main thread or with "
+                              "timeout=float('inf')") from None
+    try:
+        # evaluate(False): rebuilt as they were built (x >= 0 with x non-negative would
+        # otherwise evaluate to True on unpickling)
+        with sp.evaluate(False):
+            status, value = pickle.loads(r.stdout)
+    except Exception:  # noqa: BLE001 - the worker died (killed, out of memory)
+        tail = r.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise UnsolvableError(f"the derivation's worker process failed (exit {r.returncode}: "
+                              f"{tail[0][:200]})") from None
+    if status == "ok":
+        return value
+    raise value
+
+
+def _worker_main():
+    """Entry point of the worker process of :func:`_derive_in_worker`."""
+    import pickle
+    import sys
+
+    model, kwargs, timeout = pickle.loads(sys.stdin.buffer.read())
+    try:
+        out = ("ok", model.symbolic.derive(timeout=timeout if _alarm_available()
+                                           else float("inf"), **kwargs))
+    except (UnsolvableError, InputError) as exc:
+        out = ("error", exc)
+    sys.stdout.buffer.write(pickle.dumps(out))
+    sys.stdout.buffer.flush()

@@ -5,7 +5,7 @@
     powermodel derive overhead --param F=100 --param s=0.1 --param c=1 --param k=2 --P 1e6
 """
 
-from .cli import add_cost_arguments, command, params_dict
+from .cli import _number, add_cost_arguments, command, params_dict
 
 __all__ = []
 
@@ -41,8 +41,11 @@ def _digits(text):
 
 def _args(p):
     add_cost_arguments(p)
-    p.add_argument("--P", type=float, default=None,
+    p.add_argument("--P", type=_number, default=None,
                    help="a value for P (needed for thresholds found numerically)")
+    p.add_argument("--timeout", type=_number, default=None, metavar="SECONDS",
+                   help="time limit of the derivation (default: "
+                        "powermodel.symbolic.DERIVE_TIMEOUT, 60 s)")
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
     p.add_argument("--digits", type=_digits, default=6,
                    help="significant digits of numbers found numerically (default 6)")
@@ -52,7 +55,10 @@ def _args(p):
 def _run(args):
     from .model import Model
 
-    d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P)
+    from .symbolic import DERIVE_TIMEOUT
+
+    timeout = DERIVE_TIMEOUT if args.timeout is None else args.timeout
+    d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P, timeout=timeout)
     if args.latex:
         return d.latex(digits=args.digits)
     lines = d.text(digits=args.digits).splitlines()

@@ -8,6 +8,7 @@
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -188,3 +189,146 @@ def test_json_is_strict_for_the_unbounded_regime(capsys):
                   "--json"]) == 0
     d = _json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(c))
     assert d["regime"] == "unbounded" and d["x"] is None and d["learned_share"] == 1.0
+
+
+# ---------------------------------------------------------------------------
+# Hardening round 2: seeds, derive, interrupted and lost output, strict JSON
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", ["inf", "-inf", "nan", "1e30", "-1", "1.5", "x",
+                                  str(2**63), "9" * 31])
+def test_bad_seeds_exit_2_naming_the_option(seed):
+    code, out, err = run(["sensitivity", "sobol-power", f"--seed={seed}", "--out", "x.csv"])
+    line = one_error_line(err)
+    assert code == 2 and "--seed" in line and repr(seed) in line
+    assert "_seed" not in line  # no internal name
+
+
+@pytest.mark.parametrize("text, value", [("0", 0), ("12", 12), ("1e3", 1000),
+                                         (str(2**63 - 1), 2**63 - 1)])
+def test_good_seeds_are_the_integers_they_name(text, value):
+    from powermodel.cli import _seed
+
+    assert _seed(text) == value and type(_seed(text)) is int
+
+
+def test_reproduce_seed_uses_the_same_rule():
+    code, out, err = run(["reproduce", "--seed", "1e30", "--no-pdf", "--figure", "optimum"])
+    assert code == 2 and "--seed" in one_error_line(err)
+
+
+def test_repeated_figure_is_made_once(monkeypatch, tmp_path):
+    import powermodel.figures as F
+
+    seen = {}
+
+    def fake_reproduce(out, *, seed, build_pdf, figures):
+        seen["figures"] = figures
+        return type("R", (), dict(files=(), figures=(), numbers={}, pdf=None))()
+
+    monkeypatch.setattr(F, "reproduce", fake_reproduce)
+    code, out, err = run(["reproduce", "--out", str(tmp_path), "--no-pdf"]
+                         + ["--figure", "tornado"] * 500 + ["--figure", "optimum"])
+    assert code == 0
+    assert seen["figures"] == ["tornado", "optimum"]
+
+
+def test_ctrl_c_exits_130_with_one_line(monkeypatch):
+    def interrupted(self, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(powermodel.model.Model, "solve", interrupted)
+    code, out, err = run(SOLVE)
+    assert code == 130 and out == ""
+    assert one_error_line(err) == "error: interrupted"
+
+
+def test_broken_pipe_in_a_process_exits_141_silently():
+    # the reader goes away at once: writing the table gets EPIPE
+    p = subprocess.Popen([sys.executable, "-m", "powermodel", "nested", "--P", "1e6"]
+                         + ["--level", "power; N=10; c=1; k=2"] * 2000,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=120) == 141
+    assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_broken_pipe_in_process_exits_141(monkeypatch):
+    import powermodel.cli as C
+
+    def broken(text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(C, "_emit", broken)
+    monkeypatch.setattr(C, "_silence_stdout", lambda: None)
+    code, out, err = run(SOLVE)
+    assert code == 141 and err == ""
+
+
+@pytest.mark.parametrize("stdout", ["closed", "full"])
+def test_lost_output_is_not_success(stdout):
+    # `>&-` (stdout closed) and a full disk (/dev/full): exit 1 and say so on stderr
+    cmd = [sys.executable, "-m", "powermodel", *SOLVE]
+    if stdout == "closed":
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           close_fds=True, preexec_fn=lambda: os.close(1), timeout=120)
+    else:
+        if not os.path.exists("/dev/full"):
+            pytest.skip("no /dev/full here")
+        with open("/dev/full", "w") as full:
+            r = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, timeout=120)
+    assert r.returncode == 1
+    lines = r.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "standard output" in lines[0]
+
+
+def test_derive_of_erf_cost_exits_0():
+    # erf is not in NumPy: the convexity scan must take it from SciPy
+    code, out, err = run(["derive", "x**2*erf(x)"])
+    assert code == 0, err
+    assert "f(x) = x**2*erf(x)" in out
+
+
+def test_derive_time_limit_exits_2_naming_it():
+    code, out, err = run(["derive", "log1p(log1p(log1p(log1p(x)))) + x**2", "--timeout", "1"])
+    line = one_error_line(err)
+    assert code == 2 and "time limit of 1 s" in line
+
+
+@pytest.mark.parametrize("name", ["x_cap", "rho", "pm_maximum", "overlap"])
+def test_reserved_parameter_names_exit_2(name):
+    code, out, err = run(["solve", f"max(x, {name})*x**2", "--param", f"{name}=1",
+                          "--N", "10", "--P", "100"])
+    assert code == 2 and f"`{name}`" in one_error_line(err)
+
+
+def _strict(text):
+    def refuse(constant):
+        raise ValueError(f"non-standard JSON constant {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_nested_json_is_strict(capsys):
+    # a bounded cost that never reaches P at the last level: x* = inf there
+    code = main(["nested", "--P", "1e6", "--level", "power; N=10; c=1; k=2", "--level",
+                 "F*(1 - exp(-x)); N=10; F=1", "--json"])
+    out = capsys.readouterr().out
+    if code == 0:
+        levels = _strict(out)
+        assert levels[-1]["regime"] == "unbounded" and levels[-1]["x"] is None
+    else:  # refused: an unbounded level is an error, not JSON with Infinity
+        assert code == 2 and "Infinity" not in out
+
+
+def test_sweep_json_is_strict_for_the_unbounded_regime(tmp_path):
+    sc = tmp_path / "unb.toml"
+    sc.write_text('cost = "F*(1 - exp(-x))"\n[params]\nF = 1.0\nP = 100.0\n'
+                  '[analysis]\ntype = "sweep"\nN = [1.0, 10.0]\n', encoding="utf-8")
+    out = tmp_path / "u.json"
+    code, _, err = run(["sweep", str(sc), "--out", str(out), "--quiet"])
+    assert code == 0, err
+    d = _strict(out.read_text(encoding="utf-8"))
+    # sup f = F = 1 < P: x is unconstrained and g grows without bound
+    assert d["solution"]["regime"] == ["unbounded", "unbounded"]
+    assert d["solution"]["x"] == [None, None] and d["solution"]["value"] == [None, None]

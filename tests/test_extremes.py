@@ -7,7 +7,11 @@ in mpmath at 0, at the budget and at every root of f'(x) = N found by a dense
 log-spaced scan refined by bisection.
 
 Each point must match the reference to 1e-9 relative in x* and g*, with the
-same regime, or the solver must have warned (pm.AccuracyWarning). Results
+same regime. A warning (pm.AccuracyWarning) excuses a mismatch only where the
+documented ill-conditioning applies (docs/hardening.md): k within 1e-5 of 1
+(power families), N within 1e-5 relative of c*a (exponential), or a cost that
+overflows float64 below the budget (general solver); anywhere else a warned
+mismatch is a failure. Results
 below the float range (x* < 1e-300) may be 0; nothing is NaN, and nothing is
 infinite except in the unbounded regime or under a warning.
 """
@@ -114,8 +118,35 @@ def _rel(a, b):
     return float(abs(a - b) / abs(b))
 
 
-def check_point(s_x, s_value, s_regime, ref, *, warned, what):
-    """Compare one solved point with its reference; returns a message or None."""
+def ill_conditioned(family, N, P, p):
+    """Whether the documented ill-conditioning of the closed forms applies at this point
+    (the only place where an AccuracyWarning may excuse a mismatch)."""
+    if family in ("power", "power-logN"):
+        return abs(p["k"] - 1) < 1e-5
+    if family == "exponential":
+        return abs(N / (p["c"] * p["a"]) - 1) < 1e-5
+    return False
+
+
+def overflows_below_budget(cost, params, N, P, ref):
+    """The documented case of the general solver: f (or an intermediate of it) is not
+    finite in float64 at a point below the budget where the reference is finite."""
+    m = pm.Model(cost, **params)
+    x = float(min(ref[0], M(pm._numeric.HUGE))) if ref[0] == ref[0] else 0.0
+    U = float(min(mp.mpf(x) * 4 + 1, M(pm._numeric.HUGE)))
+    xs = np.geomspace(1e-300, max(U, 1e-299), 400)
+    with np.errstate(all="ignore"):
+        fx = m.cost.f(xs, dict(m.params))
+    return not np.all(np.isfinite(fx))
+
+
+def check_point(s_x, s_value, s_regime, ref, *, warned, what, excusable=False):
+    """Compare one solved point with its reference; returns a message or None.
+
+    ``warned`` excuses results beyond the float range (documented: inf with a
+    warning); a mismatch within the float range is excused only when
+    ``excusable`` (the documented ill-conditioning applies) and the solver warned.
+    """
     x, g, regime = ref[:3]
     if math.isnan(s_x) or math.isnan(s_value):
         return f"{what}: NaN"
@@ -142,8 +173,9 @@ def check_point(s_x, s_value, s_regime, ref, *, warned, what):
         bad.append(f"g* {s_value!r} vs {mp.nstr(g, 17)} (rel {_rel(s_value, g):.2g})")
     if math.isinf(s_value) and g <= FMAX:
         bad.append("g* = inf")
-    if bad and not warned:
-        return f"{what}: " + "; ".join(bad)
+    if bad and not (warned and excusable):
+        return f"{what}: " + "; ".join(bad) + (" (warned, but not where documented)"
+                                               if warned else "")
     return None
 
 
@@ -205,7 +237,8 @@ def test_convex_family_at_extremes(family):
             continue
         one, warned = solve_one(family, N[i], P[i], p)
         assert one.x == s.x[i] or (np.isnan(one.x) and np.isnan(s.x[i]))
-        msg = check_point(one.x, one.value, one.regime, ref, warned=warned, what=what)
+        msg = check_point(one.x, one.value, one.regime, ref, warned=warned, what=what,
+                          excusable=ill_conditioned(family, N[i], P[i], p))
         if msg:
             problems.append(msg)
     assert checked > 300
@@ -321,7 +354,9 @@ def test_general_solver_at_extremes(cost, params, fdf):
             if ref[0] > HUGE and s.regime == "unbounded":
                 continue  # documented: the general solver takes x > 1e300 as unbounded
             msg = check_point(s.x, s.value, s.regime, ref, warned=warned,
-                              what=f"{cost} N={N!r} P={P!r} {params}")
+                              what=f"{cost} N={N!r} P={P!r} {params}",
+                              excusable=warned and overflows_below_budget(cost, params, N, P,
+                                                                          ref))
             if msg and ref[3] is not None and math.isfinite(s.x):
                 # a near tie between two local maxima: accept any x* whose h is as good
                 hx, hbest = ref[3](M(s.x)), ref[3](ref[0])

@@ -11,12 +11,13 @@ import io
 import math
 import os
 import sys
+import warnings
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import powermodel as pm
@@ -170,7 +171,7 @@ def test_expressions_that_are_not_real_are_rejected_when_solved(text):
 
 
 def _bundled_scenario():
-    scenario = pytest.importorskip("powermodel.scenario")
+    from powermodel import scenario
     folder = Path(scenario.__file__).with_name("scenarios")
     for path in sorted(folder.glob("*.toml")):
         text = path.read_text(encoding="utf-8")
@@ -255,19 +256,57 @@ def _check_solution(s):
         assert math.isfinite(s.x) and not math.isnan(s.value)
 
 
-@given(GRAMMAR, st.dictionaries(st.sampled_from("abc"), PARAM),
-       st.sampled_from([1e-12, 1.0, 10.0, 1e6, 1e300, -1.0, 0.0, math.nan, math.inf]),
-       st.sampled_from([0.0, 1.0, 1e3, 1e300, -1.0, math.nan, math.inf]))
+#: Mostly valid values (so that most examples reach a solution), some hostile ones.
+GOOD_PARAM = st.one_of(st.floats(0.01, 100), st.floats(0.01, 100), st.floats(0.01, 100), PARAM)
+GOOD_N = st.one_of(st.floats(0.1, 1e4), st.floats(0.1, 1e4), st.floats(0.1, 1e4),
+                   st.sampled_from([1e-12, 1e300, -1.0, 0.0, math.nan, math.inf]))
+GOOD_P = st.one_of(st.floats(1.0, 1e6), st.floats(1.0, 1e6), st.floats(1.0, 1e6),
+                   st.sampled_from([0.0, 1e300, -1.0, math.nan, math.inf]))
+
+
+def _grid_optimality(f, s, N, P, cap=None):
+    """x* is at least as good as every feasible point of a dense grid (brute force).
+
+    h(x) = x - f(x)/N is the objective up to the constant P/N; the grid covers
+    [0, the first x where f > P] (or the cap), log-spaced and linear.
+    """
+    if s.regime == "unbounded":
+        return
+    hi = 1.0
+    with np.errstate(all="ignore"):
+        while hi < 1e12 and f(np.array([hi]))[0] <= P:
+            hi *= 2
+    if cap is not None:
+        hi = min(hi, cap)
+    xs = np.unique(np.concatenate([np.linspace(0.0, hi, 4001), np.geomspace(1e-9, hi, 2001)]))
+    with np.errstate(all="ignore"):
+        fx = f(xs)
+        fs = float(f(np.array([s.x]))[0])
+    ok = np.isfinite(fx) & (fx <= P)
+    if not ok.any():
+        return
+    h = xs[ok] - fx[ok] / N
+    hs = s.x - fs / N
+    assert fs <= P * (1 + 1e-12) + 1e-300, (s.x, fs, P)  # feasible
+    assert hs >= h.max() - 1e-9 * (abs(h.max()) + abs(hs) + 1), (s.x, xs[ok][np.argmax(h)])
+
+
+@given(GRAMMAR, st.dictionaries(st.sampled_from("abc"), GOOD_PARAM), GOOD_N, GOOD_P)
 def test_grammar_expressions(text, params, N, P):
+    from hypothesis import event
+
     try:
         m = pm.Model(text)
     except pm.ExpressionError:
+        event("rejected: expression")
         return
     params = {k: params.get(k, 1.0) for k in m.parameters}
     try:
         s = m.solve(N=N, P=P, **params)
     except pm.InputError:
+        event("rejected: values or cost")
         return
+    event(f"solved: {s.regime}")
     _check_solution(s)
 
 
@@ -291,6 +330,47 @@ def test_near_grammar_junk(text):
     except pm.InputError:
         return
     _check_solution(s)
+
+
+# A grammar closed under "non-decreasing on x >= 0 with f(0) = 0": every expression it
+# makes is a valid cost, so every example reaches the solver and its optimality is checked.
+INCREASING = ["sqrt", "log1p", "expm1", "tanh", "atan", "asinh", "sinh"]
+COEF = st.floats(0.05, 20).map(lambda v: repr(round(v, 3)))
+
+
+def _combine_increasing(children):
+    return st.one_of(
+        st.tuples(children, children).map(lambda t: f"({t[0]} + {t[1]})"),
+        st.tuples(children, children).map(lambda t: f"({t[0]} * {t[1]})"),
+        st.tuples(COEF, children).map(lambda t: f"{t[0]}*{t[1]}"),
+        st.tuples(st.sampled_from(INCREASING), children).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(children, st.sampled_from(["1.5", "2", "3"])).map(
+            lambda t: f"{t[0]}**{t[1]}"),
+        st.tuples(st.sampled_from(["max", "min"]), children, children).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]})"))
+
+
+INCREASING_GRAMMAR = st.recursive(st.sampled_from(["x", "x", "c*x", "x**2"]),
+                                  _combine_increasing, max_leaves=4)
+
+
+# half the profile's examples: each new expression is compiled by SymPy (about 1 s)
+@settings(max_examples=max(1, settings.default.max_examples // 2))
+@given(INCREASING_GRAMMAR, st.floats(0.1, 10), st.floats(-1.0, 3.0), st.floats(0.0, 4.0))
+def test_increasing_grammar_against_brute_force(text, c, logN, logP):
+    m = pm.Model(text, **({"c": c} if "c" in text else {}))
+    N, P = 10.0 ** logN, 10.0 ** logP
+    # budgets beyond the float range (f(1e300) <= P, e.g. log1p(x) with P = 1000) are the
+    # documented "unbounded" territory, checked against mpmath in test_extremes.py
+    with np.errstate(all="ignore"):
+        top = float(m.cost.f(np.array([1e300]), dict(m.params))[0])
+    assume(not (math.isfinite(top) and top <= P))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = m.solve(N=N, P=P)
+    _check_solution(s)
+    p = dict(m.params)
+    _grid_optimality(lambda x: m.cost.f(x, p), s, N, P)
 
 
 # A monotone sub-grammar where the answer can be checked by brute force.
@@ -337,6 +417,32 @@ def test_random_parameter_values(name, data, N, P, cap):
         return
     _check_solution(s)
     assert s.x <= cap
+
+
+def _valid(low, strict):
+    """Values inside a parameter's domain: low + 10^u (u in [-2, 2]), k-like ones near 1 too."""
+    spread = st.floats(-2.0, 2.0).map(lambda u: 10.0 ** u)
+    if low == 1:
+        return st.one_of(spread.map(lambda v: 1.0 + v), st.just(1.0), st.floats(1.0, 1.5))
+    return spread if strict else st.one_of(spread, st.just(0.0))
+
+
+@given(st.sampled_from(sorted(FAMILY_PARAMS)), st.data(), st.floats(-1.0, 4.0),
+       st.floats(0.0, 6.0), st.one_of(st.none(), st.floats(-1.0, 3.0)))
+def test_valid_family_parameters_against_brute_force(name, data, logN, logP, logcap):
+    """Every draw is inside the domain (no rejection): x* beats a dense feasible grid."""
+    cost = pm.make_cost(name)
+    params = {k: data.draw(_valid(*cost.bounds[k]), label=k) for k in cost.parameters}
+    N, P = 10.0 ** logN, 10.0 ** logP
+    cap = None if logcap is None else 10.0 ** logcap
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)  # k within 1e-6 of 1: see extremes
+        s = pm.solve(name, N=N, P=P, x_cap=cap, **params)
+    _check_solution(s)
+    if cap is not None:
+        assert s.x <= cap
+    p = {**params, "N": N}
+    _grid_optimality(lambda x: cost.f(x, p), s, N, P, cap)
 
 
 @given(st.sampled_from(sorted(FAMILY_PARAMS)), st.data())
@@ -398,3 +504,133 @@ def test_random_solve_command_lines(name, data, N, P):
     else:  # success: warnings (if any) one line each
         assert all(line.startswith("warning: ") for line in err.splitlines()), err
         assert "regime" in out
+
+
+# ---------------------------------------------------------------------------
+# Inputs that are not real numbers: refused by name, never a raw exception
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, match", [
+    ([], r"`N` is empty"),
+    (np.zeros((0, 3)), r"`N` is empty \(shape \(0, 3\)\)"),
+    (10**400, "`N` is too large for a float: an integer of 401 digits"),
+    ([1, 10**400], "too large for a float"),
+    ([True, False], "array of booleans"),
+    (np.array([1, 0], dtype=bool), "array of booleans"),
+    (np.bool_(True), "must be a real number"),
+    (["1", "2"], "array of strings"),
+    (np.array("5"), "got a string"),
+    (np.array([b"1"]), "array of byte strings"),
+    (np.array(["2020-01-01"], dtype="datetime64[D]"), "array of datetime64 values"),
+    (np.array([1, 2], dtype="timedelta64[s]"), "array of timedelta64 values"),
+    ([1 + 0j], "array of complex numbers"),
+    (np.array([1.0, None], dtype=object), "got None"),
+    (np.array([1.0, "a"], dtype=object), "got 'a'"),
+    (np.ma.masked_array([1.0, 2.0], mask=[False, True]), "masked values"),
+    ([[1], [2, 3]], "must be a real number or an array"),
+])
+def test_inputs_that_are_not_real_numbers_are_refused(value, match):
+    for kw in (dict(N=value, P=1e6), dict(N=10.0, P=1e6, c=value)):
+        with pytest.raises(pm.InputError, match=match.replace("`N`", f"`{next(iter(kw)) if kw['N'] is value else 'c'}`")):
+            pm.solve("power", k=2.0, **{"c": 1.0, **kw})
+
+
+def test_masked_array_without_masked_values_is_its_data():
+    N = np.ma.masked_array([10.0, 100.0], mask=[False, False])
+    np.testing.assert_array_equal(pm.solve("power", N=N, P=1e6, c=1.0, k=2.0).x, [5.0, 50.0])
+
+
+def test_object_array_of_real_numbers_is_accepted():
+    from fractions import Fraction
+
+    N = np.array([10, 100.0, Fraction(1000)], dtype=object)
+    np.testing.assert_array_equal(pm.solve("power", N=N, P=1e6, c=1.0, k=2.0).x,
+                                  [5.0, 50.0, 500.0])
+
+
+# ---------------------------------------------------------------------------
+# Parameter names never collide with internal names
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["pm_maximum", "pm_minimum", "pm_heaviside", "pm_x", "x_cap",
+                                  "overlap", "runtime_penalty", "errors", "rho"])
+def test_reserved_parameter_names_are_refused(name):
+    with pytest.raises(pm.InputError, match=f"parameter named `{name}`, a reserved name"):
+        pm.Model(f"max(x, {name})*x**2", **{name: 1.0})
+    with pytest.raises(pm.InputError, match=f"`{name}`"):
+        pm.Model(eval(f"lambda x, {name}: x**2"))  # a callable's parameter, same rule
+
+
+@pytest.mark.parametrize("name", ["numpy", "scipy", "LambertW", "math", "builtins", "x0",
+                                  "exp_", "Dummy"])
+def test_parameters_named_like_namespace_names_solve_correctly(name):
+    # f = x**2 + p*exp(x) - p (p = 1): x* solves 2x + exp(x) = N; in both engines
+    from scipy.optimize import brentq
+
+    m = pm.Model(f"x**2 + {name}*exp(x) - {name}", **{name: 1.0})
+    ref = brentq(lambda x: 2 * x + math.exp(x) - 10.0, 0.0, 10.0, xtol=1e-14)
+    assert m.solve(N=10.0, P=1e6).x == pytest.approx(ref, rel=1e-9)
+    e = pm.Model(f"{name}*x**2", **{name: 1.0}).symbolic.elasticity_values(N=10.0, P=1e6)
+    assert e["x"]["N"] == pytest.approx(1.0, rel=1e-12)  # x* = N/(2p): elasticity 1
+    fx = pm.Model(f"{name}*x**2").symbolic.lambdify("x")
+    assert fx(N=10.0, P=1e6, **{name: 2.0}) == pytest.approx(2.5, rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# derive: a time limit in any thread
+# ---------------------------------------------------------------------------
+
+SLOW_DERIVE = "log1p(log1p(log1p(log1p(x)))) + x**2"
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_derive_time_limit_in_any_thread(where):
+    import threading
+    import time
+
+    out = {}
+
+    def run():
+        t0 = time.perf_counter()
+        try:
+            pm.Model(SLOW_DERIVE).symbolic.derive(timeout=1.0)
+            out["result"] = "finished"
+        except pm.UnsolvableError as exc:
+            out["result"] = str(exc)
+        out["seconds"] = time.perf_counter() - t0
+
+    if where == "main thread":
+        run()
+    else:
+        t = threading.Thread(target=run)
+        t.start()
+        t.join(120)
+        assert not t.is_alive()
+    assert "time limit of 1 s" in out["result"]
+    # the worker process of the other thread adds an interpreter start-up
+    assert out["seconds"] < (10 if where == "main thread" else 60)
+
+
+def test_derive_in_a_thread_gives_the_same_derivation():
+    import threading
+
+    out = {}
+    t = threading.Thread(target=lambda: out.update(
+        d=pm.Model("power", c=1.0, k=2.0).symbolic.derive(P=100.0, timeout=120)))
+    t.start()
+    t.join(180)
+    here = pm.Model("power", c=1.0, k=2.0).symbolic.derive(P=100.0)
+    assert out["d"].text() == here.text()
+    assert "x* = Piecewise((sqrt(P), N >= 2*sqrt(P)), (N/2, True))" in here.text()
+
+
+def test_derive_of_a_cost_using_erf():
+    d = pm.Model("x**2*erf(x)").symbolic.derive()
+    # f'' = 2 erf(x) + 8x e^(-x^2)/sqrt(pi) - 4x^3 e^(-x^2)/sqrt(pi) ... > 0 on x > 0: convex
+    assert str(d.cost) == "x**2*erf(x)"
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), "1", [1.0, 2.0]])
+def test_derive_timeout_must_be_positive_seconds(timeout):
+    with pytest.raises(pm.InputError, match="`timeout`"):
+        pm.Model("power").symbolic.derive(timeout=timeout)

@@ -224,3 +224,112 @@ def test_nested_scenario_errors(tmp_path):
                  '[analysis]\ntype = "nested"\nlevels = []\n')
     with pytest.raises(pm.ScenarioError, match=r"needs `params.N`"):
         pm.load_scenario(f)
+
+
+# ---------------------------------------------------------------------------
+# hostile scenario files: refused with exit 2 and one line, never read without limit
+# ---------------------------------------------------------------------------
+
+def _cli_error(argv):
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(argv)
+    lines = err.getvalue().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), err.getvalue()
+    return lines[0]
+
+
+def test_scenario_that_is_not_utf8(tmp_path):
+    p = tmp_path / "latin1.toml"
+    p.write_bytes('cost = "power"\nname = "café"\n'.encode("latin-1"))
+    with pytest.raises(pm.ScenarioError, match=r"not UTF-8 text \(byte 0xe9"):
+        pm.load_scenario(p)
+    assert "not UTF-8" in _cli_error(["sweep", str(p), "--out", str(tmp_path / "o.csv")])
+
+
+def test_scenario_with_a_byte_order_mark_is_read(tmp_path):
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + (HEAD + '[analysis]\ntype = "sweep"\nN = [10.0]\n').encode())
+    assert float(pm.load_scenario(p).run().solution.x.ravel()[0]) == 5.0  # N/(2c)
+
+
+@pytest.mark.parametrize("depth", [17, 200, 5000])
+def test_scenario_nested_too_deeply(tmp_path, depth):
+    p = write(tmp_path, HEAD + '[analysis]\ntype = "sweep"\nN = ' + "[" * depth + "1"
+              + "]" * depth + "\n")
+    with pytest.raises(pm.ScenarioError, match="nested deeper than 16 levels"):
+        pm.load_scenario(p)
+    assert "nested deeper" in _cli_error(["sweep", str(p), "--out", str(tmp_path / "o.csv")])
+
+
+def test_scenario_nested_at_the_limit_is_read(tmp_path):
+    # 16 levels is legal TOML nesting: refused for its content (N is not a list of numbers)
+    p = write(tmp_path, HEAD + '[analysis]\ntype = "sweep"\nN = ' + "[" * 14 + "1"
+              + "]" * 14 + "\n")
+    with pytest.raises(pm.ScenarioError, match=r"`N\[0\]` must be a number"):
+        pm.load_scenario(p)
+
+
+def test_scenario_too_large(tmp_path):
+    from powermodel.scenario import MAX_SCENARIO_BYTES
+
+    p = write(tmp_path, HEAD + "#" * MAX_SCENARIO_BYTES + "\n")
+    with pytest.raises(pm.ScenarioError, match="larger than"):
+        pm.load_scenario(p)
+
+
+@pytest.mark.parametrize("what", ["folder", "devzero", "fifo"])
+def test_scenario_path_that_is_not_a_regular_file(tmp_path, what):
+    import os
+
+    if what == "folder":
+        path = tmp_path
+    elif what == "devzero":
+        if not os.path.exists("/dev/zero"):
+            pytest.skip("no /dev/zero")
+        path = "/dev/zero"
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        path = tmp_path / "pipe.toml"
+        os.mkfifo(path)
+    t0 = time.perf_counter()
+    line = _cli_error(["sweep", str(path), "--out", str(tmp_path / "o.csv")])
+    assert "not a regular file" in line and str(path) in line
+    assert time.perf_counter() - t0 < 30  # neither blocks (FIFO) nor reads forever (/dev/zero)
+
+
+def test_huge_integers_in_a_scenario(tmp_path):
+    p = write(tmp_path, HEAD + f'[analysis]\ntype = "sweep"\nN = [1, {10**400}]\n')
+    with pytest.raises(pm.ScenarioError, match=r"`N\[1\]` is too large for a float: an "
+                                               "integer of 401 digits"):
+        pm.load_scenario(p)
+    p = write(tmp_path, 'cost = "power"\n[params]\nc = ' + "9" * 400 +
+              '\n[analysis]\ntype = "sweep"\n')
+    with pytest.raises(pm.ScenarioError, match=r"`params.c` is too large"):
+        pm.load_scenario(p)
+
+
+def test_progress_on_a_terminal_rewrites_one_line():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    buf = Tty()
+    with _Progress("powermodel sobol", stream=buf, delay=0.05) as prog:
+        prog("bootstrap 10/100")
+        time.sleep(0.4)
+    text = buf.getvalue()
+    # every update returns to the start of the line; only the final line ends it
+    assert text.startswith("\rpowermodel sobol: bootstrap 10/100 (") and text.count("\n") == 1
+    last = text.rsplit("\r", 1)[1]
+    assert last.startswith("powermodel sobol: done in ")
+    assert last.endswith("\n") and len(last) == 73  # padded to 72 columns, then the newline
+    buf = Tty()
+    with pytest.raises(RuntimeError):
+        with _Progress("x", stream=buf, delay=0.05):
+            time.sleep(0.3)
+            raise RuntimeError("boom")
+    assert buf.getvalue().rsplit("\r", 1)[1].startswith("x: stopped in ")

@@ -1,0 +1,228 @@
+"""Mutation testing: does the test suite notice a small wrong change in a module?
+
+A small stand-in for mutmut that runs anywhere: it parses a module, collects
+the sites where a realistic slip could happen, samples some of them (seeded),
+and for each sampled mutant writes the mutated module into a private copy of
+the repository and runs a named test subset there with a time limit. A mutant
+is *killed* when the tests fail (or time out), *survived* when they pass.
+
+Mutations (one per mutant):
+
+* operator swaps: ``+ <-> -``, ``* <-> /``, ``** -> *``, ``// -> /``, ``% -> *``
+* comparison flips: ``< <-> <=``, ``> <-> >=``, ``== <-> !=``, ``< <-> >``,
+  ``in <-> not in``, ``is <-> is not``
+* constant tweaks: an int ``n -> n + 1``, a float ``c -> 1.5 c`` (``0.0 -> 1.0``),
+  ``True <-> False``
+* boolean operators: ``and <-> or``; ``not e -> e``
+* dropped terms: ``a + b -> a``, ``a - b -> a``, ``a * b -> a``, ``a / b -> a``
+
+Docstrings and f-strings (messages) are not mutated. Usage::
+
+    python benchmarks/mutation.py powermodel/sensitivity.py \\
+        --tests tests/test_sensitivity.py --sample 15 --seed 0 --timeout 300
+
+prints one line per mutant and a summary (kill rate, the survivors with their
+line and change). ``--list`` prints the sites without running anything.
+Run it from the repository root; the worktree itself is never modified.
+"""
+
+import argparse
+import ast
+import copy
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_BINOP_SWAP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
+               ast.Pow: ast.Mult, ast.FloorDiv: ast.Div, ast.Mod: ast.Mult}
+_CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
+             ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In,
+             ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+_CMP_REVERSE = {ast.Lt: ast.Gt, ast.Gt: ast.Lt}
+_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+           ast.FloorDiv: "//", ast.Mod: "%", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+           ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in",
+           ast.Is: "is", ast.IsNot: "is not", ast.And: "and", ast.Or: "or"}
+
+
+def _skip_nodes(tree):
+    """Ids of nodes not to mutate: docstrings, f-strings and everything inside them."""
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(n) for n in ast.walk(node))
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                skip.update(id(n) for n in ast.walk(body[0]))
+    return skip
+
+
+def sites(tree):
+    """Every mutation site: (index of the node in ast.walk order, kind, description)."""
+    skip = _skip_nodes(tree)
+    out = []
+    for i, node in enumerate(ast.walk(tree)):
+        if id(node) in skip:
+            continue
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAP:
+            a, b = _SYMBOL[type(node.op)], _SYMBOL[_BINOP_SWAP[type(node.op)]]
+            out.append((i, "binop", line, f"{a} -> {b}"))
+            if type(node.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div):
+                out.append((i, "drop", line, f"a {a} b -> a"))
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+            op = type(node.ops[0])
+            if op in _CMP_SWAP:
+                out.append((i, "compare", line, f"{_SYMBOL[op]} -> {_SYMBOL[_CMP_SWAP[op]]}"))
+            if op in _CMP_REVERSE:
+                out.append((i, "reverse", line, f"{_SYMBOL[op]} -> {_SYMBOL[_CMP_REVERSE[op]]}"))
+        elif isinstance(node, ast.BoolOp):
+            a = _SYMBOL[type(node.op)]
+            out.append((i, "boolop", line, f"{a} -> {'or' if a == 'and' else 'and'}"))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            out.append((i, "not", line, "not e -> e"))
+        elif isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+            v = node.value
+            new = (not v) if isinstance(v, bool) else (v + 1 if isinstance(v, int)
+                                                     else (1.5 * v if v else 1.0))
+            out.append((i, "constant", line, f"{v!r} -> {new!r}"))
+    return out
+
+
+class _Apply(ast.NodeTransformer):
+    def __init__(self, index, kind):
+        self.index, self.kind, self.count = index, kind, -1
+        self.target = None
+
+    def mutate(self, tree):
+        nodes = list(ast.walk(tree))
+        self.target = nodes[self.index]
+        return self.visit(tree)
+
+    def generic_visit(self, node):
+        node = super().generic_visit(node)
+        if node is not self.target:
+            return node
+        k = self.kind
+        if k == "binop":
+            node.op = _BINOP_SWAP[type(node.op)]()
+        elif k == "drop":
+            return node.left
+        elif k == "compare":
+            node.ops = [_CMP_SWAP[type(node.ops[0])]()]
+        elif k == "reverse":
+            node.ops = [_CMP_REVERSE[type(node.ops[0])]()]
+        elif k == "boolop":
+            node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        elif k == "not":
+            return node.operand
+        elif k == "constant":
+            v = node.value
+            node.value = (not v) if isinstance(v, bool) else (
+                v + 1 if isinstance(v, int) else (1.5 * v if v else 1.0))
+        return node
+
+
+def mutant_source(tree, site):
+    t = copy.deepcopy(tree)
+    _Apply(site[0], site[1]).mutate(t)
+    return ast.unparse(ast.fix_missing_locations(t))
+
+
+def _copy_repo(dest):
+    ignore = shutil.ignore_patterns(".git", "__pycache__", "out", "build", "*.pdf", "*.png",
+                                    ".hypothesis", "mutants")
+    for name in ("powermodel", "tests", "setup.cfg", "pyproject.toml", "README.md", "docs"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=ignore)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+
+
+def run_tests(repo, tests, timeout):
+    env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": "1"}
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+           "-p", "no:randomly", *tests]
+    t0 = time.perf_counter()
+    try:
+        r = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=timeout)
+        status = "survived" if r.returncode == 0 else "killed"
+    except subprocess.TimeoutExpired:
+        status = "killed (timeout)"
+    return status, time.perf_counter() - t0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("module", help="the module to mutate, e.g. powermodel/sensitivity.py")
+    ap.add_argument("--tests", nargs="+", required=True,
+                    help="test files or node ids to run against each mutant")
+    ap.add_argument("--sample", type=int, default=20, help="mutants to run (default 20)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    ap.add_argument("--timeout", type=float, default=300.0,
+                    help="seconds per test run before the mutant counts as killed")
+    ap.add_argument("--kinds", nargs="+", default=None,
+                    help="only these kinds (binop drop compare reverse boolop not constant)")
+    ap.add_argument("--lines", type=int, nargs="+", default=None,
+                    help="only the sites on these lines (to re-run given mutants)")
+    ap.add_argument("--list", action="store_true", help="list the sites and stop")
+    args = ap.parse_args(argv)
+
+    module = Path(args.module)
+    rel = (module if not module.is_absolute() else module.relative_to(ROOT)).as_posix()
+    tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
+    all_sites = [s for s in sites(tree) if (args.kinds is None or s[1] in args.kinds)
+                 and (args.lines is None or s[2] in args.lines)]
+    if args.list:
+        for s in all_sites:
+            print(f"{rel}:{s[2]}  {s[1]:<8} {s[3]}")
+        print(f"{len(all_sites)} sites")
+        return 0
+    # a SIGTERM ends like Ctrl-C, so that the private copy is removed
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    rng = random.Random(args.seed)
+    chosen = sorted(rng.sample(all_sites, min(args.sample, len(all_sites))), key=lambda s: s[2])
+    print(f"{rel}: {len(all_sites)} sites, {len(chosen)} sampled (seed {args.seed}); "
+          f"tests: {' '.join(args.tests)}", flush=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pm-mutation-") as tmp:
+        repo = Path(tmp)
+        _copy_repo(repo)
+        target = repo / rel
+        original = target.read_text(encoding="utf-8")
+        # the baseline: the unparsed, unmutated module must pass the tests
+        target.write_text(ast.unparse(tree), encoding="utf-8")
+        status, secs = run_tests(repo, args.tests, args.timeout)
+        print(f"  baseline (unmutated)   {status:<17} {secs:6.1f} s", flush=True)
+        if status != "survived":
+            print("the tests fail without any mutation: fix that first", file=sys.stderr)
+            return 1
+        for s in chosen:
+            target.write_text(mutant_source(tree, s), encoding="utf-8")
+            status, secs = run_tests(repo, args.tests, args.timeout)
+            results.append((s, status))
+            print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} {status:<17} {secs:6.1f} s",
+                  flush=True)
+        target.write_text(original, encoding="utf-8")
+    killed = sum(st.startswith("killed") for _, st in results)
+    n = len(results)
+    print(f"{rel}: killed {killed} of {n} mutants ({100 * killed / max(n, 1):.0f}%)")
+    for s, st in results:
+        if st == "survived":
+            print(f"  survivor: {rel}:{s[2]} {s[1]} {s[3]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
