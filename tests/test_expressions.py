@@ -206,7 +206,8 @@ def _boxes(seed, n=64):
     width = np.choose(rng.integers(0, 4, n), [np.zeros(n), rng.uniform(0, 1e-6, n),
                                                rng.uniform(0, 3, n), rng.lognormal(2, 6, n)])
     width[:6] = [0.0, 1e300, 0.0, 2.0, 1e-300, 1e-9]
-    p = {"c": rng.choice([0.5, 2.0, -1.0, 3.0, 1.0], n), "k": rng.choice([1.0, 1.5, 2.0, 3.0, -1.0, 0.0], n)}
+    p = {"c": rng.choice([0.5, 2.0, -1.0, 3.0, 1.0, 0.0, 1e-310, -1e300], n),
+         "k": rng.choice([1.0, 1.5, 2.0, 3.0, -1.0, 0.0, -2.0, 2.0000000001], n)}
     return lo, lo + width, p, rng
 
 
@@ -352,6 +353,10 @@ def test_derivatives_match_sympy_at_30_digits(text):
 @example("cbrt(acosh(c)*(x - 1e-3))/((cosh(x)*pi**x)**acos(c*0.5))", 11)  # 1**NaN = 1
 @example("min(c/x, pi**x)*x", 12)                                       # [-inf, 1] * [0, 0]
 @example("(2**k)*x + k**x", 13)
+@example("log(x)**(1e-300/(0.5*c))", 14)                                # exponent inf
+@example("sinh(erf(1e-3)/exp(1e-3))**(x**-(c/1e-310 - 0.5))", 15)
+@example("x/(1e-300*1e-300) + x**2/(1e-300*1e-300)", 16)                # divisor 0.0
+@example("(0*x)**x + (x - x)**(x*c)", 17)                                 # 0/0 in (u**v)'
 def test_enclosures_contain_every_point_value_all_functions(text, seed):
     try:
         E = compile_expression(text)

@@ -46,7 +46,7 @@ class Points:
 
     @staticmethod
     def const(c):
-        return c
+        return np.float64(c)  # (NumPy semantics: 1/0 is inf, not an exception)
 
     cinexact = const
 
@@ -66,7 +66,7 @@ class Points:
 
     @staticmethod
     def div(a, b):
-        return a / b
+        return np.divide(a, b)
 
     @staticmethod
     def neg(a):
@@ -230,8 +230,8 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None):
             v = ops.const(aux)
         elif op == "x":
             v = x
-            if deriv:
-                d1 = ops.const(1.0)
+            if deriv:  # (a Python 1.0 on points: Points.mul skips it)
+                d1 = 1.0 if ops is Points else ops.const(1.0)
         elif op == "param":
             # (in the interval passes a parameter may be a range (lo, hi))
             v = p[aux] if (interval and isinstance(p[aux], tuple)) else ops.const(p[aux])
@@ -318,7 +318,7 @@ def _coef_times(ops, c, w):
     if ops is Intervals:
         return I.iscale(c, w)
     if np.ndim(c) == 0:
-        return 0.0 if c == 0 else c * w
+        return np.float64(0.0) if c == 0 else c * w
     return np.where(c == 0, 0.0, c * w)
 
 

@@ -198,7 +198,7 @@ def idiv(a, b):
         if blo < 0:
             lo, hi = hi, lo
         return down(lo), up(hi)
-    q = [a[i] / b[j] for i in (0, 1) for j in (0, 1)]
+    q = [np.divide(a[i], b[j]) for i in (0, 1) for j in (0, 1)]  # (never Python floats)
     # inf/inf corners are NaN: the other corners bound the quotient (fmin/fmax skip NaN).
     lo = np.fmin(np.fmin(q[0], q[1]), np.fmin(q[2], q[3]))
     hi = np.fmax(np.fmax(q[0], q[1]), np.fmax(q[2], q[3]))
@@ -255,7 +255,7 @@ def ipowk(a, k):
             return isq(a)
         if k == 0.0:
             return 1.0, 1.0
-        if k > 0 and k == round(k):  # positive integer powers: monotone or even
+        if k > 0 and math.isfinite(k) and k == round(k):  # positive integers: monotone or even
             with np.errstate(all="ignore"):
                 if k % 2:
                     return ldown(np.power(lo, k)), lup(np.power(hi, k))
@@ -267,8 +267,8 @@ def ipowk(a, k):
     with np.errstate(all="ignore"):
         pa, pb = np.power(np.abs(lo), k), np.power(np.abs(hi), k)
         z = np.where(k > 0, 0.0, np.where(k < 0, INF, 1.0))  # 0**k
-        integer = k == np.round(k)
-        odd = integer & (np.fmod(k, 2.0) != 0)
+        integer = k == np.round(k)  # (+-inf count as even: C's pow(-2, inf) = inf)
+        odd = integer & np.isfinite(k) & (np.fmod(k, 2.0) != 0)
         m, M = np.minimum(pa, pb), np.maximum(pa, pb)
         neg = hi < 0
         straddle = (lo < 0) & ~neg
