@@ -55,7 +55,7 @@ import numpy as np
 
 from ..errors import ExpressionError, InputError
 from . import intervals as I
-from .forward import NUMPY, Intervals, Points, run
+from .forward import NUMPY, Intervals, Points, last_uses, run
 from .parse import Parsed, _chain, _family, parse
 
 __all__ = ["CompiledExpression", "compile_expression"]
@@ -285,7 +285,7 @@ class CompiledExpression:
     """
 
     __slots__ = ("text", "names", "parameters", "depends_on_N", "switches", "_instrs",
-                 "_dep", "_nodes", "_knodes", "_size")
+                 "_dep", "_nodes", "_knodes", "_size", "_free")
 
     def __init__(self, text, names, instrs, dep, root, switches=()):
         self.text = text
@@ -296,6 +296,7 @@ class CompiledExpression:
         self._instrs = instrs
         self._dep = dep
         self._nodes = _needed(instrs, root)
+        self._free = last_uses(instrs, self._nodes)
         self._size = len(self._nodes)
         # exponents independent of x: the interval passes need their point values
         expo = {instrs[i][1][1] for i in self._nodes if instrs[i][0] == "powk"}
@@ -329,7 +330,7 @@ class CompiledExpression:
         p, given = self._params(p), p
         x = np.asarray(x, dtype=float)
         with np.errstate(all="ignore"):
-            v = run(self._instrs, self._dep, self._nodes, x, p, Points, 0)[0]
+            v = run(self._instrs, self._dep, self._nodes, x, p, Points, 0, free=self._free)[0]
         return _out(v, _shape((x,), given))
 
     def derivatives(self, x, p):
@@ -337,7 +338,7 @@ class CompiledExpression:
         p, given = self._params(p), p
         x = np.asarray(x, dtype=float)
         with np.errstate(all="ignore"):
-            v, d1, d2 = run(self._instrs, self._dep, self._nodes, x, p, Points, 2)
+            v, d1, d2 = run(self._instrs, self._dep, self._nodes, x, p, Points, 2, free=self._free)
         shape = _shape((x,), given)
         v = _out(v, shape)
         undefined = np.isnan(v)  # no derivative where f is not defined
@@ -362,7 +363,7 @@ class CompiledExpression:
         xlo, xhi = np.asarray(xlo, dtype=float), np.asarray(xhi, dtype=float)
         with np.errstate(all="ignore"):
             v = run(self._instrs, self._dep, self._nodes, (xlo, xhi), p, Intervals, 0,
-                     self._kvals(p))[0]
+                    self._kvals(p), free=self._free)[0]
         shape = _shape((xlo, xhi), given)
         return _iout(v, shape)
 
@@ -380,7 +381,7 @@ class CompiledExpression:
         xlo, xhi = np.asarray(xlo, dtype=float), np.asarray(xhi, dtype=float)
         with np.errstate(all="ignore"):
             v, d1, d2 = run(self._instrs, self._dep, self._nodes, (xlo, xhi), p,
-                             Intervals, 2, self._kvals(p))
+                            Intervals, 2, self._kvals(p), free=self._free)
         shape = _shape((xlo, xhi), given)
         return (*_iout(v, shape), *_iout(d1, shape), *_iout(d2, shape))
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import intervals as I
 
-__all__ = ["Points", "Intervals", "run", "NUMPY"]
+__all__ = ["Points", "Intervals", "run", "last_uses", "NUMPY"]
 
 NUMPY = {
     "exp": np.exp, "log": np.log, "ln": np.log, "log1p": np.log1p, "expm1": np.expm1,
@@ -211,12 +211,26 @@ def _derivative_factors(ops, name, u, g):
 # Evaluation
 # ---------------------------------------------------------------------------
 
-def run(instrs, dep, nodes, x, p, ops, order, kvals=None):
+def last_uses(instrs, nodes):
+    """{i: nodes whose last reader is i}: ``run`` drops them there (memory is reused)."""
+    last = {}
+    for i in nodes:
+        for a in instrs[i][1]:
+            last[a] = i
+    out = {}
+    for a, i in last.items():
+        out.setdefault(i, []).append(a)
+    return out
+
+
+def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
     """Evaluate ``nodes`` of the tape; returns (v, d1, d2) of the last node.
 
     ``order`` 0 computes values only, 2 the derivative triples. Derivatives of
     nodes independent of x are None (zero). ``kvals`` holds the point values
     of exponents for the interval passes (``True``: return every value).
+    ``free`` (from :func:`last_uses`) drops each intermediate after its last
+    reader, so that NumPy reuses its memory instead of touching fresh pages.
     """
     interval = ops is Intervals
     V = {}
@@ -307,6 +321,11 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None):
             D1[i] = d1
         if d2 is not None:
             D2[i] = d2
+        if free is not None and i in free:
+            for j in free[i]:
+                del V[j]
+                D1.pop(j, None)
+                D2.pop(j, None)
     if kvals is True:
         return V
     last = nodes[-1]

@@ -154,25 +154,32 @@ def imul(a, b):
     if _degenerate(b):
         return iscale(b[0], a)
     if np.all(a[0] >= 0) and np.all(b[0] >= 0):  # common (x >= 0): two products
-        lo, hi = down(a[0] * b[0]), up(a[1] * b[1])
-        # (hi is NaN only for 0 * inf, where one factor is [0, 0])
-        return lo, (np.where(np.isnan(hi), 0.0, hi) if np.ndim(hi) else
-                    (0.0 if np.isnan(hi) else hi))
-    p0, p1, p2, p3 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
-    if np.isnan(p0 + p1 + p2 + p3).any() and _unknown(*a, *b).any():
-        bad = _unknown(*a, *b)
-        p0, p1, p2, p3 = (np.where(bad, np.nan, q) for q in (p0, p1, p2, p3))
-        return np.where(bad, -INF, down(np.fmin(np.fmin(p0, p1), np.fmin(p2, p3)))), \
-            np.where(bad, INF, up(np.fmax(np.fmax(p0, p1), np.fmax(p2, p3))))
-    # NaN corners are 0 * inf: the product is 0 there (infinity is never attained),
-    # a value already in the hull of the other corners unless every corner is NaN.
-    lo = np.fmin(np.fmin(p0, p1), np.fmin(p2, p3))
-    hi = np.fmax(np.fmax(p0, p1), np.fmax(p2, p3))
-    nan = np.isnan(lo)
-    if np.any(nan):  # every corner 0 * inf (a factor [0, 0]): 0, unless an input is unknown
-        zero = np.where(_unknown(*a, *b), np.nan, 0.0)
-        lo, hi = np.where(nan, zero, lo), np.where(nan, zero, hi)
+        lo, hi = a[0] * b[0], a[1] * b[1]
+        if np.any(np.isnan(hi)):  # 0 * inf: a factor is [0, 0]; or an unknown bound
+            hi = np.where(np.isnan(hi), np.where(np.isnan(a[1]) | np.isnan(b[1]), np.nan, 0.0), hi)
+        return down(lo), up(hi)
+    p = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    lo = np.minimum(np.minimum(p[0], p[1]), np.minimum(p[2], p[3]))  # (NaN propagates)
+    hi = np.maximum(np.maximum(p[0], p[1]), np.maximum(p[2], p[3]))
+    nan = np.isnan(lo)  # some corner is NaN (hi too: the same corners)
+    if np.any(nan):
+        lo, hi = _nan_corners(a, b, p, nan, lo, hi)
     return down(lo), up(hi)
+
+
+def _nan_corners(a, b, p, nan, lo, hi):
+    """Products with NaN corners: 0 * inf, or an unknown (NaN) input bound.
+
+    A 0 * inf corner is 0 (infinity is never attained), a value already in the
+    hull of the other corners unless every corner is NaN (a factor [0, 0] times
+    [-inf, inf]); an unknown input leaves the product unknown.
+    """
+    flo = np.fmin(np.fmin(p[0], p[1]), np.fmin(p[2], p[3]))
+    fhi = np.fmax(np.fmax(p[0], p[1]), np.fmax(p[2], p[3]))
+    flo, fhi = np.where(np.isnan(flo), 0.0, flo), np.where(np.isnan(fhi), 0.0, fhi)
+    unknown = _unknown(*a, *b)
+    flo, fhi = np.where(unknown, np.nan, flo), np.where(unknown, np.nan, fhi)
+    return np.where(nan, flo, lo), np.where(nan, fhi, hi)
 
 
 def iscale(c, a):
@@ -207,6 +214,9 @@ def idiv(a, b):
 
 def isq(a):
     lo, hi = a
+    if _degenerate(a) and np.ndim(lo) == 0 and abs(float(lo)) in (0.0, 1.0):
+        v = np.abs(lo)  # exact (x' = 1 squared): stays degenerate, products become scalings
+        return v, v
     l2, h2 = lo * lo, hi * hi
     straddle = (lo < 0) & (hi > 0)
     rlo = np.where(straddle, 0.0, np.minimum(l2, h2))
