@@ -41,7 +41,7 @@ import numpy as np
 from ._numeric import TINY, increasing_root, take
 from .pieces import split_point
 
-__all__ = ["certify_points", "MAX_BOXES", "MAX_ROUNDS"]
+__all__ = ["certify_points", "MAX_BOXES", "MAX_ROUNDS", "WORK_PER_POINT"]
 
 _EPS = 2.220446049250313e-16
 #: Relative margin added to every computed bound (covers a few roundings).
@@ -50,6 +50,10 @@ _SLACK = 8 * _EPS
 MAX_BOXES = 64
 #: At most this many rounds of splitting.
 MAX_ROUNDS = 300
+#: At most this many box evaluations per point over the whole search (bounds the
+#: time of costs whose curvature changes sign many times); past it the points left
+#: keep the bound reached and are reported as not certified.
+WORK_PER_POINT = 256
 #: The largest float.
 XMAX = float(np.finfo(float).max)
 
@@ -178,8 +182,12 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     np.maximum(closed, sliver, out=closed)
     bound = np.full(m, np.inf)
     done = np.zeros(m, dtype=bool)
+    work = 0
     for _ in range(MAX_ROUNDS):
         if row.size == 0:
+            break
+        work += row.size
+        if work > WORK_PER_POINT * m:
             break
         nr, Pr = n[row], P[row]
         flo, fhi, dlo, dhi, d2lo, d2hi = ev.box(row, a, b)

@@ -26,12 +26,14 @@ import numpy as np
 from ._numeric import TINY, sign_root, take
 from .errors import AccuracyWarning
 
-__all__ = ["isolate", "REL_WIDTH", "MAX_PIECES"]
+__all__ = ["isolate", "split_point", "REL_WIDTH", "MAX_PIECES", "MAX_BOXES"]
 
 #: Boxes narrower than this (relative to their right end) are not split further.
 REL_WIDTH = 1e-14
 #: At most this many boxes per row and iteration; beyond it the row is flagged.
 MAX_PIECES = 512
+#: At most this many live boxes over all rows (bounds the memory of a block).
+MAX_BOXES = 1 << 21
 #: At most this many subdivision rounds (each halves a box, in log x or in x).
 MAX_ROUNDS = 400
 
@@ -132,7 +134,8 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False):
         if row.size == 0:
             break
         counts = np.bincount(row, minlength=rows)
-        over = counts > MAX_PIECES
+        # (at most MAX_BOXES live boxes over all rows: memory stays bounded)
+        over = counts > min(MAX_PIECES, max(8, MAX_BOXES // max(rows, 1)))
         if over.any():  # too many boxes on a row: give up splitting it (flagged)
             flagged |= over
             bad = over[row]

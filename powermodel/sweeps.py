@@ -146,7 +146,9 @@ def optional_import(module, extra):
 
 
 def _axis(name, values):
-    arr = np.asarray(values, dtype=float) if not isinstance(values, (str, bytes)) else None
+    # (as_real_array refuses booleans, strings, dates, complex numbers, huge integers
+    # and empty input by name, before anything is converted)
+    arr = V.as_real_array(name, values) if not isinstance(values, (str, bytes)) else None
     if arr is None or arr.ndim != 1 or arr.size == 0:
         raise InputError(f"axis `{name}` must be a non-empty 1-D sequence of numbers, "
                          f"got {values!r}")
