@@ -55,7 +55,7 @@ def split_point(a, b):
         return np.where(geo, np.sqrt(lo) * np.sqrt(b), a + 0.5 * (b - a))
 
 
-def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False):
+def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False, warn=True):
     """Breakpoints of ``cost`` on ``[0, U]`` for each row of parameters.
 
     Parameters
@@ -76,6 +76,9 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False):
         every parameter value in them): the pieces found hold for each of
         those values; kinks are then not refined to the exact switching point
         (their slivers are REL_WIDTH wide).
+    warn : bool
+        Whether to warn when a row is flagged (the solver completes such rows
+        by sampling and warns itself).
 
     Returns
     -------
@@ -193,7 +196,7 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False):
     if pr.size:
         pos = np.arange(pr.size) - np.repeat(np.cumsum(counts) - counts, counts)
         out[pr, pos] = px
-    if flagged.any() and not hull:
+    if flagged.any() and warn and not hull:
         warnings.warn("the cost's curvature changes sign too often on [0, U] to isolate every "
                       f"piece (more than {MAX_PIECES} boxes); x* may be missed at some points: "
                       "use certify=True to check", AccuracyWarning, stacklevel=4)

@@ -210,7 +210,9 @@ def _breakpoints(cost, pp, size, U, n, check=True):
     if not scalar:
         bps = _hull_pieces(cost, pp, size, u_row, n)
     if bps is None:
-        bps, _, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi)
+        bps, flagged, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi, warn=False)
+        if flagged.any():
+            bps = _with_sampled(cost, pp, scalar, bps, flagged, u_row)
     else:
         decreasing = np.full(1, np.nan)
     if np.any(np.isfinite(decreasing)):
@@ -231,6 +233,26 @@ def _breakpoints(cost, pp, size, U, n, check=True):
     if np.any(rel < -1e-8):
         _not_increasing(cost, ends[np.nonzero(rel < -1e-8)][0])
     return bps
+
+
+def _with_sampled(cost, pp, scalar, bps, flagged, u_row):
+    """Breakpoints of the rows whose interval subdivision gave up (the enclosures of
+    f'' too loose to settle its sign, e.g. by cancellation in x*atan(x)), completed
+    by the sampling scan of f'' (40 points a decade), with a warning that says so."""
+    rows = np.flatnonzero(flagged)
+    sub = pp if scalar else take(pp, rows)
+    extra, min_rel, at = scan_breakpoints(cost, sub, rows.size, xmax=float(np.max(u_row[rows])))
+    if np.any(min_rel < -1e-8):
+        _not_increasing(cost, at[int(np.argmax(min_rel < -1e-8))])
+    extra = np.broadcast_to(extra, (rows.size, extra.shape[1]))
+    out = np.full((bps.shape[0], bps.shape[1] + extra.shape[1]), np.nan)
+    out[:, :bps.shape[1]] = bps
+    out[rows, bps.shape[1]:] = extra
+    warnings.warn(f"the interval enclosures of f'' of cost {cost.name!r} were too loose to split "
+                  "it into monotone pieces everywhere; it was also split by sampling f'' (40 "
+                  "points a decade), so a feature narrower than that may be missed there: "
+                  "certify=True checks the answer", AccuracyWarning, stacklevel=5)
+    return np.sort(out, axis=1)
 
 
 def _hull_pieces(cost, pp, size, u_row, n):

@@ -161,3 +161,39 @@ def test_every_regime_against_brute_force(name, N, target, frac, certify):
     assert f(np.array([s.x]))[0] <= P and s.budget_share <= 1
     if certify:
         assert s.gap >= 0 and s.bound >= P / N + h_bf - 1e-12 * (P / N + abs(h_bf))
+
+
+def test_bound_on_h_is_above_the_exact_optimum_at_large_magnitudes():
+    """certify_points' bound on h = x - f(x)/n, before any slack the solver adds, is
+    never below the exact optimum, also where rounding is largest (h* ~ 1e9):
+    f = c x^2 has h* = n/(4c) at x* = n/(2c), computed here in 50-digit arithmetic."""
+    import mpmath
+
+    from powermodel.certify import certify_points
+    from powermodel.costs import make_cost
+
+    mpmath.mp.dps = 50
+    cost = make_cost("c*x**2")
+    n = np.geomspace(1e3, 1e9, 300) * (1 + np.random.default_rng(0).uniform(0, 1e-3, 300))
+    c = 1.0 / 3.0
+    x0 = n / (2 * c)
+    U = np.full(n.size, np.inf)
+    U = x0 * 4
+    x, bound, ok = certify_points(cost, {"c": np.float64(c)}, n, U**2 * c * 2, U,
+                                  np.full(n.size, np.inf), x0, 1e-9 * n, scalar=True)
+    for i in range(n.size):
+        exact = mpmath.mpf(n[i]) / (4 * mpmath.mpf(c))
+        assert mpmath.mpf(bound[i]) >= exact, i
+
+
+@settings(max_examples=15, deadline=None)
+@given(N=st.lists(st.floats(0.2, 1.0), min_size=30, max_size=30), P=st.floats(1.0, 50.0))
+def test_bound_with_fewer_than_one_instance_worth_of_n(N, P):
+    """n < 1 (a speed prior or overlap makes n small): the mean-value bound uses
+    f'/n, and the bound must still hold against the brute force at every point."""
+    expr, f, params = COSTS["s-shaped"]
+    N = np.array(N)
+    s = pm.Model(expr, **params).solve(N=N, P=max(P, 51.0), certify=True)
+    for i in range(N.size):
+        h_bf = grid_optimum(f, N[i], s.x_budget[i], n=20001)
+        assert s.bound[i] >= max(P, 51.0) / N[i] + h_bf - 1e-12 * s.bound[i]

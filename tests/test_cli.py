@@ -222,9 +222,10 @@ def test_repeated_figure_is_made_once(monkeypatch, tmp_path):
 
     seen = {}
 
-    def fake_reproduce(out, *, seed, build_pdf, figures):
+    def fake_reproduce(out, *, seed, build_pdf, figures, jobs=None):
         seen["figures"] = figures
-        return type("R", (), dict(files=(), figures=(), numbers={}, pdf=None))()
+        return type("R", (), dict(files=(), figures=(), numbers={}, pdf=None,
+                                  pdf_note="no PDF"))()
 
     monkeypatch.setattr(F, "reproduce", fake_reproduce)
     code, out, err = run(["reproduce", "--out", str(tmp_path), "--no-pdf"]
