@@ -633,7 +633,8 @@ def _solve_block(cost, inp, size, shared, lazy=False):
     derived = _derived_block(cost, inp, x, xb, size)
     extra = notes
     if "certify" in shared:
-        extra = _bound_fields(bound_h, derived["value"], P, N, rho, lam, x, note, size)
+        extra = _bound_fields(bound_h, derived["value"], P, N, rho, lam, x, note, size,
+                              shared["certify"])
     return {**extra, "x": x, "value": derived["value"],
             "regime": np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(
                 size), **{k: v for k, v in derived.items() if k != "value"}, "x_budget": xb}
@@ -778,8 +779,9 @@ def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
     return x, bound_h, note
 
 
-def _bound_fields(bound_h, value, P, N, rho, lam, x, note, size):
-    """``bound`` (a rigorous upper bound on g*) and ``gap`` from the bound on h."""
+def _bound_fields(bound_h, value, P, N, rho, lam, x, note, size, rtol):
+    """``bound`` (a rigorous upper bound on g*) and ``gap`` from the bound on h; a point
+    whose gap is above ``rtol |g*|`` is not certified, whatever the search said."""
     vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
     value = vec(value)
     with np.errstate(all="ignore"):
@@ -792,6 +794,10 @@ def _bound_fields(bound_h, value, P, N, rho, lam, x, note, size):
         bound = np.where(np.isinf(x), np.inf, np.maximum(bound, value))
         gap = np.where(np.isinf(x), 0.0, bound - value)
     status = np.full(size, "ok", dtype=object)
+    note = np.array(note, dtype=object)
+    with np.errstate(invalid="ignore"):
+        wide = np.equal(note, None) & ~(gap <= rtol * np.abs(value))
+    note[wide] = "not certified"
     bad = np.array([v is not None for v in note], dtype=bool)
     if bad.any():
         with np.errstate(all="ignore"):

@@ -197,3 +197,18 @@ def test_bound_with_fewer_than_one_instance_worth_of_n(N, P):
     for i in range(N.size):
         h_bf = grid_optimum(f, N[i], s.x_budget[i], n=20001)
         assert s.bound[i] >= max(P, 51.0) / N[i] + h_bf - 1e-12 * s.bound[i]
+
+
+def test_per_point_parameters_in_the_unbounded_regime():
+    """A cost that stays below P (c*log(1 + x) with P huge) has x* = inf: with the
+    parameters given per point too, and certified (bound = g* = inf, gap 0)."""
+    c = np.array([0.5, 1.0, 2.0])
+    s = pm.Model("c*log(1 + x)").solve(N=10.0, P=1e6, c=c)
+    assert (s.regime == "unbounded").all() and np.isinf(s.x).all()
+    s = pm.Model("c*log(1 + x) + x", c=1.0).solve(N=np.array([0.5, 2.0]), P=1e3,
+                                                  c=np.array([1.0, 1.0]), certify=True)
+    # f' = 1/(1 + x) + 1: above N = 0.5 everywhere (x* = 0), below N = 2 for x > 0 (h rises
+    # to the budget, where log(1 + x) + x = 1000).
+    assert s.x[0] == 0 and s.regime[1] == "budget"
+    assert np.log1p(s.x[1]) + s.x[1] == pytest.approx(1e3, rel=1e-12)
+    assert (s.status == "ok").all() and (s.gap <= 1e-9 * np.abs(s.value)).all()
