@@ -148,8 +148,11 @@ def optional_import(module, extra):
 def _axis(name, values):
     # (as_real_array refuses booleans, strings, dates, complex numbers, huge integers
     # and empty input by name, before anything is converted)
-    arr = V.as_real_array(name, values) if not isinstance(values, (str, bytes)) else None
-    if arr is None or arr.ndim != 1 or arr.size == 0:
+    if isinstance(values, (str, bytes)) or np.size(values) == 0:
+        raise InputError(f"axis `{name}` must be a non-empty 1-D sequence of numbers, "
+                         f"got {values!r}")
+    arr = V.as_real_array(name, values)
+    if arr.ndim != 1:
         raise InputError(f"axis `{name}` must be a non-empty 1-D sequence of numbers, "
                          f"got {values!r}")
     return np.array(V.real(name, arr, allow_nan=True, allow_inf=True), dtype=float)  # a copy
