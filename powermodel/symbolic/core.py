@@ -32,7 +32,9 @@ class SymbolicModel:
     Parameters
     ----------
     model : Model
-        Its cost must be a family or an expression string (a callable has no
+        A :class:`~powermodel.model.Model` (anything else:
+        :class:`~powermodel.errors.InputError`; ``Model(cost).symbolic`` builds
+        one from a cost). Its cost must be a family or an expression string (a callable has no
         formula: :class:`~powermodel.errors.UnsolvableError`). Parameters with
         numeric scalar values are substituted; the others stay symbols.
 
@@ -57,10 +59,10 @@ class SymbolicModel:
     __slots__ = ("_model", "_cost", "_subs")
 
     def __init__(self, model):
-        from ..model import Model
-
-        if not isinstance(model, Model):
-            model = Model(model)
+        # duck-typed: this package does not import powermodel.model (which imports it)
+        if not (hasattr(model, "cost") and hasattr(model, "params")):
+            raise InputError(f"`model` must be a powermodel.Model, got {model!r} "
+                             "(use Model(cost, ...).symbolic)")
         cost = model.cost
         if cost.formula is None:
             raise UnsolvableError(f"the cost {cost.name!r} is a Python callable: it has no formula "
