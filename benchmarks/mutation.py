@@ -18,7 +18,7 @@ Mutations (one per mutant):
 
 Docstrings and f-strings (messages) are not mutated. Usage::
 
-    python benchmarks/mutation.py powermodel/sensitivity.py \\
+    python benchmarks/mutation.py powermodel/sensitivity/sobol_indices.py \\
         --tests tests/test_sensitivity.py --sample 15 --seed 0 --timeout 300
 
 prints one line per mutant and a summary (kill rate, the survivors with their
@@ -163,7 +163,8 @@ def run_tests(repo, tests, timeout):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("module", help="the module to mutate, e.g. powermodel/sensitivity.py")
+    ap.add_argument("module",
+                    help="the module to mutate, e.g. powermodel/sensitivity/sobol_indices.py")
     ap.add_argument("--tests", nargs="+", required=True,
                     help="test files or node ids to run against each mutant")
     ap.add_argument("--sample", type=int, default=20, help="mutants to run (default 20)")

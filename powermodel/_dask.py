@@ -59,14 +59,13 @@ def _is_lazy(v):
     return hasattr(v, "__dask_graph__")
 
 
-def _solve_block(*blocks, names, fixed, cost, errors):
-    """Solve one block of the broadcast inputs: a (lazy) NumPy Solution.
+def _solve_block(*blocks, names, fixed, cost, errors, solve):
+    """Solve one block of the broadcast inputs with ``solve`` (the NumPy solver):
+    a (lazy) NumPy Solution.
 
     The dask arrays of the fields pick their blocks from it (:func:`_pick`), so
     a field never computed is never derived, and nothing is copied.
     """
-    from .solver import solve
-
     inputs = {**fixed, **dict(zip(names, blocks))}
     return solve(cost, errors=errors, **inputs)
 
@@ -76,10 +75,14 @@ def _pick(solution, field):
     return np.asarray(getattr(solution, field))
 
 
-def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
-               **params):
+def solve_dask(solve, cost, rules, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0,
+               errors="raise", **params):
     r"""Solve lazily when some input is a Dask array: a Solution of Dask arrays.
 
+    Called by :func:`powermodel.solver.solve`, which hands over ``solve`` (itself,
+    the NumPy solver run on each block), ``cost`` (checked by
+    :func:`~powermodel.solver.check_names`) and ``rules`` (the checks of its
+    inputs): this module does not import the solver, which imports it.
     Same parameters, formulas and checks as :func:`powermodel.solver.solve`;
     scalars and NumPy arrays mix freely with Dask arrays (all broadcast, and
     chunks are unified). Inputs that are not lazy are checked at once; Dask
@@ -100,14 +103,10 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
     >>> s.x.compute()
     array([ 0.5,  5. , 50. ])
     """
-    from .solver import _rules, check_names
-
     if da is None:
         raise ImportError("Dask arrays need the optional extra: pip install 'powermodel[dask]'")
-    cost = check_names(cost, params, errors)
     inputs = {"N": N, "P": P, "x_cap": x_cap, "overlap": overlap,
               "runtime_penalty": runtime_penalty, **params}
-    rules = _rules(cost)
     fixed, arrays = {}, {}
     for k, v in inputs.items():
         if k == "x_cap" and v is None:
@@ -136,7 +135,7 @@ def solve_dask(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, erro
     ndim = bcast[0].ndim
     # One task per block solves it into a Solution; each field picks from it.
     solved = da.map_blocks(_solve_block, *bcast, dtype=float, names=names, fixed=fixed,
-                           cost=cost, errors=errors, meta=np.empty((0,) * ndim))
+                           cost=cost, errors=errors, solve=solve, meta=np.empty((0,) * ndim))
     fields = {}
     for f in (*FLOAT_FIELDS, "regime_code", "status"):
         dtype = np.int8 if f == "regime_code" else "U64" if f == "status" else float

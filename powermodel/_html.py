@@ -61,10 +61,16 @@ def _array(v):
     return f"<span style='white-space:pre'>{_e(text)}</span>"
 
 
-def _value(v, depth=0):
-    from .result import Result
+def _is_result(v):
+    """A :class:`~powermodel.result.Result` (by its interface: this module does not
+    import powermodel.result, which imports it)."""
+    t = type(v)
+    return isinstance(getattr(t, "_fields", None), tuple) and all(
+        callable(getattr(t, m, None)) for m in ("to_dict", "_repr_html_"))
 
-    if isinstance(v, Result) and depth == 0:
+
+def _value(v, depth=0):
+    if _is_result(v) and depth == 0:
         return _fields_table(v, depth + 1)
     if isinstance(v, np.ndarray):
         return _array(v)

@@ -897,7 +897,8 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
             raise InputError("certify=True is not available for dask arrays; solve with "
                              "NumPy arrays (block by block) instead")
         from ._dask import solve_dask
-        return solve_dask(cost, N=N, P=P, x_cap=x_cap, overlap=overlap,
+        cost = check_names(cost, params, errors)
+        return solve_dask(solve, cost, _rules(cost), N=N, P=P, x_cap=x_cap, overlap=overlap,
                           runtime_penalty=runtime_penalty, errors=errors, **params)
     _check_memory({"N": N, "P": P, "x_cap": x_cap, "overlap": overlap,
                    "runtime_penalty": runtime_penalty, **params})

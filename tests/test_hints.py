@@ -6,7 +6,7 @@ from contextlib import redirect_stderr, redirect_stdout
 import pytest
 
 import powermodel as pm
-from powermodel._argparse import ArgumentParser
+from powermodel.cli._argparse import ArgumentParser
 from powermodel._validation import suggest
 from powermodel.cli import main
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import powermodel as pm
-from powermodel.analysis_cli import _Progress
+from powermodel.cli.analysis import _Progress
 from powermodel.cli import main
 from powermodel.scenario import bundled_scenarios, run_scenario
 

@@ -521,7 +521,7 @@ def test_monte_carlo_errors_nan_counts_valid_draws_only():
 
 
 def test_block_size_does_not_change_results(monkeypatch):
-    import powermodel.sensitivity as S
+    import powermodel.sensitivity._common as S
 
     m = pm.Model("power", k=2.0)
     a = pm.sobol(m, PRODUCT, n=2**10, seed=3, P=1e12)

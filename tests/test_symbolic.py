@@ -478,3 +478,11 @@ def test_cli_derive(capsys):
     assert "SymPy cannot solve" in capsys.readouterr().out
     assert main(["derive", "power", "--param", "q=1"]) == 2
     assert "unknown parameter `q`" in capsys.readouterr().err
+
+
+def test_symbolic_model_takes_a_model_and_names_anything_else():
+    # the engine is built from a Model; a bare cost gets an InputError naming it
+    with pytest.raises(pm.InputError, match=r"`model` must be a powermodel.Model, got 'power'"):
+        pm.SymbolicModel("power")
+    assert pm.SymbolicModel(pm.Model("power", c=1.0, k=2.0)).optimum() == \
+        pm.Model("power", c=1.0, k=2.0).symbolic.optimum()

@@ -15,7 +15,7 @@ subcommand that was given.
 import argparse
 import re
 
-from ._validation import suggest
+from .._validation import suggest
 
 __all__ = ["ArgumentParser"]
 

@@ -13,7 +13,7 @@ The paper is built in a private temporary folder and copied out, so any
 folder name works for ``DIR``, and the PDF's bytes do not depend on it.
 """
 
-from .cli import _seed, command
+from ._core import _seed, command
 
 
 def _args(p):
@@ -30,7 +30,7 @@ def _args(p):
 
 @command("reproduce", "regenerate every figure (PDF, PNG, CSV), the paper's numbers and its PDF")
 def _run(args):
-    from .figures import reproduce
+    from ..figures import reproduce
 
     # a figure named twice is made once
     figures = list(dict.fromkeys(args.figure)) if args.figure is not None else None

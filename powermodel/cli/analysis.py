@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from .cli import _seed, command
+from ._core import _seed, command
 
 __all__ = []
 
@@ -103,7 +103,7 @@ def _common(p, *, seed):
 
 
 def _run(args, cmd):
-    from .scenario import run_scenario
+    from ..scenario import run_scenario
 
     with _Progress(f"powermodel {cmd}", enabled=not args.quiet) as prog:
         path, result, sc = run_scenario(args.scenario, args.out, command=cmd, progress=prog,

@@ -5,7 +5,7 @@
     powermodel derive overhead --param F=100 --param s=0.1 --param c=1 --param k=2 --P 1e6
 """
 
-from .cli import _number, add_cost_arguments, command, params_dict
+from ._core import _number, add_cost_arguments, command, params_dict
 
 __all__ = []
 
@@ -53,9 +53,9 @@ def _args(p):
 
 @command("derive", "derive x*, the thresholds and the comparative statics symbolically")
 def _run(args):
-    from .model import Model
+    from ..model import Model
 
-    from .symbolic import DERIVE_TIMEOUT
+    from ..symbolic import DERIVE_TIMEOUT
 
     timeout = DERIVE_TIMEOUT if args.timeout is None else args.timeout
     d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P, timeout=timeout)

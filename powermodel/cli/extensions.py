@@ -3,7 +3,7 @@
 import argparse
 import json
 
-from .cli import _number, command
+from ._core import _number, command
 
 __all__ = []
 
@@ -33,11 +33,11 @@ def _args(p):
 
 @command("nested", "solve a chain of nested levels (each level's x* is the next one's budget)")
 def _run(args):
-    from .extensions import nested_from_specs
+    from ..extensions import nested_from_specs
 
     r = nested_from_specs(args.level, P=args.P)
     if args.json:
-        from .sweeps import jsonable
+        from ..sweeps import jsonable
 
         # strict JSON: a non-finite number is null, the level's regime says why
         return json.dumps(jsonable([s.to_dict() for s in r.levels]), allow_nan=False)

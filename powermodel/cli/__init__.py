@@ -1,0 +1,140 @@
+"""The ``powermodel`` command line: parses, calls one library function, prints.
+
+Exit codes: 0 success, 2 bad input (one line ``error: ...`` on stderr),
+1 internal failure (one line, rerun with ``--debug`` for the traceback) or
+output lost (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe (the
+reader of stdout went away, e.g. ``| head``).
+
+Subcommands register themselves in :data:`COMMANDS` through
+:func:`command`; each gets the parsed arguments and returns the text to
+print (or None).
+"""
+
+import argparse
+import sys
+
+from ._core import (COMMANDS, MAX_SEED, _number, _param, _Parser, _seed,  # noqa: F401
+                    _UsageError, add_cost_arguments, command, params_dict)
+
+__all__ = ["main", "command", "COMMANDS"]
+
+
+def _load_plugins():
+    # Subcommands defined next to the library functions they call.
+    import importlib
+
+    for mod in ("solve", "symbolic", "analysis", "figures", "extensions"):
+        importlib.import_module(f"powermodel.cli.{mod}")
+
+
+def build_parser():
+    _load_plugins()
+    parser = _Parser(prog="powermodel", description=(
+        "Solve, sweep and plot the mesa-optimization power-allocation model "
+        "of 'Risks from Learned Optimization'."))
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"powermodel {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (run, help_) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of internal errors")
+        getattr(run, "arguments", lambda p: None)(sp)
+        sp.set_defaults(_run=run)
+    return parser
+
+
+class _OutputLost(Exception):
+    """stdout is closed or unusable: the result cannot be shown."""
+
+
+def _emit(text):
+    stream = sys.stdout
+    if stream is None or getattr(stream, "closed", False):
+        raise _OutputLost("standard output is closed")
+    try:
+        print(text, file=stream)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # EBADF, ENOSPC, a closed file
+        raise _OutputLost(f"cannot write to standard output: "
+                          f"{getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _silence_stdout():
+    """After a broken pipe: point stdout at devnull so the exit flush cannot fail again."""
+    from .._io import silence_fd
+
+    try:
+        silence_fd(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _error(message):
+    try:
+        print(f"error: {message}".splitlines()[0], file=sys.stderr)
+    except (OSError, ValueError, AttributeError):  # stderr closed too: the exit code says it
+        pass
+
+
+#: Exit code after a broken pipe (stdout closed by the reader, e.g. ``| head``): 128 + SIGPIPE.
+EXIT_BROKEN_PIPE = 141
+#: Exit code after Ctrl-C: 128 + SIGINT.
+EXIT_INTERRUPTED = 130
+
+
+def main(argv=None):
+    """Entry point of the ``powermodel`` command; returns the exit code.
+
+    Exit codes: 0 success, 2 bad input, 1 internal failure or output lost
+    (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe.
+    """
+    from ..errors import InputError, UnsolvableError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "_run", None):
+            _error(f"no command given (commands: {', '.join(COMMANDS)}); "
+                   "see powermodel --help")
+            return 2
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            out = args._run(args)
+        for w in caught:  # one line each, not Python's two-line format
+            print(f"warning: {w.message}".splitlines()[0], file=sys.stderr)
+        if out:
+            _emit(out)
+        return 0
+    except _UsageError as exc:
+        _error(exc)
+        return 2
+    except (InputError, UnsolvableError) as exc:  # a question SymPy cannot answer: no bug
+        _error(exc)
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except _OutputLost as exc:
+        _error(f"{exc}; nothing was shown")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        _error(f"internal failure ({msg}); rerun with --debug for the traceback")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

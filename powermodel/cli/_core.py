@@ -1,0 +1,84 @@
+"""The command registry and the argument types shared by the subcommands."""
+
+import argparse
+import math
+
+from . import _argparse
+
+#: name -> (add_arguments(parser), run(args) -> str or None, help)
+COMMANDS = {}
+
+
+def command(name, help):
+    """Register a subcommand: decorate ``run(args)``; set ``run.arguments = f(parser)``."""
+    def deco(run):
+        COMMANDS[name] = (run, help)
+        return run
+    return deco
+
+
+class _Parser(_argparse.ArgumentParser):
+    def error(self, message):
+        raise _UsageError(self.hint(message))
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _number(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    return v
+
+
+#: Seeds are integers in [0, MAX_SEED].
+MAX_SEED = 2**63 - 1
+
+
+def _seed(text):
+    """A seed: a non-negative integer (``12``, or ``1e3`` when exactly an integer)."""
+    bad = argparse.ArgumentTypeError(
+        f"expected a non-negative integer seed below 2**63, got {text!r}")
+    try:
+        v = int(text.strip())
+    except ValueError:
+        try:
+            f = float(text)
+        except ValueError:
+            raise bad from None
+        # a float seed is taken only when it is exactly the integer it names
+        if not math.isfinite(f) or f != int(f) or abs(f) > 2**53:
+            raise bad from None
+        v = int(f)
+    if not 0 <= v <= MAX_SEED:
+        raise bad
+    return v
+
+
+def _param(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), _number(value)
+
+
+def params_dict(pairs):
+    """``[("c", 1.0), ...]`` from repeated ``--param`` into a dict (duplicates rejected)."""
+    from ..errors import InputError
+
+    out = {}
+    for k, v in pairs or ():
+        if k in out:
+            raise InputError(f"parameter `{k}` given twice")
+        out[k] = v
+    return out
+
+
+def add_cost_arguments(p):
+    """``COST`` and ``--param NAME=VALUE`` (shared by solve and derive)."""
+    p.add_argument("cost", help='family name ("power", ...) or an expression in x')
+    p.add_argument("--param", action="append", type=_param, metavar="NAME=VALUE", default=[],
+                   help="a cost parameter (repeatable)")

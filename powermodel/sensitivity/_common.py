@@ -1,0 +1,150 @@
+"""Checks, seeding, blocks and workers shared by the sensitivity analyses."""
+
+import numbers
+
+import numpy as np
+
+from .. import _validation as V
+from ..errors import InputError
+from ..result import Solution
+from ..sweeps import as_model
+from .distributions import _parse_distributions
+
+
+_NON_NUMERIC = ("regime", "status")
+NUMERIC_FIELDS = tuple(f for f in Solution._fields if f not in _NON_NUMERIC)
+
+
+def _seed(seed):
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise InputError(f"`seed` must be a non-negative integer or None, got {seed!r}")
+    return int(seed)
+
+
+def _rngs(seed, k):
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(k)]
+
+
+def _rng_kw(func, rng):
+    """``rng=`` for SciPy >= 1.15, the older keyword (``seed``/``random_state``) before."""
+    import inspect
+
+    try:
+        names = inspect.signature(func).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        names = {"rng": None}
+    for key in ("rng", "seed", "random_state"):
+        if key in names:
+            return {key: rng}
+    return {"rng": rng}  # pragma: no cover
+
+
+def _int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise InputError(f"`{name}` must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _level(value):
+    v = V.real("confidence_level", value, low=0, low_open=True, high=1, high_open=True)
+    return v
+
+
+def _check_output(output):
+    if callable(output):
+        return output
+    if not isinstance(output, str):
+        raise InputError(f"`output` must be a result field name or a function of the Solution, "
+                         f"got {output!r}")
+    return V.choice("output", output, NUMERIC_FIELDS)
+
+
+def _output_values(sol, output, size):
+    if callable(output):
+        with np.errstate(all="ignore"):
+            y = output(sol)
+    else:
+        y = getattr(sol, output)
+    try:
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("`output` must give numbers, got an array of "
+                         f"{np.asarray(y).dtype}") from None
+    if y.size != size:
+        raise InputError(f"`output` must give one number per point ({size}), got shape "
+                         f"{y.shape}")
+    return y.reshape(-1)
+
+
+def _require_finite(y, samples, what):
+    bad = ~np.isfinite(y)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        at = ", ".join(f"{k}={np.ravel(v)[i]:.6g}" for k, v in samples.items())
+        raise InputError(f"{what} needs a finite output, got {y[i]} at {at} "
+                         f"({int(bad.sum())} of {y.size} points); choose another output or "
+                         f"narrower ranges")
+
+
+def _notify(progress, message):
+    if progress is not None:
+        progress(message)
+
+
+def _solve(model, inputs, fixed, errors):
+    allin = {**fixed, **inputs}
+    for k in ("N", "P"):
+        if k not in allin:
+            raise InputError(f"`{k}` must be given (as a distribution or a fixed value)")
+    return model.solve(errors=errors, **allin)
+
+
+def _global_setup(model, output, distributions, fixed, confidence_level, n_resamples, errors,
+                  seed):
+    """Checks and seeding shared by the global analyses (Sobol', Morris)."""
+    model = as_model(model)
+    output = _check_output(output)
+    varied, fx = _parse_distributions(model, distributions, fixed)
+    if not varied:
+        raise InputError("`distributions` must vary at least one input (all are fixed)")
+    level = _level(confidence_level)
+    n_resamples = _int("n_resamples", n_resamples, 0)
+    V.choice("errors", errors, ("raise", "nan"))
+    seed = _seed(seed)
+    return model, output, varied, fx, level, n_resamples, seed, _rngs(seed, 2)
+
+
+#: Points solved per block by the analyses (``chunks=None``).
+BLOCK_POINTS = 2**18
+
+
+def _chunks(chunks):
+    if chunks is None:
+        return BLOCK_POINTS
+    return _int("chunks", chunks, 1)
+
+
+def _block_bytes(block, d):
+    """Working memory of one block of points: the solver's fields and the inputs."""
+    from ..solver import BYTES_PER_POINT
+
+    return block * (BYTES_PER_POINT + 8 * (d + 6))
+
+
+def _run(fun, tasks, chunks, progress):
+    """``fun(*args)`` for every task: in order here, or as Dask tasks when ``chunks`` is set."""
+    if chunks is None:
+        out = []
+        for i, args in enumerate(tasks):
+            out.append(fun(*args))
+            if len(tasks) > 1:
+                _notify(progress, f"block {i + 1}/{len(tasks)}")
+        return out
+    from ..sweeps import optional_import
+
+    dask = optional_import("dask", "dask")
+    import dask.delayed  # noqa: F401
+
+    return list(dask.compute(*[dask.delayed(fun, pure=True)(*args) for args in tasks]))

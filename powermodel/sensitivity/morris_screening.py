@@ -1,0 +1,196 @@
+"""The Morris elementary-effects screening (:func:`morris`)."""
+
+import math
+
+import numpy as np
+
+from .. import _validation as V
+from ..errors import InputError
+from ._common import (_block_bytes, _chunks, _global_setup, _int, _notify, _output_values,
+                      _require_finite, _rng_kw, _run, _solve)
+from .results import MorrisResult
+
+
+#: Morris: unbounded distributions are explored between these quantiles.
+MORRIS_TAIL = 0.005
+
+
+def _morris_design(rng, r, d, levels):
+    """Trajectories in the unit cube: shape (r, d + 1, d), plus order and signed steps."""
+    delta = levels / (2 * (levels - 1))
+    grid = np.arange(levels) / (levels - 1)
+    bases = grid[grid <= 1 - delta + 1e-12]
+    base = rng.choice(bases, size=(r, d))
+    sign = rng.choice(np.array([-1.0, 1.0]), size=(r, d))
+    order = rng.permuted(np.tile(np.arange(d), (r, 1)), axis=1)
+    T = np.empty((r, d + 1, d))
+    T[:, 0] = np.where(sign > 0, base, base + delta)
+    rows = np.arange(r)
+    for j in range(d):
+        T[:, j + 1] = T[:, j]
+        i = order[:, j]
+        T[rows, j + 1, i] += sign[rows, i] * delta
+    np.clip(T, 0.0, 1.0, out=T)  # remove rounding below 0 / above 1
+    return T, order, sign, delta
+
+
+def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=None,
+           confidence_level=0.95, n_resamples=999, backend="builtin", errors="raise",
+           chunks=None, progress=None, **fixed):
+    r"""Morris elementary effects: a cheap screening of which inputs matter.
+
+    Each of ``trajectories`` random one-at-a-time paths through a ``levels``
+    grid in the unit cube moves every input once by
+    :math:`\Delta = p / (2 (p - 1))`; the elementary effect of input i is
+    :math:`EE_i = (y(u + \Delta e_i) - y(u)) / \Delta` with inputs mapped
+    through their inverse CDFs (unbounded distributions between their
+    ``MORRIS_TAIL`` and ``1 - MORRIS_TAIL`` quantiles).
+    :math:`\mu^* = E|EE_i|` ranks importance; :math:`\sigma` flags
+    non-linearity or interactions. An input that does not reach the output
+    has :math:`\mu^* = \sigma = 0` exactly.
+
+    Parameters
+    ----------
+    model : Model or str
+    distributions : dict
+        Input name -> ``(kind, *numbers)``.
+    output : str or callable
+    trajectories : int
+        Number of trajectories r (the model is solved at ``r (d + 1)`` points).
+    levels : int
+        Grid levels p, even, >= 2.
+    seed : int or None
+    confidence_level : float
+    n_resamples : int
+        Bootstrap resamples for ``mu_star_interval`` (0: NaN intervals).
+    backend : {"builtin", "salib"}
+        ``"salib"`` samples with ``SALib.sample.morris`` and analyses with
+        ``SALib.analyze.morris`` (SALib must be installed; its interval is
+        mu* +- its bootstrap half-width). The builtin design needs nothing.
+    errors : {"raise", "nan"}
+    chunks : int, optional
+        Points per block; when given, blocks run as Dask tasks on the active
+        scheduler (see :func:`sobol`). The design and the outputs must fit
+        the memory budget (:mod:`powermodel._memory`).
+    progress : callable, optional
+    **fixed
+        Inputs held fixed.
+
+    Returns
+    -------
+    MorrisResult
+
+    Examples
+    --------
+    >>> import powermodel as pm
+    >>> r = pm.morris(pm.Model("power", k=2.0), {"c": ("uniform", 1, 2),
+    ...               "P": ("loguniform", 1e12, 1e14)}, N=100, seed=0)
+    >>> r.mu_star["P"], r.mu_star["c"] > 0
+    (0.0, True)
+    """
+    from scipy import stats
+
+    model, output, varied, fx, level, n_resamples, seed, (rng_design, rng_boot) = _global_setup(
+        model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
+    d = len(varied)
+    r = _int("trajectories", trajectories, 2)
+    p = _int("levels", levels, 2)
+    if p % 2:
+        raise InputError(f"`levels` must be even (for a symmetric design), got {p}")
+    names = tuple(varied)
+
+    V.choice("backend", backend, ("builtin", "salib"))
+    block = _chunks(chunks)
+    from .. import _memory
+
+    _memory.check(f"morris with {r:,} trajectories and {d} inputs (design and outputs)",
+                  r * (d + 1) * (2 * d + 3) * 8 + _block_bytes(block, d))
+    if backend == "salib":
+        return _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples,
+                             errors, progress)
+    T, order, sign, delta = _morris_design(rng_design, r, d, p)
+    flat = T.reshape(-1, d)
+    _notify(progress, f"solving at {flat.shape[0]} points")
+    y = _evaluate(model, names, varied, fx, errors, output, flat, "morris", chunks, progress)
+    y = y.reshape(r, d + 1)
+    rows = np.arange(r)
+    ee = np.empty((r, d))
+    for j in range(d):
+        i = order[:, j]
+        ee[rows, i] = (y[:, j + 1] - y[:, j]) / (sign[rows, i] * delta)
+    mu = ee.mean(axis=0)
+    mu_star = np.abs(ee).mean(axis=0)
+    sigma = ee.std(axis=0, ddof=1)
+    if n_resamples:
+        _notify(progress, "bootstrap")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            boot = stats.bootstrap((np.abs(ee).T,), np.mean, axis=-1, vectorized=True,
+                                   method="percentile", n_resamples=n_resamples,
+                                   confidence_level=level,
+                                   **_rng_kw(stats.bootstrap, rng_boot))
+        lo = np.asarray(boot.confidence_interval.low, dtype=float).reshape(d)
+        hi = np.asarray(boot.confidence_interval.high, dtype=float).reshape(d)
+    else:
+        lo = hi = np.full(d, np.nan)
+
+    def as_dict(a):
+        return {k: float(a[j]) for j, k in enumerate(names)}
+
+    return MorrisResult(names=names, mu=as_dict(mu), mu_star=as_dict(mu_star),
+                        sigma=as_dict(sigma),
+                        mu_star_interval={k: (float(lo[j]), float(hi[j]))
+                                          for j, k in enumerate(names)},
+                        trajectories=r, levels=p, seed=seed)
+
+
+def _evaluate(model, names, varied, fixed, errors, output, u, what, chunks, progress):
+    """The output at the points of the unit coordinates ``u`` (points, d), block by block."""
+    block = _chunks(chunks)
+    tasks = [(model, names, varied, fixed, errors, output, u[i:i + block], what)
+             for i in range(0, u.shape[0], block)]
+    return np.concatenate(_run(_points_block, tasks, chunks, progress))
+
+
+def _points_block(model, names, varied, fixed, errors, output, u, what):
+    """One block of :func:`_evaluate`."""
+    to_value = _morris_values if what == "morris" else (lambda dist, v: dist.ppf(v))
+    samples = {k: to_value(varied[k], u[:, j]) for j, k in enumerate(names)}
+    sol = _solve(model, samples, fixed, errors)
+    y = _output_values(sol, output, u.shape[0])
+    _require_finite(y, samples, what)
+    return y
+
+
+def _morris_values(dist, u):
+    """Unit coordinates -> input values (unbounded distributions between the tails)."""
+    if not dist.bounded:
+        u = MORRIS_TAIL + u * (1 - 2 * MORRIS_TAIL)
+    return dist.ppf(u)
+
+
+def _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples, errors, progress):
+    """The same analysis with SALib's sampler and estimator (optional dependency)."""
+    from ..sweeps import optional_import
+
+    optional_import("SALib", "salib")
+    from SALib.analyze import morris as salib_analyze
+    from SALib.sample import morris as salib_sample
+
+    names = tuple(varied)
+    d = len(names)
+    problem = {"num_vars": d, "names": list(names), "bounds": [[0.0, 1.0]] * d}
+    s1, s2 = (int(v) for v in np.random.SeedSequence(seed).generate_state(2) % (2**31 - 1))
+    X = salib_sample.sample(problem, r, num_levels=p, seed=s1)
+    _notify(progress, f"solving at {X.shape[0]} points")
+    y = _evaluate(model, names, varied, fx, errors, output, X, "morris", None, progress)
+    si = salib_analyze.analyze(problem, X, y, num_resamples=max(n_resamples, 1),
+                               conf_level=level, num_levels=p, seed=s2)
+
+    def as_dict(key):
+        return {k: float(si[key][j]) for j, k in enumerate(names)}
+
+    mu_star, conf = as_dict("mu_star"), as_dict("mu_star_conf")
+    interval = {k: ((mu_star[k] - conf[k], mu_star[k] + conf[k]) if n_resamples
+                    else (math.nan, math.nan)) for k in names}
+    return MorrisResult(names=names, mu=as_dict("mu"), mu_star=mu_star, sigma=as_dict("sigma"),
+                        mu_star_interval=interval, trajectories=r, levels=p, seed=seed)
