@@ -79,6 +79,8 @@ def test_parameter_ranges_enclose_every_parameter_value():
     ranges = {"c": (0.5, 2.0), "b": (0.5, 2.0), "a": (1.0, 3.0)}
     assert E.accepts_ranges(ranges)
     assert not compile_expression("c*x**k").accepts_ranges({"c": 1.0, "k": (1.0, 2.0)})
+    # a point exponent is fine, whatever else is a range
+    assert compile_expression("c*x**k").accepts_ranges({"c": (1.0, 2.0), "k": 2.0})
     rng = np.random.default_rng(0)
     lo = rng.uniform(0, 5, 200)
     hi = lo + rng.uniform(0, 2, 200)
