@@ -116,10 +116,7 @@ class Cost:
     def accepts_ranges(self, p):
         """Whether :meth:`interval_derivatives` takes the ``(lo, hi)`` parameter ranges
         in ``p`` (the engine does, except for a range in an exponent)."""
-        if self.formula is None:
-            return False
-        check = getattr(_engine(self.formula), "accepts_ranges", None)
-        return bool(check is not None and check(p))
+        return self.formula is not None and _engine(self.formula).accepts_ranges(p)
 
     def f_df(self, x, p):
         """``(f, f')`` at x (one pass where the cost can, else two)."""

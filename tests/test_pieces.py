@@ -79,6 +79,10 @@ def test_parameter_ranges_enclose_every_parameter_value():
     ranges = {"c": (0.5, 2.0), "b": (0.5, 2.0), "a": (1.0, 3.0)}
     assert E.accepts_ranges(ranges)
     assert not compile_expression("c*x**k").accepts_ranges({"c": 1.0, "k": (1.0, 2.0)})
+    # the costs pass it on: families and expressions take ranges, callables do not
+    from powermodel.costs import CallableCost
+    assert make_cost("power").accepts_ranges({"c": (1.0, 2.0), "k": 2.0})
+    assert not CallableCost(lambda x, c: c * x).accepts_ranges({"c": (1.0, 2.0)})
     # a point exponent is fine, whatever else is a range
     assert compile_expression("c*x**k").accepts_ranges({"c": (1.0, 2.0), "k": 2.0})
     rng = np.random.default_rng(0)
