@@ -168,3 +168,29 @@ def test_kinked_cost_over_an_array_of_N_matches_closed_form():
     # h(5N) = 5N - (15 + 2.5 N^2)/N = 2.5 N - 15/N > h(0) = 0  iff  N^2 > 6
     # (and for N <= 1 the inner piece has f' = 3 + 0.2 x > N: h falls from 0).
     np.testing.assert_allclose(s.x, np.where(N**2 > 6, 5 * N, 0.0), rtol=1e-12)
+
+
+def test_callables_kinks_warn_and_smooth_callables_do_not():
+    """A callable has no interval extension: its kinks are seen by sampling, which warns
+    and still finds the root beyond the kink (x* = 5 N = 12.5); a smooth callable solves
+    silently."""
+    import warnings
+
+    kinked = pm.Model(lambda x: 1.5 * x + 7.5 - 1.5 * np.abs(x - 5) + 0.1 * x**2)
+    with pytest.warns(pm.AccuracyWarning, match="changes faster than the sampling grid"):
+        s = kinked.solve(N=2.5, P=1e3)
+    assert s.x == pytest.approx(12.5, rel=1e-9)
+    smooth = pm.Model(lambda x, c: c * x**2 + x * np.arctan(x), c=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = smooth.solve(N=[2.5, 30.0], P=1e3)
+    assert (s.regime == "interior").all()
+
+
+def test_a_callable_that_turns_nan_says_so():
+    """f is NaN beyond x = 10: the budget search stops at the edge of the cost's domain,
+    and the status says so (instead of reporting an overflow)."""
+    m = pm.Model(lambda x, c: np.where(x < 10, c * x**2, np.nan), c=1.0)
+    s = m.solve(N=[1e3, 10.0], P=1e6)
+    assert s.status[0].startswith("f is undefined (NaN) beyond x = 10")
+    assert s.status[1] == "ok" and s.x[1] == pytest.approx(5.0, rel=1e-9)
