@@ -647,7 +647,10 @@ class CallableCost(Cost):
         return lo, hi, dlo, dhi, -inf, inf
 
     def interval(self, xlo, xhi, p):
-        return self.interval_derivatives(xlo, xhi, p)[:2]
+        if self._interval is None:
+            raise InputError(f"cost {self.name!r} has no interval extension: pass "
+                             "interval=... to CallableCost")
+        return self._real("interval", self._interval, xlo, p, xhi)
 
     def switches(self):
         return ()

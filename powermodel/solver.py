@@ -194,9 +194,7 @@ def _breakpoints(cost, pp, size, U, n, check=True):
         finite = U[np.isfinite(U)]
         xmax = float(finite.max()) if finite.size and finite.size == U.size else HUGE
         bps, min_rel, at = scan_breakpoints(cost, pp, size, xmax=xmax)
-        if np.any(min_rel < -1e-8):
-            i = int(np.argmax(min_rel < -1e-8))
-            _not_increasing(cost, at[i])
+        _check_scan(cost, min_rel, at)
         return bps
     n = np.asarray(n, dtype=float)
     if scalar:
@@ -222,16 +220,9 @@ def _breakpoints(cost, pp, size, U, n, check=True):
     # On each piece f' is monotone, so its smallest value is at an end.
     ends = np.concatenate([np.full((u_row.size, 1), TINY), bps, u_row[:, None]], axis=1)
     with np.errstate(all="ignore"):
-        d1 = np.asarray(cost.df(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else
-                                                           v[:, None]) for k, v in pp.items()}),
-                        dtype=float)
-        fe = np.asarray(cost.f(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else
-                                                           v[:, None]) for k, v in pp.items()}),
-                        dtype=float)
-        rel = d1 / (np.abs(d1) + np.where(np.isfinite(fe), np.abs(fe), 0.0) / ends + 1e-300)
-    rel = np.where(np.isfinite(rel), rel, 0.0)
-    if np.any(rel < -1e-8):
-        _not_increasing(cost, ends[np.nonzero(rel < -1e-8)][0])
+        fe, d1 = cost.f_df(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else v[:, None])
+                                                     for k, v in pp.items()})
+    _check_non_decreasing(cost, ends, fe, d1)
     return bps
 
 
@@ -242,8 +233,7 @@ def _with_sampled(cost, pp, scalar, bps, flagged, u_row):
     rows = np.flatnonzero(flagged)
     sub = pp if scalar else take(pp, rows)
     extra, min_rel, at = scan_breakpoints(cost, sub, rows.size, xmax=float(np.max(u_row[rows])))
-    if np.any(min_rel < -1e-8):
-        _not_increasing(cost, at[int(np.argmax(min_rel < -1e-8))])
+    _check_scan(cost, min_rel, at)
     extra = np.broadcast_to(extra, (rows.size, extra.shape[1]))
     out = np.full((bps.shape[0], bps.shape[1] + extra.shape[1]), np.nan)
     out[:, :bps.shape[1]] = bps
@@ -283,6 +273,28 @@ def _not_increasing(cost, at):
                      f"f'({at:.6g}) < 0 for these parameters")
 
 
+#: f' counts as negative below this slope relative to |f'| + |f|/x (rounding noise).
+_SLOPE_RTOL = 1e-8
+
+
+def _check_non_decreasing(cost, x, f, d1):
+    """Refuse the cost where f' < 0 at the points x (relative to |f'| + |f|/x)."""
+    with np.errstate(all="ignore"):
+        f = np.asarray(f, dtype=float)
+        d1 = np.asarray(d1, dtype=float)
+        rel = d1 / (np.abs(d1) + np.where(np.isfinite(f), np.abs(f), 0.0) / x + 1e-300)
+    bad = np.isfinite(rel) & (rel < -_SLOPE_RTOL)
+    if bad.any():
+        _not_increasing(cost, np.broadcast_to(x, bad.shape)[bad][0])
+
+
+def _check_scan(cost, min_rel, at):
+    """Refuse the cost where the sampling scan saw f' < 0 (its most negative slope)."""
+    bad = min_rel < -_SLOPE_RTOL
+    if np.any(bad):
+        _not_increasing(cost, at[int(np.argmax(bad))])
+
+
 def _general_optimum(cost, p, n, U, size, bps=None):
     """Global argmax of h(x) = x - f(x)/n on [0, U] for any non-decreasing f.
 
@@ -312,11 +324,7 @@ def _general_optimum(cost, p, n, U, size, bps=None):
         fe = np.broadcast_to(np.asarray(fe, dtype=float), xe.shape)
         de = np.broadcast_to(np.asarray(de, dtype=float), xe.shape)
     if check:  # f' is monotone on each piece, so its smallest value is at an end
-        with np.errstate(all="ignore"):
-            rel = de / (np.abs(de) + np.where(np.isfinite(fe), np.abs(fe), 0.0) / xe + 1e-300)
-        bad = np.isfinite(rel) & (rel < -1e-8)
-        if bad.any():
-            _not_increasing(cost, xe[np.argmax(bad)])
+        _check_non_decreasing(cost, xe, fe, de)
     F = np.full(edges.shape, np.nan)
     D = np.full(edges.shape, np.nan)
     F[er, ec] = np.nan_to_num(fe, nan=np.inf)
@@ -750,10 +758,6 @@ def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
     h and a per-point note (None where certified)."""
     from .certify import certify_points
 
-    if not cost.has_intervals:
-        raise InputError(f"certify=True needs an interval extension of the cost, and cost "
-                         f"{cost.name!r} (a Python callable) has none: pass "
-                         "CallableCost(f, interval=...) or give the cost as an expression")
     vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
     n_, P_, U_, cap_ = vec(n), vec(P), vec(U), vec(cap)
     bound_h = np.full(size, np.inf)
