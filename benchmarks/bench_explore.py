@@ -18,19 +18,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import _timing  # noqa: E402
 import powermodel as pm  # noqa: E402
 
 REPEAT = 7
 
 
 def best(fn):
-    fn()
-    out = []
-    for _ in range(REPEAT):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return min(out)
+    return _timing.best(fn, REPEAT, clock=time.perf_counter)
 
 
 def main():

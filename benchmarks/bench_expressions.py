@@ -32,6 +32,7 @@ import time
 
 import numpy as np
 
+from _timing import best
 from powermodel.expressions import compile_expression, parse
 from powermodel.expressions import compile as engine
 
@@ -124,13 +125,7 @@ def nested_expression(depth=12):
 
 
 def best_of(fn, repeat):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return min(times)
+    return best(fn, repeat, clock=time.process_time)
 
 
 def compile_ours(text, repeat):

@@ -24,6 +24,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import _timing  # noqa: E402
 import powermodel as pm  # noqa: E402
 
 
@@ -32,12 +33,7 @@ def row(*cells):
 
 
 def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+    return _timing.best(fn, repeat, clock=time.perf_counter, warmup=False)
 
 
 def closed_form(size, repeat):

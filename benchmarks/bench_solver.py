@@ -35,18 +35,9 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
 import powermodel as pm  # noqa: E402
+from _timing import best  # noqa: E402
 
 CLOCK = time.process_time
-
-
-def best(fn, repeat=3):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = CLOCK()
-        fn()
-        times.append(CLOCK() - t)
-    return min(times)
 
 
 def table(rows):
