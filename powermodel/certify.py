@@ -68,6 +68,13 @@ def _down(v, mag):
         return np.where(np.isfinite(v), v - _SLACK * np.abs(mag) - 1e-300, v)
 
 
+def _bounds(out, shape):
+    """(lo, hi, lo, hi, ...) as float arrays of ``shape``; a NaN bound says nothing, so
+    it becomes the infinite one (-inf for a lower bound, +inf for an upper one)."""
+    return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), shape),
+                          nan=(-np.inf if i % 2 == 0 else np.inf)) for i, v in enumerate(out)]
+
+
 class _Evaluator:
     """Interval and point evaluations of the cost for the boxes of some points."""
 
@@ -78,17 +85,14 @@ class _Evaluator:
         return self.p if self.scalar else take(self.p, rows)
 
     def box(self, rows, a, b):
+        """Enclosures (flo, fhi, dlo, dhi, d2lo, d2hi) of f, f', f'' on the boxes."""
         with np.errstate(all="ignore"):
-            out = self.cost.interval_derivatives(a, b, self.params(rows))
-        return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), a.shape),
-                              nan=(-np.inf if i % 2 == 0 else np.inf))
-                for i, v in enumerate(out)]
+            return _bounds(self.cost.interval_derivatives(a, b, self.params(rows)), a.shape)
 
     def f_box(self, rows, a, b):
+        """The enclosure (flo, fhi) of f alone (cheaper)."""
         with np.errstate(all="ignore"):
-            out = self.cost.interval(a, b, self.params(rows))
-        return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), a.shape),
-                              nan=(-np.inf if i == 0 else np.inf)) for i, v in enumerate(out)]
+            return _bounds(self.cost.interval(a, b, self.params(rows)), a.shape)
 
     def h_point(self, rows, x, n):
         """Enclosure [lo, hi] of h at the points x, and the enclosure [flo, fhi] of f."""
