@@ -836,9 +836,8 @@ def undefined_beyond(cost, x, p):
     """Mask of the points where f is NaN just beyond ``x`` (the budget search then
     stopped where the cost stops being defined, not where it reaches P)."""
     x = np.asarray(x, dtype=float)
-    with np.errstate(all="ignore"):
-        above = np.broadcast_to(np.asarray(cost.f(x * (1 + 1e-12) + TINY, p), dtype=float),
-                                x.shape)
+    with np.errstate(all="ignore"):  # (x and p broadcast: one point when both are scalars)
+        above = np.asarray(cost.f(x * (1 + 1e-12) + TINY, p), dtype=float)
     return np.isnan(above) & np.isfinite(x)
 
 

@@ -613,8 +613,9 @@ def _solve_block(cost, inp, size, shared, lazy=False):
     if not cost.closed_form:
         # Where f turns NaN beyond the budget found, the search stopped at the edge of
         # the cost's domain, not at f = P: say so at the points that sit there.
-        edge = np.broadcast_to(undefined_beyond(cost, np.broadcast_to(x_budget, (size,)),
-                                                p), (size,)) & (x >= x_budget) & (x > 0)
+        # (evaluated once when the budget and the parameters are shared by every point)
+        edge = np.broadcast_to(undefined_beyond(cost, x_budget, p), (size,)) \
+            & (x >= x_budget) & (x > 0)
         if edge.any():
             note = np.full(size, None, dtype=object)
             xb = np.broadcast_to(x_budget, (size,))
