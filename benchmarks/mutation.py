@@ -24,11 +24,23 @@ Docstrings and f-strings (messages) are not mutated. Usage::
 prints one line per mutant and a summary (kill rate, the survivors with their
 line and change). ``--list`` prints the sites without running anything.
 Run it from the repository root; the worktree itself is never modified.
+
+With ``--select coverage`` (what mutmut 3 does) the tests are first run once
+under ``coverage`` with one context per test; each mutant then runs only the
+tests that execute the statement holding the mutated site, fastest first, and a
+site that no test executes is reported as surviving without running anything.
+Module-level statements (run at import) get every test. Tests that run the
+package in a subprocess are not seen by this map, so the kill rate it gives is
+a lower bound. It needs the ``coverage`` package (installed with mutmut)::
+
+    python benchmarks/mutation.py powermodel/costs.py --tests tests \
+        --select coverage --sample 40 --seed 1
 """
 
 import argparse
 import ast
 import copy
+import json
 import os
 import random
 import shutil
@@ -148,10 +160,113 @@ def _copy_repo(dest):
             shutil.copy2(src, dest / name)
 
 
-def run_tests(repo, tests, timeout):
-    env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": "1"}
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-           "-p", "no:randomly", *tests]
+_PLUGIN = '''"""pytest plugin of benchmarks/mutation.py: per-test coverage, or a chosen subset."""
+import json, os, time
+import pytest
+
+_cov = None
+_durations = {}
+
+
+def pytest_configure(config):
+    global _cov
+    if os.environ.get("PM_MUT_COVERAGE"):
+        import coverage
+        _cov = coverage.Coverage(data_file=os.environ["PM_MUT_COVERAGE"],
+                                 include=os.environ["PM_MUT_TARGET"].split(","))
+        _cov.start()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if _cov is not None:
+        _cov.switch_context(item.nodeid)
+    t0 = time.perf_counter()
+    yield
+    _durations[item.nodeid] = time.perf_counter() - t0
+    if _cov is not None:
+        _cov.switch_context("")
+
+
+def pytest_collection_modifyitems(config, items):
+    path = os.environ.get("PM_MUT_SELECT")
+    if not path:
+        return
+    with open(path, encoding="utf-8") as fh:
+        order = {n: i for i, n in enumerate(json.load(fh))}
+    keep = sorted((it for it in items if it.nodeid in order), key=lambda it: order[it.nodeid])
+    dropped = [it for it in items if it.nodeid not in order]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
+def pytest_unconfigure(config):
+    if _cov is not None:
+        _cov.stop()
+        _cov.save()
+        with open(os.environ["PM_MUT_COVERAGE"] + ".durations", "w", encoding="utf-8") as fh:
+            json.dump(_durations, fh)
+'''
+
+
+def _statement_lines(tree):
+    """Line -> (first, last) line of the innermost statement holding it, and the
+    set of lines that belong to module- or class-level statements (run at import)."""
+    span, toplevel = {}, set()
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                first, last = child.lineno, child.end_lineno or child.lineno
+                for ln in range(first, last + 1):
+                    span[ln] = (first, last)
+                    if not in_function:
+                        toplevel.add(ln)
+                    else:
+                        toplevel.discard(ln)
+                inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                          ast.Lambda))
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    # decorators and defaults run at import, the body does not
+                    for ln in range(first, child.body[0].lineno):
+                        toplevel.add(ln)
+                visit(child, inner)
+            else:
+                visit(child, in_function)
+
+    visit(tree, False)
+    return span, toplevel
+
+
+def coverage_map(repo, targets, tests, timeout):
+    """Run ``tests`` once under coverage.
+
+    Returns (status, secs, {file: {line: node ids}}, {node id: seconds}).
+    """
+    import coverage
+
+    data_file = str(repo / ".mutation-coverage")
+    env = {"PM_MUT_COVERAGE": data_file, "PM_MUT_TARGET": ",".join(map(str, targets))}
+    status, secs = run_tests(repo, tests, timeout, env=env, stop_first=False)
+    data = coverage.CoverageData(basename=data_file)
+    data.read()
+    by_file = {}
+    for f in data.measured_files():
+        by_line = by_file.setdefault(str(Path(f).resolve()), {})
+        for ln, ctxs in data.contexts_by_lineno(f).items():
+            by_line.setdefault(ln, set()).update(c for c in ctxs if c)
+    with open(data_file + ".durations", encoding="utf-8") as fh:
+        durations = json.load(fh)
+    return status, secs, by_file, durations
+
+
+def run_tests(repo, tests, timeout, env=None, stop_first=True):
+    env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": "1",
+           **(env or {})}
+    cmd = [sys.executable, "-m", "pytest", *(["-x"] if stop_first else []), "-q",
+           "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "_pm_mutation_plugin",
+           *tests]
     t0 = time.perf_counter()
     try:
         r = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=timeout)
@@ -163,11 +278,12 @@ def run_tests(repo, tests, timeout):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("module",
-                    help="the module to mutate, e.g. powermodel/sensitivity/sobol_indices.py")
+    ap.add_argument("modules", nargs="+", metavar="module",
+                    help="the modules to mutate, e.g. powermodel/sensitivity/sobol_indices.py")
     ap.add_argument("--tests", nargs="+", required=True,
-                    help="test files or node ids to run against each mutant")
-    ap.add_argument("--sample", type=int, default=20, help="mutants to run (default 20)")
+                    help="test files, folders or node ids to run against each mutant")
+    ap.add_argument("--sample", type=int, default=20,
+                    help="mutants to run per module (default 20)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
     ap.add_argument("--timeout", type=float, default=300.0,
                     help="seconds per test run before the mutant counts as killed")
@@ -176,52 +292,94 @@ def main(argv=None):
     ap.add_argument("--lines", type=int, nargs="+", default=None,
                     help="only the sites on these lines (to re-run given mutants)")
     ap.add_argument("--list", action="store_true", help="list the sites and stop")
+    ap.add_argument("--select", choices=("all", "coverage"), default="all",
+                    help="run all --tests against each mutant (default), or only those "
+                         "that execute the mutated statement")
     args = ap.parse_args(argv)
 
-    module = Path(args.module)
-    rel = (module if not module.is_absolute() else module.relative_to(ROOT)).as_posix()
-    tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
-    all_sites = [s for s in sites(tree) if (args.kinds is None or s[1] in args.kinds)
-                 and (args.lines is None or s[2] in args.lines)]
+    mods = []
+    for module in map(Path, args.modules):
+        rel = (module if not module.is_absolute() else module.relative_to(ROOT)).as_posix()
+        tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
+        all_sites = [s for s in sites(tree) if (args.kinds is None or s[1] in args.kinds)
+                     and (args.lines is None or s[2] in args.lines)]
+        mods.append((rel, tree, all_sites))
     if args.list:
-        for s in all_sites:
-            print(f"{rel}:{s[2]}  {s[1]:<8} {s[3]}")
-        print(f"{len(all_sites)} sites")
+        for rel, _, all_sites in mods:
+            for s in all_sites:
+                print(f"{rel}:{s[2]}  {s[1]:<8} {s[3]}")
+            print(f"{rel}: {len(all_sites)} sites")
         return 0
     # a SIGTERM ends like Ctrl-C, so that the private copy is removed
     import signal
 
     signal.signal(signal.SIGTERM, lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
     rng = random.Random(args.seed)
-    chosen = sorted(rng.sample(all_sites, min(args.sample, len(all_sites))), key=lambda s: s[2])
-    print(f"{rel}: {len(all_sites)} sites, {len(chosen)} sampled (seed {args.seed}); "
-          f"tests: {' '.join(args.tests)}", flush=True)
-    results = []
+    chosen = {rel: sorted(rng.sample(all_sites, min(args.sample, len(all_sites))),
+                          key=lambda s: s[2]) for rel, _, all_sites in mods}
+    summary = []
     with tempfile.TemporaryDirectory(prefix="pm-mutation-") as tmp:
         repo = Path(tmp)
         _copy_repo(repo)
-        target = repo / rel
-        original = target.read_text(encoding="utf-8")
-        # the baseline: the unparsed, unmutated module must pass the tests
-        target.write_text(ast.unparse(tree), encoding="utf-8")
-        status, secs = run_tests(repo, args.tests, args.timeout)
-        print(f"  baseline (unmutated)   {status:<17} {secs:6.1f} s", flush=True)
+        (repo / "_pm_mutation_plugin.py").write_text(_PLUGIN, encoding="utf-8")
+        # the baseline: the unmutated modules must pass the tests. Mutants are
+        # unparsed ASTs, so line numbers are those of the unparsed text.
+        bases = {rel: ast.unparse(tree) for rel, tree, _ in mods}
+        for rel, base in bases.items():
+            (repo / rel).write_text(base, encoding="utf-8")
+        if args.select == "coverage":
+            status, secs, by_file, durations = coverage_map(
+                repo, [(repo / rel).resolve() for rel in bases], args.tests, args.timeout)
+        else:
+            status, secs = run_tests(repo, args.tests, args.timeout)
+        print(f"baseline (unmutated), tests {' '.join(args.tests)}: {status} "
+              f"in {secs:.1f} s", flush=True)
         if status != "survived":
             print("the tests fail without any mutation: fix that first", file=sys.stderr)
             return 1
-        for s in chosen:
-            target.write_text(mutant_source(tree, s), encoding="utf-8")
-            status, secs = run_tests(repo, args.tests, args.timeout)
-            results.append((s, status))
-            print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} {status:<17} {secs:6.1f} s",
-                  flush=True)
-        target.write_text(original, encoding="utf-8")
-    killed = sum(st.startswith("killed") for _, st in results)
-    n = len(results)
-    print(f"{rel}: killed {killed} of {n} mutants ({100 * killed / max(n, 1):.0f}%)")
-    for s, st in results:
-        if st == "survived":
-            print(f"  survivor: {rel}:{s[2]} {s[1]} {s[3]}")
+        sel = repo / ".mutation-select.json"
+        for rel, tree, all_sites in mods:
+            target = repo / rel
+            print(f"{rel}: {len(all_sites)} sites, {len(chosen[rel])} sampled "
+                  f"(seed {args.seed})", flush=True)
+            if args.select == "coverage":
+                base_tree = ast.parse(bases[rel])
+                span, toplevel = _statement_lines(base_tree)
+                # the same site in the unparsed module (ast.walk order is unchanged)
+                base_line = {b[0]: b[2] for b in sites(base_tree)}
+                by_line = by_file.get(str(target.resolve()), {})
+            results = []
+            for s in chosen[rel]:
+                target.write_text(mutant_source(tree, s), encoding="utf-8")
+                tests, env = args.tests, None
+                if args.select == "coverage":
+                    ln = base_line[s[0]]
+                    first, last = span.get(ln, (ln, ln))
+                    if not any(x in toplevel for x in range(first, last + 1)):
+                        ids = set().union(*(by_line.get(x, set())
+                                            for x in range(first, last + 1)))
+                        if not ids:
+                            results.append((s, "survived"))
+                            print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} "
+                                  f"{'survived (no test)':<17}", flush=True)
+                            continue
+                        order = sorted(ids, key=lambda n: durations.get(n, 1e9))
+                        sel.write_text(json.dumps(order), encoding="utf-8")
+                        tests = sorted({n.split("::")[0] for n in order})
+                        env = {"PM_MUT_SELECT": str(sel)}
+                status, secs = run_tests(repo, tests, args.timeout, env=env)
+                results.append((s, status))
+                print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} {status:<17} {secs:6.1f} s",
+                      flush=True)
+            target.write_text(bases[rel], encoding="utf-8")
+            summary.append((rel, results))
+    for rel, results in summary:
+        killed = sum(st.startswith("killed") for _, st in results)
+        n = len(results)
+        print(f"{rel}: killed {killed} of {n} mutants ({100 * killed / max(n, 1):.0f}%)")
+        for s, st in results:
+            if st == "survived":
+                print(f"  survivor: {rel}:{s[2]} {s[1]} {s[3]}")
     return 0
 
 
