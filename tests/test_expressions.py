@@ -89,6 +89,27 @@ def test_powers_at_zero_and_tiny_x(k, literal):
     assert d2[0] == {1.0: 0.0, 1.5: math.inf, 2.0: 2 * c, 3.0: 0.0}[k]
 
 
+@pytest.mark.parametrize("k", [-2.5, -1.0, 0.5, 1.0, 1.2, 1.9, 2.5, 3.7, 6.0, 40.0, 350.0])
+def test_power_derivatives_at_every_magnitude(k):
+    # x**k with one scalar k (a sweep): f' = k x^(k-1) and f'' = k (k-1) x^(k-2) to 4 ulps,
+    # and the same zeros, infinities and NaNs as NumPy's power, from 0 and subnormals
+    # through overflow of x**k (where x**(k-1) is still finite) to inf, NaN and x < 0
+    E = compile_expression("x**k")
+    x = np.concatenate([[0.0, 5e-324, 1e-310, 2.3e-308, 1e-160, 1e-5, 0.7, 1.0, 3.0, 1e5,
+                         1e150, 1e300, 1.7e308, np.inf, np.nan, -2.0, -0.0],
+                        np.geomspace(1e-300, 1e300, 200)])
+    v, d1, d2 = E.derivatives(x, {"k": np.float64(k)})
+    with np.errstate(all="ignore"):
+        e1 = k * np.power(x, k - 1)
+        e2 = k * (k - 1) * np.power(x, k - 2) if k != 1 else np.zeros_like(x)  # (0, not 0 * inf)
+    e1[np.isnan(x)] = e2[np.isnan(x)] = np.nan  # (where NumPy says nan ** 0 = 1)
+    for got, want in ((d1, e1), (d2, e2)):
+        fin = np.isfinite(want) & (np.abs(want) >= np.finfo(float).tiny)
+        np.testing.assert_allclose(got[fin], want[fin], rtol=4 * np.finfo(float).eps, atol=0)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_array_equal(got[~fin & ~np.isnan(want)], want[~fin & ~np.isnan(want)])
+
+
 def test_powers_of_one_base_are_merged_as_sympy_does():
     # c*x**k/x**2 = c*x**(k - 2) and x*sqrt(x) = x**1.5: no 0 * inf at x = 0
     E = compile_expression("c*x**k/x**2")
