@@ -120,6 +120,26 @@ def test_overhead_breakpoints_are_inflection_points():
             assert np.sign(lo) != np.sign(hi)
 
 
+@pytest.mark.parametrize("F,s,c,k", [
+    (50.0, 0.5, 1.0, 1.5), (50.0, 0.5, 1.0, 1.05), (50.0, 0.5, 1.0, 1.95), (1e3, 2.0, 0.1, 1.3),
+    (1e-3, 1.0, 1.0, 1.5),   # 1 < k < 2, tiny overhead: f'' > 0 everywhere, no inflection
+    (1.0, 2.0, 0.1924, 1.5),  # two inflections close to psi's minimum at (2 - k) s = 1
+    (50.0, 0.5, 1.0, 2.0), (50.0, 0.5, 1.0, 3.0), (1e-6, 1.0, 1.0, 2.0), (5.0, 3.0, 2.0, 7.0),
+])
+def test_overhead_breakpoints_are_every_sign_change_of_f2(F, s, c, k):
+    # Brute force: the sign changes of f'' on a dense log grid are the breakpoints, no
+    # more and no fewer (two for 1 < k < 2 when the overhead is large enough, else none)
+    cost = make_cost("overhead")
+    p = {"F": F, "s": s, "c": c, "k": k}
+    x = np.geomspace(1e-300, 1e4, 2_000_001)  # (steps of 3.5e-4 relative)
+    d2 = cost.d2f(x, p)
+    flips = x[:-1][np.sign(d2[:-1]) != np.sign(d2[1:])]
+    bps = np.sort(cost.breakpoints(p)[0])
+    bps = bps[~np.isnan(bps)]
+    assert bps.size == flips.size
+    np.testing.assert_allclose(bps, flips, rtol=1e-3)
+
+
 @pytest.mark.parametrize("name,params,msg", [
     ("power", {"c": 1.0, "k": 0.5}, "`k` must be >= 1, got 0.5"),
     ("power", {"c": -1.0, "k": 2.0}, "`c` must be positive, got -1.0"),
