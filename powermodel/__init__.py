@@ -20,7 +20,7 @@ from .errors import (AccuracyWarning, ExpressionError, InputError, PowermodelErr
 from .model import Model  # noqa: E402
 from .result import Solution  # noqa: E402
 from .solver import objective, solve  # noqa: E402
-from .costs import FAMILIES, make_cost  # noqa: E402
+from .costs import FAMILIES, CallableCost, make_cost  # noqa: E402
 
 # Public names that live in modules loaded on first use.
 _LAZY = {
@@ -36,8 +36,8 @@ _LAZY = {
     "scenario": None, "extensions": None, "sweeps": None,
 }
 
-__all__ = ["Model", "Solution", "solve", "objective", "make_cost", "FAMILIES", "PowermodelError",
-           "InputError", "ExpressionError", "ScenarioError", "UnsolvableError",
+__all__ = ["Model", "Solution", "solve", "objective", "make_cost", "CallableCost", "FAMILIES",
+           "PowermodelError", "InputError", "ExpressionError", "ScenarioError", "UnsolvableError",
            "AccuracyWarning", *[k for k, v in _LAZY.items() if v is not None]]
 
 

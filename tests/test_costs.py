@@ -140,6 +140,30 @@ def test_overhead_breakpoints_are_every_sign_change_of_f2(F, s, c, k):
     np.testing.assert_allclose(bps, flips, rtol=1e-3)
 
 
+@pytest.mark.parametrize("f,df,d2f", [
+    (lambda x, c: c * x**3 + 2 * x, lambda x: 3 * 0.7 * x**2 + 2, lambda x: 6 * 0.7 * x),
+    (lambda x, c: np.expm1(c * x), lambda x: 0.7 * np.exp(0.7 * x),
+     lambda x: 0.49 * np.exp(0.7 * x)),
+    (lambda x, c: c * x * np.log1p(x), lambda x: 0.7 * (np.log1p(x) + x / (1 + x)),
+     lambda x: 0.7 * (1 / (1 + x) + 1 / (1 + x) ** 2)),
+])
+def test_callable_finite_differences_match_the_derivatives(f, df, d2f):
+    # Without df/d2f a callable's derivatives are finite differences: f' to 1e-10 relative
+    # (fourth-order central; second-order forward for x < 2e-6, next to 0, where the
+    # error is h^2 f'''/3 with h = 1e-6: within 1e-11 f''), and f'' (used
+    # for Newton slopes and the convexity scan only) to 1e-4 of f''(x) + f'(x)/x, from
+    # x = 0 up (the truncation grows as (x f^(5)/f')^4, so x <= 5 here)
+    cost = pm.CallableCost(f)
+    p = {"c": 0.7}
+    x = np.concatenate([[0.0, 1e-9, 1e-7, 1.5e-6, 3e-6], np.geomspace(1e-5, 5.0, 60)])
+    scale = np.abs(df(x)) + np.abs(f(x, 0.7)) / np.maximum(x, 1e-3)
+    np.testing.assert_array_less(np.abs(cost.df(x, p) - df(x)),
+                                 1e-10 * scale + 1e-11 * np.abs(d2f(x)))
+    y = x[1:]
+    np.testing.assert_array_less(np.abs(cost.d2f(y, p) - d2f(y)),
+                                 1e-4 * (np.abs(d2f(y)) + np.abs(df(y)) / np.maximum(y, 1e-3)))
+
+
 @pytest.mark.parametrize("name,params,msg", [
     ("power", {"c": 1.0, "k": 0.5}, "`k` must be >= 1, got 0.5"),
     ("power", {"c": -1.0, "k": 2.0}, "`c` must be positive, got -1.0"),
