@@ -248,7 +248,10 @@ def coverage_map(repo, targets, tests, timeout):
 
     data_file = str(repo / ".mutation-coverage")
     env = {"PM_MUT_COVERAGE": data_file, "PM_MUT_TARGET": ",".join(map(str, targets))}
-    status, secs = run_tests(repo, tests, timeout, env=env, stop_first=False)
+    # (the whole run, once: allowed ten times the time of one mutant)
+    status, secs = run_tests(repo, tests, 10 * timeout, env=env, stop_first=False)
+    if status != "survived":
+        return status, secs, {}, {}
     data = coverage.CoverageData(basename=data_file)
     data.read()
     by_file = {}
@@ -271,6 +274,8 @@ def run_tests(repo, tests, timeout, env=None, stop_first=True):
     try:
         r = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=timeout)
         status = "survived" if r.returncode == 0 else "killed"
+        if not stop_first and r.returncode:  # (the baseline: show why it failed)
+            print(r.stdout.decode(errors="replace")[-3000:], file=sys.stderr)
     except subprocess.TimeoutExpired:
         status = "killed (timeout)"
     return status, time.perf_counter() - t0
