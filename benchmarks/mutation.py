@@ -150,10 +150,13 @@ def mutant_source(tree, site):
 
 
 def _copy_repo(dest):
-    ignore = shutil.ignore_patterns(".git", "__pycache__", "out", "build", "*.pdf", "*.png",
-                                    ".hypothesis", "mutants")
-    for name in ("powermodel", "tests", "setup.cfg", "pyproject.toml", "README.md", "docs"):
-        src = ROOT / name
+    ignore = shutil.ignore_patterns(".git", "__pycache__", "out", "_build", ".hypothesis",
+                                    "mutants", ".venv", "*.egg-info")
+    for src in sorted(ROOT.iterdir()):  # (the tests read figures/, paper/, README.md, ...)
+        name = src.name
+        if name in (".git", ".venv", ".hypothesis", ".pytest_cache", "out", "mutants") \
+                or name.endswith(".egg-info"):
+            continue
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=ignore)
         elif src.exists():
