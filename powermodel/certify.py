@@ -209,14 +209,7 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
             feas = live & (f_ <= Pr)
             np.maximum.at(lb, row[feas], lo_[feas])
             _offer(cost, ev, row[feas], x_[feas], n, P, best_x, best_h)
-        with np.errstate(all="ignore"):
-            t1 = b - flo / nr
-            ub1 = _up(t1, np.abs(b) + np.abs(flo / nr))
-            sp = np.maximum(0.0, 1 - dlo / nr)
-            sm = np.maximum(0.0, dhi / nr - 1)
-            t2 = np.maximum(sp * (b - c), sm * (c - a))
-            ub2 = _up(hc_hi + t2, np.abs(hc_hi) + np.abs(t2))
-        ub = np.fmin(np.fmin(ub1, ub2), pub)
+        ub = np.fmin(box_bound(a, b, c, flo, dlo, dhi, hc_hi, nr), pub)
         within = b <= U[row]  # inside the solver's feasible domain
         feasible = within | (fhi <= Pr)
         up_ = live & (dhi <= nr) & feasible
@@ -275,6 +268,35 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         h_best = best_x - fx / n
     certified = (bound - np.maximum(h_best, lb) <= tol) & np.isfinite(bound)
     return best_x, np.maximum(bound, h_best), certified
+
+
+def box_bound(a, b, c, flo, dlo, dhi, hc_hi, n):
+    r"""Upper bound of :math:`h(x) = x - f(x)/n` on the boxes :math:`[a, b]`.
+
+    From the enclosures :math:`[\underline{F}, \cdot]` of f and
+    :math:`[\underline{F'}, \overline{F'}]` of f' on the box and the upper
+    bound ``hc_hi`` of h at a point c inside it, the smaller of
+
+    .. math::
+
+        b - \underline{F}/n, \qquad
+        h(c) + \max\big((1 - \underline{F'}/n)^+ (b - c),\;
+                         (\overline{F'}/n - 1)^+ (c - a)\big),
+
+    rounded up by a few ulps (the second is exact where f is linear).
+
+    >>> # f = 3x on [0, 2], n = 2: h = -x/2, largest at 0; c = 1, h(c) = -0.5
+    >>> round(float(box_bound(0.0, 2.0, 1.0, 0.0, 3.0, 3.0, -0.5, 2.0)), 12)
+    0.0
+    """
+    with np.errstate(all="ignore"):
+        t1 = b - flo / n
+        ub1 = _up(t1, np.abs(b) + np.abs(flo / n))
+        sp = np.maximum(0.0, 1 - dlo / n)
+        sm = np.maximum(0.0, dhi / n - 1)
+        t2 = np.maximum(sp * (b - c), sm * (c - a))
+        ub2 = _up(hc_hi + t2, np.abs(hc_hi) + np.abs(t2))
+    return np.fmin(ub1, ub2)
 
 
 def _offer(cost, ev, rows, xs, n, P, best_x, best_h):

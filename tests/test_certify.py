@@ -212,3 +212,59 @@ def test_per_point_parameters_in_the_unbounded_regime():
     assert s.x[0] == 0 and s.regime[1] == "budget"
     assert np.log1p(s.x[1]) + s.x[1] == pytest.approx(1e3, rel=1e-12)
     assert (s.status == "ok").all() and (s.gap <= 1e-9 * np.abs(s.value)).all()
+
+
+# The bound of one box (certify.box_bound) against h on a dense grid of the box.
+BOX_COSTS = ["c*x**2 + x", "c*log1p(x) + x", "c*x*atan(x)", "c*(exp(x) - 1)", "3*x + c*abs(x - 1)",
+             "c*x + tanh(10*(x - 1))"]
+
+
+@pytest.mark.parametrize("text", BOX_COSTS)
+@pytest.mark.parametrize("n", [0.3, 1.0, 2.5, 40.0])
+def test_box_bound_is_above_h_on_the_box(text, n):
+    from powermodel.certify import _Evaluator, box_bound
+
+    cost = pm.make_cost(text)
+    p = {"c": 0.8} if "c" in text else {}
+    ev = _Evaluator(cost, p, True)
+    rng = np.random.default_rng(7)
+    a = np.concatenate([[0.0, 0.5, 1.0 - 1e-9], rng.uniform(0, 3, 30)])
+    b = a + np.concatenate([[2.0, 1.0, 2e-9], rng.uniform(1e-6, 2.0, 30)])
+    c = 0.5 * (a + b)
+    rows = np.zeros(a.size, dtype=int)
+    nr = np.full(a.size, n)
+    flo, _, dlo, dhi, _, _ = ev.box(rows, a, b)
+    _, hc_hi, _, _ = ev.h_point(rows, c, nr)
+    ub = box_bound(a, b, c, flo, dlo, dhi, hc_hi, nr)
+    t = np.linspace(0, 1, 20_001)[:, None]
+    x = a + t * (b - a)
+    h = x - cost.f(x, p) / n
+    hmax = h.max(axis=0)
+    assert np.all(ub >= hmax - 4e-16 * (np.abs(x).max(axis=0) + np.abs(hmax)))
+
+
+@pytest.mark.parametrize("alpha,n", [(3.0, 2.0), (3.0, 0.25), (0.5, 2.0), (0.1, 0.25), (2.0, 2.0)])
+def test_box_bound_is_exact_for_a_linear_cost(alpha, n):
+    # f = alpha x: h = (1 - alpha/n) x is linear, so the mean-value bound is max(h(a), h(b))
+    # to a few ulps, on either side of alpha = n and with n < 1
+    from powermodel.certify import box_bound
+
+    a, b = np.array([0.0, 1.0, 10.0]), np.array([1.0, 4.0, 10.5])
+    c = np.array([0.25, 3.0, 10.1])  # (any point inside)
+    h = lambda x: x - alpha * x / n  # noqa: E731
+    ub = box_bound(a, b, c, alpha * a, np.full(3, alpha), np.full(3, alpha), h(c), np.full(3, n))
+    want = np.maximum(h(a), h(b))
+    assert np.all(ub >= want)
+    assert np.all(ub - want <= 1e-13 * (1 + np.abs(b) * (1 + alpha / n))), ub - want
+
+
+def test_box_bound_without_derivative_enclosures_is_b_minus_flo_over_n():
+    # A callable with interval= but no dinterval: F' = (-inf, inf), so the mean-value bound
+    # is infinite and the bound is b - F_lo/n (valid: h <= b - f(a)/n for f non-decreasing)
+    from powermodel.certify import box_bound
+
+    a, b, c = np.array([0.0, 2.0]), np.array([1.0, 3.0]), np.array([0.5, 2.5])
+    flo = a**2
+    inf = np.full(2, np.inf)
+    ub = box_bound(a, b, c, flo, -inf, inf, c - c**2 / 2.0, np.full(2, 2.0))
+    np.testing.assert_allclose(ub, b - flo / 2.0, rtol=1e-14)
