@@ -445,6 +445,8 @@ def test_valid_family_parameters_against_brute_force(name, data, logN, logP, log
     _grid_optimality(lambda x: cost.f(x, p), s, N, P, cap)
 
 
+@pytest.mark.filterwarnings(  # (P/N beyond the float range: g* = inf, said)
+    "ignore:the per-instance power g:powermodel.errors.AccuracyWarning")
 @given(st.sampled_from(sorted(FAMILY_PARAMS)), st.data())
 def test_random_parameter_arrays_with_errors_nan(name, data):
     size = 6
