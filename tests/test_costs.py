@@ -191,3 +191,26 @@ def test_every_family_documents_itself():
     for cls in set(FAMILIES.values()):
         assert cls.__doc__ and cls.formula and cls.parameters
         assert cls.convexity in ("convex", "linear", "non-convex")
+
+
+def test_power_logN_refuses_a_zero_scale_exactly_at_the_limit():
+    # c (1 + beta ln N) must be > 0: at N = exp(-1/beta) it is 0 exactly (f = 0, no cost
+    # at all), which is refused like the values below it, not solved as free optimization
+    with pytest.raises(pm.InputError, match="N >= exp"):
+        pm.Model("power-logN", c=1.0, k=2.0, beta=1.0).solve(N=np.exp(-1.0), P=10.0)
+    assert pm.Model("power-logN", c=1.0, k=2.0, beta=1.0).solve(
+        N=np.nextafter(np.exp(-1.0), 1.0), P=10.0).regime == "budget"
+
+
+@pytest.mark.parametrize("typo,family", [("powr", "power"), ("exponental", "exponential"),
+                                         ("quadratc", "quadratic")])
+def test_a_misspelt_family_gets_a_suggestion(typo, family):
+    with pytest.raises(pm.ExpressionError, match=f"did you mean `{family}`"):
+        pm.Model(typo)
+
+
+def test_an_overflow_below_the_budget_is_said_below_x_equal_1():
+    # c (exp(a x) - 1) with c = 1e-300, a = 1000: exp(a x) overflows at x = 0.7098, long
+    # before f reaches P = 1e10 (at x = 0.7328): the budget found is that overflow
+    with pytest.warns(pm.AccuracyWarning, match="f overflows float64 near x = 0.7097"):
+        pm.Model("c*(exp(a*x) - 1)").solve(N=10.0, P=1e10, c=1e-300, a=1000.0)
