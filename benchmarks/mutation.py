@@ -340,6 +340,7 @@ def main(argv=None):
                 repo, [(repo / rel).resolve() for rel in bases], args.tests, args.timeout)
         else:
             status, secs = run_tests(repo, args.tests, args.timeout)
+        base_secs = secs
         print(f"baseline (unmutated), tests {' '.join(args.tests)}: {status} "
               f"in {secs:.1f} s", flush=True)
         if status != "survived":
@@ -375,7 +376,13 @@ def main(argv=None):
                         sel.write_text(json.dumps(order), encoding="utf-8")
                         tests = sorted({n.split("::")[0] for n in order})
                         env = {"PM_MUT_SELECT": str(sel)}
-                status, secs = run_tests(repo, tests, args.timeout, env=env)
+                # (a time limit catches mutants that loop; it must not catch slow tests:
+                # at least three times what the selected tests took unmutated)
+                limit = args.timeout
+                if args.select == "coverage":
+                    limit = max(limit, 3 * sum(durations.get(t, 0.0) for t in order)
+                                if env else 3 * base_secs)
+                status, secs = run_tests(repo, tests, limit, env=env)
                 results.append((s, status))
                 print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} {status:<17} {secs:6.1f} s",
                       flush=True)
