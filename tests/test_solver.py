@@ -302,6 +302,16 @@ def test_invalid_inputs(kw, msg):
     assert isinstance(err.value, ValueError)
 
 
+@pytest.mark.filterwarnings("ignore::powermodel.errors.AccuracyWarning")  # (FD noise of f')
+def test_a_slowly_decreasing_callable_is_refused_where_the_fall_is_not_rounding():
+    # f = 2 - 1e-9 x: f' = -1e-9 is rounding-sized next to f' + f/x at x = 10 (f falls by
+    # 5e-9 of itself up to there: accepted), but not at x = 1e4 (f' = -5e-6 of f/x there)
+    f = lambda x: 2 - 1e-9 * x  # noqa: E731
+    assert pm.Model(f).solve(N=10.0, P=100.0, x_cap=10.0).x == 10.0
+    with pytest.raises(pm.InputError, match=r"non-decreasing in x, but f'\(10000\) < 0"):
+        pm.Model(f).solve(N=10.0, P=100.0, x_cap=1e4)
+
+
 def test_cost_checks():
     with pytest.raises(pm.InputError, match="non-decreasing"):
         pm.Model("c*x - x**2", c=1.0).solve(N=1, P=1e6)
