@@ -107,6 +107,7 @@ def main(argv=None):
         import warnings
 
         with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")  # (printed below, whatever the caller's filters)
             out = args._run(args)
         for w in caught:  # one line each, not Python's two-line format
             print(f"warning: {w.message}".splitlines()[0], file=sys.stderr)
