@@ -334,6 +334,20 @@ def test_errors_nan_marks_only_bad_points():
     assert list(s.regime) == ["interior", "invalid", "invalid", "interior"]
 
 
+@pytest.mark.parametrize("cost,params", [("power", {"c": 1.0, "k": 2.0}), ("c*x**2", {"c": 1.0})])
+def test_errors_nan_with_scalar_inputs_gives_scalar_fields(cost, params):
+    # one point, given as scalars: a 0-d answer, invalid or not (closed form and numeric)
+    bad = pm.solve(cost, N=-1.0, P=100.0, errors="nan", **params)
+    assert np.isnan(bad.x) and bad.regime == "invalid" and bad.status == "`N` must be positive"
+    assert np.shape(bad.x) == () and np.shape(bad.status) == ()
+    good = pm.solve(cost, N=10.0, P=100.0, errors="nan", **params)
+    assert good.x == pytest.approx(5.0, rel=1e-14) and good.status == "ok"
+    assert np.shape(good.x) == () and good.regime == "interior"
+    if cost == "power":  # (a family's parameter range; an expression's c is free)
+        bad_c = pm.solve(cost, N=10.0, P=100.0, errors="nan", **{**params, "c": -1.0})
+        assert np.isnan(bad_c.x) and bad_c.status == "`c` must be positive"
+
+
 @given(st.sampled_from(NONDEC), st.data())
 def test_shared_parameter_path_equals_per_point_path(expr, data):
     """Scalar cost parameters (work shared by all points) and the same values given
