@@ -367,3 +367,33 @@ def test_budget_beyond_1e300_is_finite():
     # f = 0.008 x reaches P = 1e300 at x = 1.25e302: a finite budget, not "unbounded"
     s = pm.Model("c*x", c=0.008).solve(N=1.0, P=1e300)
     assert s.regime == "budget" and s.x == pytest.approx(1.25e302, rel=1e-12)
+
+
+@pytest.mark.parametrize("a,b", [(1e-150, 1e150), (0.5, 2e3), (3e-7, 40.0)])
+@pytest.mark.parametrize("piece_end", ["b", "inf"])
+def test_grid_bracket_is_three_cells_around_the_root_with_the_log_guess(a, b, piece_end):
+    # The shared solver's starting brackets (solver._grid_bracket): for f' increasing,
+    # the cell of the tabulated grid (cut at the piece's end) where f' crosses n, widened
+    # by one cell each side and cut to [a, b]; the first guess of log x interpolates
+    # log f' in that cell, which is exact for a power law (f = c x^3: f' = 3 c x^2)
+    from powermodel.costs import SCAN_GRID
+    from powermodel.solver import _grid_bracket
+
+    end = b if piece_end == "b" else np.inf
+    cost = pm.make_cost("c*x**3")
+    p = {"c": np.float64(0.5)}
+    G = SCAN_GRID[(SCAN_GRID > a) & (SCAN_GRID < end)]
+    Gb = G[G < b]
+    mid = np.sqrt(Gb[1:] * Gb[:-1])  # (roots in the first and last cells inside [a, b])
+    root = np.concatenate([1.0137 * np.geomspace(a, b, 301)[1:-2], mid[:3], mid[-3:],
+                           [np.sqrt(a * Gb[0]), np.sqrt(Gb[-1] * b)]])  # (none on the grid)
+    n = 1.5 * root**2
+    lo, hi, t0 = _grid_bracket(cost, p, n, a, b, end)
+    assert np.all((lo <= root) & (root <= hi) & (a <= lo) & (hi <= b))
+    i = np.searchsorted(G, root)  # G[i - 1] < root <= G[i]
+    # (at the ends of the grid the bracket ends at a or b instead)
+    np.testing.assert_array_equal(lo, np.where(i >= 2, G[np.maximum(i - 2, 0)], a))
+    np.testing.assert_array_equal(
+        hi, np.where(i + 1 < G.size, np.minimum(G[np.minimum(i + 1, G.size - 1)], b), b))
+    inner = (i >= 1) & (i < G.size)
+    np.testing.assert_allclose(t0[inner], np.log(root[inner]), rtol=0, atol=1e-12)
