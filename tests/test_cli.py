@@ -297,6 +297,14 @@ def test_derive_time_limit_exits_2_naming_it():
     assert code == 2 and "time limit of 1 s" in line
 
 
+def test_derive_timeout_beyond_the_timers_range_exits_0():
+    # 1e30 s overflowed setitimer: exit 1 with an OverflowError
+    code, out, err = run(["derive", "power", "--param", "c=1", "--param", "k=2",
+                          "--timeout", "1e30"])
+    assert code == 0, err
+    assert "f(x) = x**2" in out
+
+
 @pytest.mark.parametrize("name", ["x_cap", "rho", "pm_maximum", "overlap"])
 def test_reserved_parameter_names_exit_2(name):
     code, out, err = run(["solve", f"max(x, {name})*x**2", "--param", f"{name}=1",
