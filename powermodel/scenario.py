@@ -271,8 +271,11 @@ def _axis(where, key, spec, *, named=False):
     if isinstance(num, bool) or not isinstance(num, int) or num < 1:
         raise _err(where, f"`{key}.num` must be a positive integer, got {num!r}")
     from . import _memory
+    from .solver import BYTES_PER_POINT
 
-    _memory.check(f"axis `{key}` of {num:,} points", num * 8)
+    # every axis is solved over: refuse, before building it, one too long to solve once
+    _memory.check(f"axis `{key}` of {num:,} points (solved at each)",
+                  num * (BYTES_PER_POINT + 8))
     scale = spec.get("scale", "log")
     if scale not in ("log", "linear"):
         raise _err(where, f"`{key}.scale` must be 'log' or 'linear', got {scale!r}")

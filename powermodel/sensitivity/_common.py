@@ -42,9 +42,7 @@ def _rng_kw(func, rng):
 
 
 def _int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InputError(f"`{name}` must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return V.integer(name, value, low)
 
 
 def _level(value):
