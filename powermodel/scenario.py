@@ -442,9 +442,20 @@ MAX_SCENARIO_BYTES = 1 << 20
 
 
 def _resolve(path):
+    if not isinstance(path, (str, Path)) or not str(path).strip():
+        raise InputError(f"scenario must be a TOML file or a bundled scenario name, got "
+                         f"{path!r}")
     p = Path(path)
-    if p.exists():
-        return p
+    try:
+        if p.exists():
+            return p
+        if p.is_symlink():
+            raise InputError(f"scenario `{path}` is a broken symbolic link (or a loop of them)")
+    except OSError as exc:  # a name too long for the file system
+        from ._io import _short_path
+
+        raise InputError(f"scenario `{_short_path(path)}` cannot be used: "
+                         f"{exc.strerror or exc}") from None
     if p.suffix == "" and not p.parent.parts:
         q = _scenario_dir() / f"{p.name}.toml"
         if q.exists():

@@ -286,6 +286,13 @@ def test_tex_number_and_bad_input(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     with pytest.raises(pm.InputError, match="folder"):
         pm.reproduce(tmp_path / "file")
+    # refused before any figure is rendered (a long name was a raw OSError)
+    with pytest.raises(pm.InputError, match="`out` cannot be used as a folder .*File name too long"):
+        pm.reproduce(tmp_path / ("a" * 300))
+    with pytest.raises(pm.InputError, match="`out` cannot be used as a folder .* is a file, not a"):
+        pm.reproduce(tmp_path / "file" / "sub")
+    with pytest.raises(pm.InputError, match="`out` must be a folder name, got ''"):
+        pm.reproduce("")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(pm.InputError, match="--out"):
         pm.reproduce()
