@@ -642,3 +642,15 @@ def test_scenario_axis_too_long_to_solve_over_is_refused_before_it_is_built(tmp_
                                             "needs about .* more than the budget of 1 GB"):
         pm.load_scenario(path).run()
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
+
+
+def _bad_output(sol):
+    return 1 / 0
+
+
+def test_output_function_that_raises_is_an_input_error():
+    with pytest.raises(pm.InputError, match="`output` '_bad_output' raised ZeroDivisionError: "
+                                            "division by zero") as info:
+        pm.sobol(pm.Model("power", k=2.0), {"c": ("uniform", 1, 2)}, N=10.0, P=1e6,
+                 output=_bad_output, n=64)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
