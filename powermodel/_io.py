@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InputError
 
 __all__ = ["atomic_write", "write_text", "write_bytes", "read_regular", "NotRegularFile",
-           "silence_fd"]
+           "silence_fd", "make_folder"]
 
 
 @contextlib.contextmanager
@@ -94,6 +94,23 @@ def _reason(path, exc):
             except OSError:
                 break
     return exc.strerror or str(exc)
+
+
+def make_folder(path, name):
+    """Create the folder ``path`` (and its parents) or raise :class:`InputError` naming
+    the argument ``name``: not a name, an existing file, a name too long, a parent
+    that is a file, no permission."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise InputError(f"`{name}` must be a folder name, got {path!r}")
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_dir():
+            raise InputError(f"`{name}` must be a folder, got the file {str(path)!r}")
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"`{name}` cannot be used as a folder ({_short_path(path)}): "
+                         f"{_reason(path, exc)}") from None
+    return path
 
 
 def write_text(path, text, *, overwrite=True):

@@ -1099,18 +1099,7 @@ def _layout(out):
             raise InputError("`out` not given and the current folder is not the powermodel "
                              "repository (no paper/paper.tex); pass out=DIR (--out DIR)")
         return root / "figures", root / "paper" / "generated" / "values.tex", True
-    if not isinstance(out, (str, os.PathLike)) or not str(out).strip():
-        raise InputError(f"`out` must be a folder name, got {out!r}")
-    out = Path(out)
-    from ._io import _reason, _short_path
-
-    try:
-        if out.exists() and not out.is_dir():
-            raise InputError(f"`out` must be a folder, got the file {str(out)!r}")
-        out.mkdir(parents=True, exist_ok=True)  # before any work: a bad name fails now
-    except OSError as exc:  # a name too long, a parent that is a file, no permission
-        raise InputError(f"`out` cannot be used as a folder ({_short_path(out)}): "
-                         f"{_reason(out, exc)}") from None
+    out = _io.make_folder(out, "out")  # before any work: a bad name fails now
     return out, out / "values.tex", False
 
 
