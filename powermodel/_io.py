@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InputError
 
 __all__ = ["atomic_write", "write_text", "write_bytes", "read_regular", "NotRegularFile",
-           "silence_fd"]
+           "silence_fd", "make_folder"]
 
 
 @contextlib.contextmanager
@@ -40,15 +40,15 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
     'hello'
     """
     path = Path(path)
-    if not overwrite and path.exists():
-        raise InputError(f"`{path}` exists; pass overwrite=True (--force) to replace it")
-    if path.is_dir():
-        raise InputError(f"`{path}` is a folder, expected a file name")
     try:
+        if not overwrite and path.exists():
+            raise InputError(f"`{path}` exists; pass overwrite=True (--force) to replace it")
+        if path.is_dir():
+            raise InputError(f"`{path}` is a folder, expected a file name")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"cannot write `{path}`: {exc.strerror or exc}") from None
+    except OSError as exc:  # a name too long, a parent that is a file, no permission
+        raise InputError(f"cannot write `{_short_path(path)}`: {_reason(path, exc)}") from None
     try:
         # mkstemp makes the file private (0600); give it the usual mode instead.
         umask = os.umask(0o022)
@@ -75,6 +75,42 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _short_path(path, limit=120):
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 2:]}"
+
+
+def _reason(path, exc):
+    """Why ``path`` cannot be used: ``exc``'s reason, or the parent that is not a folder."""
+    import errno
+
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # mkdir over a file
+        for parent in Path(path).parents:
+            try:
+                if parent.exists() and not parent.is_dir():
+                    return f"`{_short_path(parent)}` is a file, not a folder"
+            except OSError:
+                break
+    return exc.strerror or str(exc)
+
+
+def make_folder(path, name):
+    """Create the folder ``path`` (and its parents) or raise :class:`InputError` naming
+    the argument ``name``: not a name, an existing file, a name too long, a parent
+    that is a file, no permission."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise InputError(f"`{name}` must be a folder name, got {path!r}")
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_dir():
+            raise InputError(f"`{name}` must be a folder, got the file {str(path)!r}")
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"`{name}` cannot be used as a folder ({_short_path(path)}): "
+                         f"{_reason(path, exc)}") from None
+    return path
 
 
 def write_text(path, text, *, overwrite=True):

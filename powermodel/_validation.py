@@ -178,6 +178,22 @@ def real(name, value, *, low=None, high=None, low_open=False, high_open=False,
     return arr if arr.ndim else float(arr)
 
 
+def integer(name, value, low):
+    """Check that ``value`` is an integer (not a boolean) of at least ``low``.
+
+    >>> integer("points", 400, 2)
+    400
+    >>> integer("points", 2.5, 2)
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: `points` must be an integer >= 2, got 2.5
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+            or value < low:
+        raise InputError(f"`{name}` must be an integer >= {low}, got {_short(value)}")
+    return int(value)
+
+
 def choice(name, value, options):
     """Check that ``value`` is one of ``options``.
 

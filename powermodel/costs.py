@@ -34,7 +34,7 @@ import numpy as np
 
 from . import _validation as V
 from ._numeric import HUGE, TINY, increasing_root, sign_root, take
-from .errors import ExpressionError, InputError
+from .errors import ExpressionError, InputError, PowermodelError
 
 __all__ = [
     "Cost", "Power", "Exponential", "Linear", "Quadratic", "Overhead", "PowerLogN",
@@ -582,6 +582,21 @@ class ExpressionCost(Cost):
         return _engine(self.formula).derivatives(x, p)[1:]
 
 
+def _readonly(a):
+    if isinstance(a, np.ndarray) and a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
+def _broadcasts_to(shape, target):
+    """Whether an array of ``shape`` broadcasts to ``target`` (one value per x)."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 class CallableCost(Cost):
     """A cost given as a Python callable ``f(x, **params)``.
 
@@ -668,27 +683,38 @@ class CallableCost(Cost):
         """Call ``fun(x, *more, **params)``: real float arrays, or an InputError."""
         try:
             with np.errstate(all="ignore"):
-                out = fun(x, *more, **self._kw(p))
-        except (TypeError, ValueError) as exc:
-            if np.ndim(x) == 0:
-                raise
+                # read-only views: a callable that writes into x cannot corrupt the solver's
+                # arrays (it raises, and is refused below)
+                out = fun(_readonly(x), *map(_readonly, more),
+                          **{k: _readonly(v) for k, v in self._kw(p).items()})
+        except PowermodelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the caller's code: say whose error it is
             what = "cost" if label == "f" else f"`{label}` of cost"
-            raise InputError(f"the {what} {self.name!r} must accept NumPy arrays of x and of its "
-                             f"parameters (it raised {type(exc).__name__}: "
-                             f"{str(exc).splitlines()[0][:80] if str(exc) else ''}); use numpy "
-                             "functions such as np.exp instead of math.exp, and np.where instead "
-                             "of if/else") from None
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:80] if str(exc) else ''}"
+            if isinstance(exc, (TypeError, ValueError)) and np.ndim(x):
+                raise InputError(f"the {what} {self.name!r} must accept NumPy arrays of x and of "
+                                 f"its parameters (it raised {reason}); use numpy functions such "
+                                 "as np.exp instead of math.exp, and np.where instead of "
+                                 "if/else") from None
+            raise InputError(f"the {what} {self.name!r} raised {reason}") from exc
         if isinstance(out, tuple) and not more:
             raise InputError(f"the {label} of cost {self.name!r} must return an array, "
                              "got a tuple")
         if more:
             if not (isinstance(out, (tuple, list)) and len(out) == 2):
                 raise InputError(f"`{label}` of cost {self.name!r} must return (lo, hi)")
-            return tuple(self._as_real(label, v) + 0 * x for v in out)
-        return self._as_real(label, out) + 0 * x
+            return tuple(self._as_real(label, v, x) + 0 * x for v in out)
+        return self._as_real(label, out, x) + 0 * x
 
-    def _as_real(self, label, out):
-        arr = np.asarray(out)
+    def _as_real(self, label, out, x):
+        try:
+            arr = np.asarray(out)
+        except (TypeError, ValueError):  # a ragged list
+            arr = np.asarray(out, dtype=object)
+        if arr.shape and not _broadcasts_to(arr.shape, np.shape(x)):
+            raise InputError(f"the {label} of cost {self.name!r} must return one value per x "
+                             f"(shape {np.shape(x)}), got shape {arr.shape}")
         if np.iscomplexobj(arr):
             raise InputError(f"the {label} of cost {self.name!r} returned complex numbers; "
                              "a cost must be real")

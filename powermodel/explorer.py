@@ -304,7 +304,11 @@ def explore(model, *, N=(1.0, 1e5), P, points=400, **ranges):
     hi_N = V.real("N", hi_N, low=0, low_open=True)
     if not lo_N < hi_N:
         raise InputError(f"`N` must be a (lo, hi) pair with lo < hi, got {N!r}")
-    points = int(V.real("points", points, low=2))
+    points = V.integer("points", points, 2)
+    from . import _memory
+    from .solver import BYTES_PER_POINT
+
+    _memory.check(f"explore with {points:,} points", points * (BYTES_PER_POINT + 8))
     defaults = {"overlap": (0.0, 1.0, 0.0), "runtime_penalty": (0.0, 0.95, 0.0)}
     out = {"P": _range("P", P, None, (0, False))}
     for k in cost.parameters:

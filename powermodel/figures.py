@@ -241,10 +241,19 @@ def _grid_with(lo, hi, resolution, points):
     return g
 
 
-def _check_resolution(resolution):
+def _check_resolution(resolution, dims=1):
+    """``resolution`` as an int >= 8, refused when a figure of ``dims`` axes of that many
+    points would not fit the memory budget (before any grid is built)."""
+    from . import _memory
     from . import _validation as V
+    from .solver import BYTES_PER_POINT
 
     r = V.real("resolution", resolution, low=8)
+    if np.ndim(r):
+        raise InputError("`resolution` must be a number of points, got an array")
+    points = float(r) ** dims
+    _memory.check(f"a figure at resolution {r:g} ({points:,.0f} points)",
+                  points * (BYTES_PER_POINT + 32))
     return int(r)
 
 
@@ -397,7 +406,7 @@ def phase(out=None, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.
     """
     from .sweeps import phase_diagram
 
-    resolution = _check_resolution(resolution)
+    resolution = _check_resolution(resolution, dims=2)
     Ng, Pg = _grid(N[0], N[1], resolution), _grid(P[0], P[1], resolution)
     r = phase_diagram(model, ("N", Ng), ("P", Pg), x_cap=x_cap, **solve_kw)
     t = _Table()
@@ -658,7 +667,7 @@ def overlap_phase(out=None, *, model=OVERLAP_PHASE_MODEL, rho=(1e-5, 0.3), P=(1e
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    resolution = _check_resolution(resolution)
+    resolution = _check_resolution(resolution, dims=2)
     rg, Pg = _grid(rho[0], rho[1], resolution), _grid(P[0], P[1], resolution)
     RR, PP = np.meshgrid(rg, Pg, indexing="ij")
     share = np.asarray(model.solve(N=1.0 / RR, P=PP).learned_share, dtype=float)
@@ -1090,9 +1099,7 @@ def _layout(out):
             raise InputError("`out` not given and the current folder is not the powermodel "
                              "repository (no paper/paper.tex); pass out=DIR (--out DIR)")
         return root / "figures", root / "paper" / "generated" / "values.tex", True
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"`out` must be a folder, got the file {str(out)!r}")
+    out = _io.make_folder(out, "out")  # before any work: a bad name fails now
     return out, out / "values.tex", False
 
 

@@ -108,10 +108,23 @@ def style(**overrides):
     import matplotlib as mpl
     from cycler import cycler
 
+    from . import _validation as V
+
+    for name in overrides:
+        if name not in mpl.rcParams:
+            raise InputError(f"unknown style override `{name}` (not a matplotlib rcParam)"
+                             f"{V.suggest(name, tuple(mpl.rcParams))}")
     rc = dict(_RC, **{"axes.prop_cycle": cycler(color=list(PALETTE))})
     rc.update(overrides)
-    with mpl.rc_context(rc):
+    try:
+        ctx = mpl.rc_context(rc)
+        ctx.__enter__()
+    except (ValueError, TypeError) as exc:  # a value the rcParam does not accept
+        raise InputError(f"bad style override: {str(exc).splitlines()[0]}") from None
+    try:
         yield
+    finally:
+        ctx.__exit__(None, None, None)
 
 
 def _ax(ax):
@@ -119,7 +132,29 @@ def _ax(ax):
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots()
+        return ax
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise InputError(f"`ax` must be a matplotlib Axes or None, got {type(ax).__name__}")
     return ax
+
+
+def _result(result, kind, attrs):
+    """Refuse a ``result`` without the attributes a plot reads (duck typing kept)."""
+    missing = [a for a in attrs if not hasattr(result, a)]
+    if missing:
+        raise InputError(f"`result` must be {kind} (or have {', '.join(attrs)}), got "
+                         f"{type(result).__name__} without `{missing[0]}`")
+    return result
+
+
+def _model(m, name="model"):
+    from .model import Model
+
+    if not isinstance(m, Model):
+        raise InputError(f"`{name}` must be a powermodel.Model, got {type(m).__name__}")
+    return m
 
 
 def _curves(models, **solve_kw):
@@ -132,13 +167,17 @@ def _curves(models, **solve_kw):
         out = []
         for label, spec in models.items():
             if isinstance(spec, tuple):
+                if len(spec) != 2 or not isinstance(spec[1], dict):
+                    raise InputError(f"`models[{label!r}]` must be a Model or a (Model, dict of "
+                                     f"solve arguments) pair, got {spec!r}")
                 m, kw = spec
-                out.append((str(label), m, {**solve_kw, **kw}))
+                out.append((str(label), _model(m, f"models[{label!r}]"), {**solve_kw, **kw}))
             else:
-                out.append((str(label), spec, dict(solve_kw)))
+                out.append((str(label), _model(spec, f"models[{label!r}]"), dict(solve_kw)))
         return out
     if isinstance(models, (list, tuple)):
-        return [(_label(m), m, dict(solve_kw)) for m in models]
+        return [(_label(_model(m, f"models[{i}]")), m, dict(solve_kw))
+                for i, m in enumerate(models)]
     raise InputError(f"`models` must be a Model, a list or a dict of them, got {models!r}")
 
 
@@ -148,7 +187,9 @@ def _label(m):
 
 
 def _logN(N, default):
-    N = np.asarray(default if N is None else N, dtype=float)
+    from . import _validation as V
+
+    N = np.asarray(V.real("N", default if N is None else N), dtype=float)
     if N.ndim != 1 or N.size < 2 or not np.all(N > 0) or not np.all(np.diff(N) > 0):
         raise InputError(f"`N` must be an increasing 1-D array of positive values, got {N!r}")
     return N
@@ -197,8 +238,11 @@ def transitions(model, N, *, iterations=60, **solve_kw):
     >>> round(t[0]["N"], 9), t[0]["from"], t[0]["to"]
     (50.0, 'none', 'budget')
     """
+    from . import _validation as V
+
     N = _logN(N, None)
-    s = model.solve(N=N, **solve_kw)
+    iterations = V.integer("iterations", iterations, 0)
+    s = _model(model).solve(N=N, **solve_kw)
     r = np.asarray(s.regime)
     idx = np.flatnonzero(r[1:] != r[:-1])
     if idx.size == 0:
@@ -207,6 +251,8 @@ def transitions(model, N, *, iterations=60, **solve_kw):
     r_lo = r[idx]
     for _ in range(iterations):
         mid = np.sqrt(lo * hi)
+        if np.all((mid <= lo) | (mid >= hi)):
+            break  # converged to adjacent floats: more steps change nothing
         rm = np.asarray(model.solve(N=mid, **solve_kw).regime)
         below = rm == r_lo
         lo = np.where(below, mid, lo)
@@ -227,8 +273,17 @@ def crossing(model, N, field, level, *, iterations=60, **solve_kw):
     >>> round(crossing(m, [1, 1e5], "learned_share", 0.5, P=1e6), 6)
     1154.700538
     """
+    from . import _validation as V
+    from .result import Solution
+
     N = _logN(N, None)
-    v = np.asarray(getattr(model.solve(N=N, **solve_kw), field), dtype=float) - level
+    iterations = V.integer("iterations", iterations, 0)
+    level = V.real("level", level)
+    numeric = tuple(f for f in Solution._fields if f not in ("regime", "status"))
+    if field not in numeric:
+        raise InputError(f"`field` must be a numeric result field ({', '.join(numeric)}), got "
+                         f"{field!r}{V.suggest(str(field), numeric)}")
+    v = np.asarray(getattr(_model(model).solve(N=N, **solve_kw), field), dtype=float) - level
     idx = np.flatnonzero(np.sign(v[1:]) != np.sign(v[:-1]))
     if idx.size == 0:
         return float("nan")
@@ -236,6 +291,8 @@ def crossing(model, N, field, level, *, iterations=60, **solve_kw):
     lo, hi, s_lo = N[i], N[i + 1], np.sign(v[i])
     for _ in range(iterations):
         mid = np.sqrt(lo * hi)
+        if not lo < mid < hi:
+            break  # converged to adjacent floats: more steps change nothing
         if np.sign(float(getattr(model.solve(N=mid, **solve_kw), field)) - level) == s_lo:
             lo = mid
         else:
@@ -275,15 +332,20 @@ def landscape(model, *, N=(10.0, 100.0, 1000.0), P, x=None, relative=True, ax=No
         One line per N (label ``"N = ..."``) and one marker line per optimum
         (gid ``"optimum"``). Infeasible x (f(x) > P or above the cap) is not drawn.
     """
+    from . import _validation as V
+
+    _model(model)
+    Ns = np.atleast_1d(np.asarray(V.real("N", N), dtype=float))
+    if Ns.ndim != 1:
+        raise InputError(f"`N` must be a value or a 1-D sequence of values, got shape {Ns.shape}")
     ax = _ax(ax)
-    Ns = np.atleast_1d(np.asarray(N, dtype=float))
     sols = [model.solve(N=n, P=P, **solve_kw) for n in Ns]
     if x is None:
         xs = [s.x for s in sols if np.isfinite(s.x)]
         top = 1.3 * max(xs) if xs and max(xs) > 0 else 1.0
         top = min(top, min(s.x_budget for s in sols))
         x = np.linspace(0.0, top, 400)
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(V.real("x", x), dtype=float)
     okw = {k: v for k, v in solve_kw.items() if k not in ("x_cap", "errors")}
     cap = solve_kw.get("x_cap")
     for i, (n, s) in enumerate(zip(Ns, sols)):
@@ -446,6 +508,7 @@ def phase_diagram(result, *, xlog=True, ylog=True, ax=None):
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
 
+    _result(result, "a SweepResult", ("axes", "solution"))
     ax = _ax(ax)
     names = list(result.axes)
     if len(names) != 2:
@@ -511,6 +574,8 @@ def sobol_bars(result, *, ax=None):
     The first ``len(names)`` bar patches are the first-order indices, the next
     the total indices, in the order of ``names``.
     """
+    _result(result, "a SobolResult", ("names", "first_order", "total_order",
+                                    "first_order_interval", "total_order_interval"))
     ax = _ax(ax)
     names = list(result.names)
     pos = np.arange(len(names))
@@ -539,6 +604,7 @@ def morris_bars(result, *, ax=None):
     ``result`` has ``names``, ``mu_star``, ``sigma`` (dict name -> float) and
     ``mu_star_interval`` (dict name -> (low, high)). Bars follow ``names``.
     """
+    _result(result, "a MorrisResult", ("names", "mu_star", "sigma", "mu_star_interval"))
     ax = _ax(ax)
     names = list(result.names)
     pos = np.arange(len(names))
@@ -566,6 +632,7 @@ def tornado(result, *, ax=None):
     influential input is drawn at the top. Bars: first the low-side bars, then
     the high-side bars, each in the order of ``names``.
     """
+    _result(result, "an OATResult", ("names", "base_output", "low_output", "high_output"))
     ax = _ax(ax)
     names = list(result.names)
     base = float(result.base_output)
@@ -591,6 +658,7 @@ def quantile_bands(result, *, ylabel="x* (bits)", ax=None):
     Pairs ``(q, 1 - q)`` are shaded (one PolyCollection each, outermost first);
     the median, when present, is a line (gid ``"median"``).
     """
+    _result(result, "a MonteCarloResult", ("N", "quantiles", "bands"))
     ax = _ax(ax)
     q = [float(v) for v in result.quantiles]
     N = np.asarray(result.N, dtype=float)
@@ -622,6 +690,7 @@ def mesa_probability(result, *, label=None, color=None, ax=None):
     (1 - lambda) x*/g*); ``label`` prefixes
     their legend entries (to overlay several results on one Axes).
     """
+    _result(result, "a MonteCarloResult", ("N", "p_mesa", "p_dominant"))
     ax = _ax(ax)
     N = np.asarray(result.N, dtype=float)
     pre = f"{label}: " if label else ""

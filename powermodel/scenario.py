@@ -271,8 +271,11 @@ def _axis(where, key, spec, *, named=False):
     if isinstance(num, bool) or not isinstance(num, int) or num < 1:
         raise _err(where, f"`{key}.num` must be a positive integer, got {num!r}")
     from . import _memory
+    from .solver import BYTES_PER_POINT
 
-    _memory.check(f"axis `{key}` of {num:,} points", num * 8)
+    # every axis is solved over: refuse, before building it, one too long to solve once
+    _memory.check(f"axis `{key}` of {num:,} points (solved at each)",
+                  num * (BYTES_PER_POINT + 8))
     scale = spec.get("scale", "log")
     if scale not in ("log", "linear"):
         raise _err(where, f"`{key}.scale` must be 'log' or 'linear', got {scale!r}")
@@ -439,9 +442,20 @@ MAX_SCENARIO_BYTES = 1 << 20
 
 
 def _resolve(path):
+    if not isinstance(path, (str, Path)) or not str(path).strip():
+        raise InputError(f"scenario must be a TOML file or a bundled scenario name, got "
+                         f"{path!r}")
     p = Path(path)
-    if p.exists():
-        return p
+    try:
+        if p.exists():
+            return p
+        if p.is_symlink():
+            raise InputError(f"scenario `{path}` is a broken symbolic link (or a loop of them)")
+    except OSError as exc:  # a name too long for the file system
+        from ._io import _short_path
+
+        raise InputError(f"scenario `{_short_path(path)}` cannot be used: "
+                         f"{exc.strerror or exc}") from None
     if p.suffix == "" and not p.parent.parts:
         q = _scenario_dir() / f"{p.name}.toml"
         if q.exists():

@@ -195,6 +195,39 @@ def test_json_is_strict_for_the_unbounded_regime(capsys):
 # Hardening round 2: seeds, derive, interrupted and lost output, strict JSON
 # ---------------------------------------------------------------------------
 
+@pytest.mark.parametrize("option, text, expected", [
+    ("--N", "\u0661\u0660", "expected a number in ASCII digits"),     # Arabic-Indic 10
+    ("--N", "\uff11\uff10", "expected a number in ASCII digits"),     # fullwidth 10
+    ("--P", "1e999", "is beyond the float range"),                    # was read as inf
+    ("--x-cap", "1e999", "is beyond the float range"),                # was "no cap"
+    ("--N", "1e-400", "is too small for a float"),                    # was read as 0
+    ("--P", "-1e-400", "is too small for a float"),
+])
+def test_numbers_beyond_the_float_range_or_in_other_digits_exit_2(option, text, expected):
+    argv = ["solve", "power", "--param", "c=1", "--param", "k=2", "--N", "10", "--P", "1e6"]
+    code, out, err = run([*argv, f"{option}={text}"])
+    line = one_error_line(err)
+    assert code == 2 and f"argument {option}: " in line and expected in line
+    assert repr(text) in line
+
+
+@pytest.mark.parametrize("argv", [
+    ["derive", "power", "--digits", "\u0663"],
+    ["sensitivity", "sobol-power", "--seed", "\u0663", "--out", "{tmp}/x.csv"],
+    ["reproduce", "--no-pdf", "--figure", "optimum", "--jobs", "\u0663", "--out", "{tmp}/x"],
+])
+def test_whole_numbers_in_other_digits_exit_2(argv, tmp_path):
+    code, out, err = run([a.format(tmp=tmp_path) for a in argv])
+    assert code == 2 and "'\u0663'" in one_error_line(err)
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "0e-400", "inf", "-Infinity", "1_000", "4.9e-324"])
+def test_numbers_python_reads_exactly_are_taken(text):
+    from powermodel.cli import _number
+
+    assert _number(text) == float(text)
+
+
 @pytest.mark.parametrize("seed", ["inf", "-inf", "nan", "1e30", "-1", "1.5", "x",
                                   str(2**63), "9" * 31])
 def test_bad_seeds_exit_2_naming_the_option(seed):
@@ -284,6 +317,19 @@ def test_lost_output_is_not_success(stdout):
     assert len(lines) == 1 and lines[0].startswith("error: ") and "standard output" in lines[0]
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["solve", "--help"]])
+def test_lost_help_is_not_success(argv):
+    # argparse ignores a failed write: --help to a full disk exited 0 with nothing shown
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "powermodel", *argv], stdout=full,
+                           stderr=subprocess.PIPE, timeout=120)
+    assert r.returncode == 1
+    lines = r.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot write to standard output")
+
+
 def test_derive_of_erf_cost_exits_0():
     # erf is not in NumPy: the convexity scan must take it from SciPy
     code, out, err = run(["derive", "x**2*erf(x)"])
@@ -295,6 +341,14 @@ def test_derive_time_limit_exits_2_naming_it():
     code, out, err = run(["derive", "log1p(log1p(log1p(log1p(x)))) + x**2", "--timeout", "1"])
     line = one_error_line(err)
     assert code == 2 and "time limit of 1 s" in line
+
+
+def test_derive_timeout_beyond_the_timers_range_exits_0():
+    # 1e30 s overflowed setitimer: exit 1 with an OverflowError
+    code, out, err = run(["derive", "power", "--param", "c=1", "--param", "k=2",
+                          "--timeout", "1e30"])
+    assert code == 0, err
+    assert "f(x) = x**2" in out
 
 
 @pytest.mark.parametrize("name", ["x_cap", "rho", "pm_maximum", "overlap"])

@@ -214,3 +214,41 @@ def test_an_overflow_below_the_budget_is_said_below_x_equal_1():
     # before f reaches P = 1e10 (at x = 0.7328): the budget found is that overflow
     with pytest.warns(pm.AccuracyWarning, match="f overflows float64 near x = 0.7097"):
         pm.Model("c*(exp(a*x) - 1)").solve(N=10.0, P=1e10, c=1e-300, a=1000.0)
+
+
+# ---------------------------------------------------------------------------
+# Callables that misbehave: an InputError naming the cost, never a raw exception
+# ---------------------------------------------------------------------------
+
+def _boom(x):
+    raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("func, match", [
+    (_boom, r"the cost '_boom' raised RuntimeError: boom"),
+    (lambda x: 1.0 / 0, r"raised ZeroDivisionError: (float )?division by zero"),
+    (lambda x: np.asarray(x, dtype=object) ** 1000.0, r"raised OverflowError"),
+    (lambda x: np.ones(3) * x, r"must return one value per x \(shape \(\)\), got shape \(3,\)"),
+    (lambda x: np.ones((2, 1)), r"must return one value per x"),
+])
+def test_callable_that_raises_or_misshapes_is_an_input_error(func, match):
+    with pytest.raises(pm.InputError, match=match) as info:
+        pm.Model(func).solve(N=10.0, P=1e6)
+    if "raised" in match:  # the callable's own traceback is kept as the cause
+        assert info.value.__cause__ is not None
+
+
+def test_callable_cannot_write_into_the_solvers_arrays():
+    def f(x):
+        if isinstance(x, np.ndarray):
+            x[...] = 0.0  # would corrupt the solver's grid
+        return x**2
+
+    with pytest.raises(pm.InputError, match="read-only"):
+        pm.Model(f).solve(N=np.array([10.0, 20.0]), P=1e6)
+
+
+def test_callable_returning_a_list_is_taken():
+    sol = pm.Model(lambda x: list(np.atleast_1d(x) ** 2) if np.ndim(x) else x**2).solve(
+        N=np.array([10.0, 20.0]), P=1e6)
+    np.testing.assert_allclose(sol.x, [5.0, 10.0])

@@ -93,6 +93,16 @@ def test_bad_ranges(kw, match):
         pm.explore(pm.Model("power", c=1.0, k=2.0), P=1e4, **kw)
 
 
+@pytest.mark.parametrize("points, match", [
+    (10**12, "explore with 1,000,000,000,000 points needs about .* more than the budget"),
+    (2.5, "`points` must be an integer >= 2, got 2.5"),
+    (np.array([3, 4]), "`points` must be an integer >= 2, got array"),
+])
+def test_bad_points_refused_before_allocating(points, match):
+    with pytest.raises(pm.InputError, match=match):
+        pm.explore(pm.Model("power", c=1.0, k=2.0), P=1e4, points=points)
+
+
 def test_parameter_without_value():
     with pytest.raises(pm.InputError, match="`c` has no value"):
         pm.explore(pm.Model("power", k=2.0), P=1e4)

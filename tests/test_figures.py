@@ -286,11 +286,32 @@ def test_tex_number_and_bad_input(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     with pytest.raises(pm.InputError, match="folder"):
         pm.reproduce(tmp_path / "file")
+    # refused before any figure is rendered (a long name was a raw OSError)
+    with pytest.raises(pm.InputError, match="`out` cannot be used as a folder .*File name too long"):
+        pm.reproduce(tmp_path / ("a" * 300))
+    with pytest.raises(pm.InputError, match="`out` cannot be used as a folder .* is a file, not a"):
+        pm.reproduce(tmp_path / "file" / "sub")
+    with pytest.raises(pm.InputError, match="`out` must be a folder name, got ''"):
+        pm.reproduce("")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(pm.InputError, match="--out"):
         pm.reproduce()
     with pytest.raises(pm.InputError, match="resolution"):
         pm.FIGURES["optimum"](resolution=2)
+
+
+@pytest.mark.parametrize("name, resolution, points", [
+    ("optimum", 10**9, "1,000,000,000"),   # built a 8 GB grid first (61 s)
+    ("phase", 10**5, "10,000,000,000"),    # two axes: resolution squared
+])
+def test_huge_resolution_is_refused_before_any_grid(name, resolution, points):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(pm.InputError, match=f"a figure at resolution .* \\({points} points\\) "
+                                            "needs about .* more than the budget"):
+        pm.FIGURES[name](resolution=resolution)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
 
 
 def test_interrupted_write_leaves_old_file(tmp_path, monkeypatch):

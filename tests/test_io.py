@@ -141,6 +141,15 @@ def test_bad_destinations_are_input_errors(tmp_path):
         _io.write_text(f / "sub.txt", "x")
 
 
+def test_unusable_destination_names_are_input_errors(tmp_path):
+    # ENAMETOOLONG was a raw OSError; a parent that is a file said "File exists"
+    with pytest.raises(pm.InputError, match=r"cannot write `.*\.\.\..*\.csv`: File name too long"):
+        _io.write_text(tmp_path / ("a" * 300 + ".csv"), "x")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(pm.InputError, match=r"`.*file` is a file, not a folder"):
+        _io.write_text(tmp_path / "file" / "sub" / "a.csv", "x")
+
+
 def test_sweep_writers_are_atomic(target, monkeypatch):
     from powermodel import sweeps as sweep
 

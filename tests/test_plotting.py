@@ -238,3 +238,77 @@ def test_monte_carlo_plots(ax):
 def test_bad_models_argument(ax):
     with pytest.raises(pm.InputError, match="`models`"):
         pl.optimum_vs_N(42, P=P, ax=ax)
+
+
+# ---------------------------------------------------------------------------
+# Odd arguments: an InputError naming the argument, never a raw exception
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("plot, result, match", [
+    (pl.tornado, None, "`result` must be an OATResult .* got NoneType without `names`"),
+    (pl.sobol_bars, {"names": ["c"]}, "`result` must be a SobolResult .* got dict"),
+    (pl.morris_bars, "x", "`result` must be a MorrisResult"),
+    (pl.quantile_bands, 3, "`result` must be a MonteCarloResult .* without `N`"),
+    (pl.mesa_probability, [], "`result` must be a MonteCarloResult"),
+    (pl.phase_diagram, None, "`result` must be a SweepResult .* without `axes`"),
+])
+def test_result_plots_refuse_other_objects(ax, plot, result, match):
+    with pytest.raises(pm.InputError, match=match):
+        plot(result, ax=ax)
+
+
+def test_result_plots_keep_duck_typing(ax):
+    r = types.SimpleNamespace(names=("c",), base_output=1.0, low_output={"c": 0.5},
+                              high_output={"c": 2.0})
+    assert pl.tornado(r, ax=ax) is ax
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda ax: pl.landscape(SQ, N=("a",), P=P, ax=ax), "`N` must be real numbers"),
+    (lambda ax: pl.landscape(SQ, N=(), P=P, ax=ax), "`N` is empty"),
+    (lambda ax: pl.landscape(SQ, P=P, x=["a"], ax=ax), "`x` must be real numbers"),
+    (lambda ax: pl.landscape("power", P=P, ax=ax), "`model` must be a powermodel.Model"),
+    (lambda ax: pl.landscape(SQ, P=P, ax=3), "`ax` must be a matplotlib Axes or None, got int"),
+    (lambda ax: pl.optimum_vs_N(SQ, N=["a", "b"], P=P, ax=ax), "`N` must be real numbers"),
+    (lambda ax: pl.optimum_vs_N(["power"], P=P, ax=ax), r"`models\[0\]` must be a powermodel"),
+    (lambda ax: pl.optimum_vs_N({"a": (SQ,)}, P=P, ax=ax),
+     r"`models\['a'\]` must be a Model or a \(Model, dict of solve arguments\) pair"),
+    (lambda ax: pl.compute_multiplier(SQ, N=np.array([1, "a"], dtype=object), P=P, ax=ax),
+     "`N` must be real numbers, got 'a'"),
+    (lambda ax: pl.crossing(SQ, [1.0, 1e5], "nope", 0.5, P=P), "`field` must be a numeric"),
+    (lambda ax: pl.crossing(SQ, [1.0, 1e5], "regime", 0.5, P=P), "`field` must be a numeric"),
+    (lambda ax: pl.crossing(SQ, [1.0, 1e5], "x", float("nan"), P=P), "`level` must be a number"),
+    (lambda ax: pl.crossing(SQ, [1.0, 1e5], "x", "a", P=P), "`level` must be a real number"),
+    (lambda ax: pl.transitions(SQ, [1.0, 1e5], P=P, iterations=2.5),
+     "`iterations` must be an integer >= 0, got 2.5"),
+    (lambda ax: pl.transitions(SQ, ["a", "b"], P=P), "`N` must be real numbers"),
+])
+def test_odd_plot_arguments_are_input_errors(ax, call, match):
+    with pytest.raises(pm.InputError, match=match):
+        call(ax)
+
+
+def test_bisection_stops_when_converged():
+    # 10**7 iterations ran for minutes; the bracket stops shrinking after about 60
+    import time
+
+    m = pm.Model("linear", c=50.0)
+    t0 = time.perf_counter()
+    t = pl.transitions(m, [1, 10, 100, 1000], P=1e4, iterations=10**7)
+    c = pl.crossing(SQ, [1, 1e5], "learned_share", 0.5, P=P, iterations=10**7)
+    assert time.perf_counter() - t0 < 20
+    assert t == pl.transitions(m, [1, 10, 100, 1000], P=1e4)
+    assert c == pl.crossing(SQ, [1, 1e5], "learned_share", 0.5, P=P)
+
+
+@pytest.mark.parametrize("overrides, match", [
+    ({"nonsense": 1}, "unknown style override `nonsense` \\(not a matplotlib rcParam\\)"),
+    ({"font.sise": 9}, "did you mean `font.size`"),
+    ({"font.size": "big"}, "bad style override: Key font.size"),
+])
+def test_bad_style_overrides_are_input_errors(overrides, match):
+    before = dict(matplotlib.rcParams)
+    with pytest.raises(pm.InputError, match=match):
+        with pl.style(**overrides):
+            pass
+    assert dict(matplotlib.rcParams) == before

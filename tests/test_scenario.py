@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import time
 
 import numpy as np
@@ -299,6 +300,31 @@ def test_scenario_path_that_is_not_a_regular_file(tmp_path, what):
     line = _cli_error(["sweep", str(path), "--out", str(tmp_path / "o.csv")])
     assert "not a regular file" in line and str(path) in line
     assert time.perf_counter() - t0 < 30  # neither blocks (FIFO) nor reads forever (/dev/zero)
+
+
+@pytest.mark.parametrize("what", ["long name", "link loop", "empty", "under a file"])
+def test_scenario_path_that_cannot_be_used_exits_2(tmp_path, what):
+    import os
+
+    if what == "long name":  # ENAMETOOLONG was an internal failure (exit 1)
+        path, expected = str(tmp_path / ("a" * 300 + ".toml")), "File name too long"
+    elif what == "link loop":
+        os.symlink(tmp_path / "b.toml", tmp_path / "a.toml")
+        os.symlink(tmp_path / "a.toml", tmp_path / "b.toml")
+        path, expected = str(tmp_path / "a.toml"), "broken symbolic link (or a loop of them)"
+    elif what == "empty":  # was taken as the current folder
+        path, expected = "", "scenario must be a TOML file or a bundled scenario name, got ''"
+    else:
+        (tmp_path / "f").write_text("x")
+        path, expected = str(tmp_path / "f" / "s.toml"), "not found"
+    assert expected in _cli_error(["sweep", path, "--out", str(tmp_path / "o.csv")])
+
+
+@pytest.mark.parametrize("path", [None, 3, b"nsweep-power"])
+def test_scenario_path_of_another_type_is_an_input_error(path):
+    with pytest.raises(pm.InputError, match="scenario must be a TOML file or a bundled "
+                                            f"scenario name, got {re.escape(repr(path))}"):
+        pm.load_scenario(path)
 
 
 def test_huge_integers_in_a_scenario(tmp_path):

@@ -552,6 +552,52 @@ def test_huge_requests_are_refused_at_once_with_their_size(call):
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
 
 
+@pytest.mark.parametrize("call, match", [
+    (lambda m: pm.morris(m, PRODUCT, n_resamples=10**12, P=1e12), "morris's bootstrap with "
+     "n_resamples = 1,000,000,000,000"),
+    (lambda m: pm.sobol(m, PRODUCT, n=2**10, sampler="random", n_resamples=10**12, P=1e12),
+     "sobol's bootstrap with n_resamples = 1,000,000,000,000"),
+])
+def test_huge_bootstrap_is_refused_at_once_with_its_size(call, match):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(pm.InputError, match=match + ".* needs about .* more than the budget"):
+        call(pm.Model("power", k=2.0))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
+
+
+def test_morris_with_a_huge_number_of_levels_builds_no_grid():
+    import resource
+
+    m = pm.Model("power", k=2.0)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    r = pm.morris(m, PRODUCT, levels=2**40, seed=1, P=1e12, n_resamples=0)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
+    assert r.levels == 2**40 and r.mu_star["c"] > 0
+    with pytest.raises(pm.InputError, match=r"`levels` must be at most 2\*\*53.*got "
+                                            f"{2**54}"):
+        pm.morris(m, PRODUCT, levels=2**54, P=1e12)
+
+
+def test_morris_design_draws_the_same_bases_as_before():
+    # the bases k / (p - 1), k < p / 2, drawn as rng.choice of the grid used to draw them
+    rng = np.random.default_rng(7)
+    T, order, sign, delta = _morris_design(rng, 50, 3, 6)
+    grid = np.arange(6) / 5
+    expected = np.random.default_rng(7).choice(grid[grid <= 1 - delta + 1e-12], size=(50, 3))
+    np.testing.assert_allclose(np.where(sign > 0, T[:, 0], T[:, 0] - delta), expected,
+                               rtol=0, atol=1e-15)
+
+
+def test_monte_carlo_with_many_quantiles_is_refused_with_its_size(monkeypatch):
+    monkeypatch.setenv("POWERMODEL_MEMORY", "64M")
+    with pytest.raises(pm.InputError, match="monte_carlo's bands at 1,000,000 quantiles and "
+                                            "10 N values needs about"):
+        pm.monte_carlo(pm.Model("power", k=2.0), {"c": ("uniform", 1, 2)}, n=10,
+                       N=np.arange(1.0, 11.0), quantiles=np.linspace(0.01, 0.99, 10**6), P=1e6)
+
+
 def test_memory_budget_is_configurable(monkeypatch):
     from powermodel import _memory
 
@@ -579,3 +625,32 @@ def test_scenario_with_2_to_the_40_is_refused_at_once(tmp_path, analysis):
     path.write_text(f'cost = "power"\n[params]\n{params}[analysis]\n{analysis}\n')
     with pytest.raises(pm.InputError, match="more than the budget"):
         pm.load_scenario(path).run()
+
+
+def test_scenario_axis_too_long_to_solve_over_is_refused_before_it_is_built(tmp_path,
+                                                                            monkeypatch):
+    # 20 million N values fit in 160 MB, but solving over them (here 10 times) does not
+    import resource
+
+    monkeypatch.setenv("POWERMODEL_MEMORY", "1G")
+    path = tmp_path / "axis.toml"
+    path.write_text('cost = "power"\n[params]\nk = 2.0\nP = 1e12\n[analysis]\n'
+                    'type = "montecarlo"\nn = 10\nN = {start = 1, stop = 1e3, num = 20000000}\n'
+                    'distributions.c = ["loguniform", 0.1, 10]\n')
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(pm.InputError, match=r"axis `N` of 20,000,000 points \(solved at each\) "
+                                            "needs about .* more than the budget of 1 GB"):
+        pm.load_scenario(path).run()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
+
+
+def _bad_output(sol):
+    return 1 / 0
+
+
+def test_output_function_that_raises_is_an_input_error():
+    with pytest.raises(pm.InputError, match="`output` '_bad_output' raised ZeroDivisionError: "
+                                            "division by zero") as info:
+        pm.sobol(pm.Model("power", k=2.0), {"c": ("uniform", 1, 2)}, N=10.0, P=1e6,
+                 output=_bad_output, n=64)
+    assert isinstance(info.value.__cause__, ZeroDivisionError)

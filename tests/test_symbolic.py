@@ -467,6 +467,36 @@ def test_options_are_validated():
         sm.lambdify("x")(N=3.0)
 
 
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_derive_with_a_timeout_beyond_the_timers_range_is_no_limit(where):
+    # setitimer and subprocess timeouts overflow past about 1e9 s
+    import threading
+
+    out = {}
+
+    def run():
+        try:
+            out["text"] = pm.Model("power", c=1.0, k=2.0).symbolic.derive(timeout=1e30).text()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            out["text"] = repr(exc)
+
+    if where == "main thread":
+        run()
+    else:
+        t = threading.Thread(target=run)
+        t.start()
+        t.join(120)
+    assert out["text"].startswith("cost         f(x) = x**2"), out["text"]
+
+
+def test_derive_of_a_cost_with_kinks_says_convexity_is_unknown():
+    # f'' of max/min has DiracDelta terms, which NumPy cannot evaluate: no NameError
+    d = pm.Model("max(x, min(x**2, x**3))").symbolic.derive(timeout=60)
+    assert d.optimum is None
+    assert any("convexity of the cost 'max(x, min(x**2, x**3))' cannot be established "
+               "(its second derivative cannot be evaluated numerically)" in n for n in d.notes)
+
+
 def test_cli_derive(capsys):
     assert main(["derive", "power", "--param", "c=1", "--param", "k=2"]) == 0
     out = capsys.readouterr().out

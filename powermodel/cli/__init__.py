@@ -13,8 +13,8 @@ print (or None).
 import argparse
 import sys
 
-from ._core import (COMMANDS, MAX_SEED, _number, _param, _Parser, _seed,  # noqa: F401
-                    _UsageError, add_cost_arguments, command, params_dict)
+from ._core import (COMMANDS, MAX_SEED, _number, _OutputLost, _param, _Parser,  # noqa: F401
+                    _seed, _UsageError, add_cost_arguments, command, params_dict)
 
 __all__ = ["main", "command", "COMMANDS"]
 
@@ -44,10 +44,6 @@ def build_parser():
         getattr(run, "arguments", lambda p: None)(sp)
         sp.set_defaults(_run=run)
     return parser
-
-
-class _OutputLost(Exception):
-    """stdout is closed or unusable: the result cannot be shown."""
 
 
 def _emit(text):

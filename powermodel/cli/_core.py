@@ -2,6 +2,7 @@
 
 import argparse
 import math
+import sys
 
 from . import _argparse
 
@@ -17,9 +18,28 @@ def command(name, help):
     return deco
 
 
+class _OutputLost(Exception):
+    """stdout is closed or unusable: the result cannot be shown."""
+
+
 class _Parser(_argparse.ArgumentParser):
     def error(self, message):
         raise _UsageError(self.hint(message))
+
+    def _print_message(self, message, file=None):
+        # argparse ignores a failed write: --help or --version to a full disk or a
+        # closed stream would exit 0 with nothing shown
+        if not message:
+            return
+        file = file or sys.stderr
+        try:
+            file.write(message)
+            file.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError, AttributeError) as exc:  # a full disk, closed streams
+            raise _OutputLost(f"cannot write to standard output: "
+                              f"{getattr(exc, 'strerror', None) or exc}") from None
 
 
 class _UsageError(Exception):
@@ -27,10 +47,24 @@ class _UsageError(Exception):
 
 
 def _number(text):
+    """A float from ASCII text; a number beyond the float range is refused, not rounded.
+
+    ``1e999`` (which Python reads as ``inf``) and ``1e-400`` (read as ``0``) are
+    refused, and so are non-ASCII digits (``١٠``, fullwidth ``１０``), as in
+    cost expressions.
+    """
+    if not text.isascii():
+        raise argparse.ArgumentTypeError(f"expected a number in ASCII digits, got {text!r}")
     try:
         v = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    mantissa = text.strip().lower().lstrip("+-").partition("e")[0]
+    if math.isinf(v) and not mantissa.startswith("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is beyond the float range (about 1.8e308)")
+    if v == 0 and any(c in "123456789" for c in mantissa):
+        raise argparse.ArgumentTypeError(f"{text!r} is too small for a float: it would be 0 "
+                                         "(the smallest is about 5e-324)")
     return v
 
 
@@ -42,6 +76,8 @@ def _seed(text):
     """A seed: a non-negative integer (``12``, or ``1e3`` when exactly an integer)."""
     bad = argparse.ArgumentTypeError(
         f"expected a non-negative integer seed below 2**63, got {text!r}")
+    if not text.isascii():
+        raise bad
     try:
         v = int(text.strip())
     except ValueError:

@@ -16,6 +16,18 @@ folder name works for ``DIR``, and the PDF's bytes do not depend on it.
 from ._core import _seed, command
 
 
+def _whole(text):
+    """A whole number in ASCII digits (``int`` would take ``٣`` for 3)."""
+    import argparse
+
+    try:
+        if not text.isascii():
+            raise ValueError(text)
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
 def _args(p):
     p.add_argument("--out", default=None, metavar="DIR",
                    help="output folder (default: the repository layout, figures/ and "
@@ -24,7 +36,7 @@ def _args(p):
     p.add_argument("--no-pdf", action="store_true", help="do not build the paper with latexmk")
     p.add_argument("--figure", action="append", default=None, metavar="NAME",
                    help="regenerate only this figure (repeatable; default: all)")
-    p.add_argument("--jobs", type=int, default=None, metavar="J",
+    p.add_argument("--jobs", type=_whole, default=None, metavar="J",
                    help="worker processes rendering figures (default: one per CPU)")
 
 

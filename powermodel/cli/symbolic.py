@@ -31,6 +31,8 @@ def _digits(text):
     import argparse
 
     try:
+        if not text.isascii():
+            raise ValueError(text)
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None

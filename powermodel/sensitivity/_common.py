@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from .. import _validation as V
-from ..errors import InputError
+from ..errors import InputError, PowermodelError
 from ..result import Solution
 from ..sweeps import as_model
 from .distributions import _parse_distributions
@@ -42,9 +42,7 @@ def _rng_kw(func, rng):
 
 
 def _int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InputError(f"`{name}` must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return V.integer(name, value, low)
 
 
 def _level(value):
@@ -63,8 +61,15 @@ def _check_output(output):
 
 def _output_values(sol, output, size):
     if callable(output):
-        with np.errstate(all="ignore"):
-            y = output(sol)
+        try:
+            with np.errstate(all="ignore"):
+                y = output(sol)
+        except PowermodelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the caller's code: say whose error it is
+            name = getattr(output, "__name__", "function")
+            msg = str(exc).splitlines()[0][:80] if str(exc) else ""
+            raise InputError(f"`output` {name!r} raised {type(exc).__name__}: {msg}") from exc
     else:
         y = getattr(sol, output)
     try:

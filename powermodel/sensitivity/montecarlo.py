@@ -86,6 +86,8 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
 
     _memory.check(f"monte_carlo with n = {n:,} draws and {Nax.size} N values (draws and x*)",
                   n * (2 * d + 2 * Nax.size) * 8 + _block_bytes(block, d))
+    _memory.check(f"monte_carlo's bands at {q.size:,} quantiles and {Nax.size} N values",
+                  q.size * Nax.size * 8 * 4)
     if d == 0 or sampler == "random":
         u = rng.random((n, d))
     elif sampler == "sobol":

@@ -15,12 +15,19 @@ from .results import MorrisResult
 MORRIS_TAIL = 0.005
 
 
+#: Bytes of resampled data the bootstrap holds at a time.
+BOOTSTRAP_BYTES = 2**27
+
+#: The most grid levels of a Morris design (beyond, levels are not distinct floats).
+MAX_LEVELS = 2**53
+
+
 def _morris_design(rng, r, d, levels):
     """Trajectories in the unit cube: shape (r, d + 1, d), plus order and signed steps."""
     delta = levels / (2 * (levels - 1))
-    grid = np.arange(levels) / (levels - 1)
-    bases = grid[grid <= 1 - delta + 1e-12]
-    base = rng.choice(bases, size=(r, d))
+    # the bases are the levels k / (p - 1) at most 1 - delta, k < p / 2; drawn without
+    # building the grid (the same draws as rng.choice of it)
+    base = rng.integers(0, levels // 2, size=(r, d), dtype=np.int64) / (levels - 1)
     sign = rng.choice(np.array([-1.0, 1.0]), size=(r, d))
     order = rng.permuted(np.tile(np.arange(d), (r, 1)), axis=1)
     T = np.empty((r, d + 1, d))
@@ -97,6 +104,8 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     p = _int("levels", levels, 2)
     if p % 2:
         raise InputError(f"`levels` must be even (for a symmetric design), got {p}")
+    if p > MAX_LEVELS:
+        raise InputError(f"`levels` must be at most 2**53 (distinct levels in a float), got {p}")
     names = tuple(varied)
 
     V.choice("backend", backend, ("builtin", "salib"))
@@ -105,6 +114,10 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
 
     _memory.check(f"morris with {r:,} trajectories and {d} inputs (design and outputs)",
                   r * (d + 1) * (2 * d + 3) * 8 + _block_bytes(block, d))
+    # the bootstrap distribution (d x n_resamples) and one batch of resamples
+    batch = max(1, BOOTSTRAP_BYTES // (8 * r * (d + 1)))
+    _memory.check(f"morris's bootstrap with n_resamples = {n_resamples:,} and {d} inputs",
+                  n_resamples * d * 16 + min(batch, n_resamples) * r * (d + 1) * 8)
     if backend == "salib":
         return _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples,
                              errors, progress)
@@ -126,7 +139,7 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
         with np.errstate(divide="ignore", invalid="ignore"):
             boot = stats.bootstrap((np.abs(ee).T,), np.mean, axis=-1, vectorized=True,
                                    method="percentile", n_resamples=n_resamples,
-                                   confidence_level=level,
+                                   confidence_level=level, batch=batch,
                                    **_rng_kw(stats.bootstrap, rng_boot))
         lo = np.asarray(boot.confidence_interval.low, dtype=float).reshape(d)
         hi = np.asarray(boot.confidence_interval.high, dtype=float).reshape(d)

@@ -126,6 +126,9 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     names = tuple(varied)
     _memory.check(f"sobol with n = {n:,} and {d} inputs (design and outputs)",
                   n * (2 * d + d + 2) * 8 + _block_bytes(block, d))
+    if interval == "bootstrap":  # the bootstrap statistics, 2d x n_resamples
+        _memory.check(f"sobol's bootstrap with n_resamples = {n_resamples:,} and {d} inputs",
+                      n_resamples * 2 * d * 16)
 
     m = n // R
     _notify(progress, f"sampling {R} x {m} x {d + 2} points")

@@ -44,8 +44,8 @@ Piecewise((sqrt(P), N >= 2*sqrt(P)), (N/2, True))
 
 from ._common import (_alarm_available, _arm, _DeriveTimeout, _dict_latex, _exact, _KAPPA, _KWNAME,
                       _latex, _LIMITS, _OUTPUTS, _PARAM_LATEX, _param_symbol, _round_floats,
-                      _sym_latex, _T, _tidy, _time_limit, _Timeout, _XP, DERIVE_TIMEOUT, LAM, N, P,
-                      RHO, SOLVE_TIMEOUT, x, X_CAP)  # noqa: F401
+                      _sym_latex, _T, _tidy, _time_limit, _Timeout, _XP, DERIVE_TIMEOUT, LAM,
+                      MAX_FINITE_TIMEOUT, N, P, RHO, SOLVE_TIMEOUT, x, X_CAP)  # noqa: F401
 from .numeric import _compiled, _lambertw, NumericFunction  # noqa: F401
 from .thresholds import Thresholds  # noqa: F401
 from .statics import Elasticities, Statics  # noqa: F401
@@ -55,4 +55,4 @@ from ._engine import _Core, _core, _INVERSIONS  # noqa: F401
 from .core import _option, SymbolicModel  # noqa: F401
 
 __all__ = ["SymbolicModel", "Thresholds", "Statics", "Elasticities", "Derivation",
-           "NumericFunction", "SOLVE_TIMEOUT", "DERIVE_TIMEOUT"]
+           "NumericFunction", "SOLVE_TIMEOUT", "DERIVE_TIMEOUT", "MAX_FINITE_TIMEOUT"]

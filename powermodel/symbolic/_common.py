@@ -14,6 +14,10 @@ SOLVE_TIMEOUT = 20.0
 #: Seconds :meth:`SymbolicModel.derive` may take in all (any thread, any platform).
 DERIVE_TIMEOUT = 60.0
 
+#: The longest finite time limit (seconds, about 3 years): a longer ``timeout`` is no
+#: limit (the timers behind a limit overflow past about 1e9 s).
+MAX_FINITE_TIMEOUT = 1e8
+
 #: The decision variable, run-time optimization power per instance.
 x = sp.Symbol("x", nonnegative=True)
 #: Number of instances.

@@ -81,10 +81,13 @@ class _Core:
         free = d2p.free_symbols - {_XP}
         if not free:
             # scipy first: erf and friends are not in NumPy
-            fn = sp.lambdify([_XP], d2p, modules=["scipy", "numpy"], dummify=True)
             grid = np.geomspace(1e-8, 1e8, 1601)
-            with np.errstate(all="ignore"):
-                v = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape)
+            try:
+                fn = sp.lambdify([_XP], d2p, modules=["scipy", "numpy"], dummify=True)
+                with np.errstate(all="ignore"):
+                    v = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape)
+            except Exception:  # noqa: BLE001 - e.g. the DiracDelta of a min/max kink
+                return "unknown"
             v = v[np.isfinite(v)]
             scale = np.max(np.abs(v)) if v.size else 0.0
             if v.size and np.all(v >= -1e-12 * scale):
@@ -244,9 +247,13 @@ class _Core:
                 f"the cost {self.formula!r} is not convex: x* can jump and has no closed form; "
                 "use Model.solve (thresholds() gives the jump point numerically)")
         if k == "unknown":
+            if self.d2.free_symbols - {x}:
+                raise UnsolvableError(
+                    f"convexity of the cost {self.formula!r} cannot be established for "
+                    "symbolic parameters; give them numeric values or use Model.solve")
             raise UnsolvableError(
-                f"convexity of the cost {self.formula!r} cannot be established for symbolic "
-                "parameters; give them numeric values or use Model.solve")
+                f"convexity of the cost {self.formula!r} cannot be established (its second "
+                "derivative cannot be evaluated numerically); use Model.solve")
 
     @functools.cached_property
     def closed(self):

@@ -6,7 +6,7 @@ import sympy as sp
 from .. import _validation as V
 from ..errors import InputError, UnsolvableError
 from ._common import (_alarm_available, _DeriveTimeout, _exact, _latex, _tidy, _time_limit,
-                      DERIVE_TIMEOUT, LAM, N, P, RHO, x, X_CAP)
+                      DERIVE_TIMEOUT, LAM, MAX_FINITE_TIMEOUT, N, P, RHO, x, X_CAP)
 from ._engine import _core
 from .derivation import _derive_in_worker, _timeout_message, Derivation
 from .numeric import NumericFunction
@@ -558,7 +558,8 @@ class SymbolicModel:
                timeout=DERIVE_TIMEOUT):
         """Everything at once, as a :class:`Derivation` (what ``powermodel derive`` prints).
 
-        ``timeout`` (seconds, default :data:`DERIVE_TIMEOUT`; ``inf`` for none) bounds
+        ``timeout`` (seconds, default :data:`DERIVE_TIMEOUT`; ``inf``, or anything
+        above :data:`MAX_FINITE_TIMEOUT`, for none) bounds
         the whole derivation in any thread and on any platform: in the main thread
         of a POSIX process by a timer signal, elsewhere by running the derivation in
         a worker process that is killed at the limit. Past it,
@@ -575,7 +576,7 @@ class SymbolicModel:
         if np.ndim(timeout):
             raise InputError("`timeout` must be a number of seconds, got an array")
         kwargs = dict(P=P, x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
-        if timeout == float("inf"):
+        if timeout > MAX_FINITE_TIMEOUT:  # timers overflow past about 1e9 s
             return self._derive(**kwargs)
         if not _alarm_available():
             return _derive_in_worker(self._model, kwargs, timeout)
