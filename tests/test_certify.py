@@ -268,3 +268,34 @@ def test_box_bound_without_derivative_enclosures_is_b_minus_flo_over_n():
     inf = np.full(2, np.inf)
     ub = box_bound(a, b, c, flo, -inf, inf, c - c**2 / 2.0, np.full(2, 2.0))
     np.testing.assert_allclose(ub, b - flo / 2.0, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(REGIME_COSTS) + ["family-power", "family-overhead"])
+def test_every_point_of_a_well_behaved_cost_is_certified(name):
+    # Certification must succeed, not only stay valid: on a sweep across every regime
+    # (N, P and the cap over decades) each point is within certify_rtol, its bound above
+    # its value, and the work stays inside the budget per point
+    if name.startswith("family-"):
+        fam = name.split("-")[1]
+        m = pm.Model(fam, **({"c": 0.5, "k": 2.5} if fam == "power"
+                             else {"F": 30.0, "s": 0.5, "c": 0.2, "k": 2.0}))
+    else:
+        expr, _, params = REGIME_COSTS[name]
+        m = pm.Model(expr, **params)
+    N, P, cap = np.meshgrid(np.geomspace(0.3, 300, 9), np.geomspace(60, 1e5, 5),
+                            [np.inf, 0.7, 12.0, 80.0], indexing="ij")
+    P = np.maximum(P, 1.01 * m.cost_value(0.0))  # (P >= f(0))
+    s = m.solve(N=N.ravel(), P=P.ravel(), x_cap=cap.ravel(), certify=True)
+    assert (s.status == "ok").all(), s.status[s.status != "ok"][:3]
+    assert (s.gap >= 0).all() and (s.gap <= 1e-9 * np.abs(s.value)).all()
+    assert len(set(s.regime)) >= 3
+
+
+def test_an_interval_extension_that_says_nothing_certifies_nothing():
+    # NaN enclosures say nothing about f: every box stays possible, so no bound is
+    # finite and nothing is certified (never: a NaN read as "f > P, prune the box")
+    cost = CallableCost(lambda x: x**2, interval=lambda lo, hi: (lo * np.nan, hi * np.nan))
+    s = pm.Model(cost).solve(N=[10.0, 100.0], P=1e4, certify=True)
+    assert all(st_.startswith("not certified") for st_ in s.status)
+    assert (s.bound == np.inf).all()
+
