@@ -397,3 +397,12 @@ def test_grid_bracket_is_three_cells_around_the_root_with_the_log_guess(a, b, pi
         hi, np.where(i + 1 < G.size, np.minimum(G[np.minimum(i + 1, G.size - 1)], b), b))
     inner = (i >= 1) & (i < G.size)
     np.testing.assert_allclose(t0[inner], np.log(root[inner]), rtol=0, atol=1e-12)
+
+
+def test_novel_ratio_at_zero_value_is_one():
+    # At P = 0 nothing is spent and nothing is learned: g* = 0 and the power on a novel
+    # instance is 0 too; 0/0 is read as "the same" (ratio 1), for scalars and arrays
+    s = pm.solve("power", N=[10.0, 10.0], P=[0.0, 100.0], c=1.0, k=2.0)
+    np.testing.assert_array_equal(s.value, [0.0, 12.5])
+    np.testing.assert_array_equal(s.novel_ratio, [1.0, 5.0 / 12.5])
+    assert pm.solve("c*x**2", N=10.0, P=0.0, c=1.0).novel_ratio == 1.0
