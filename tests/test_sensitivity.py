@@ -394,6 +394,22 @@ def test_morris_salib_backend_agrees():
     assert r.mu_star["P"] == 0.0
 
 
+def test_morris_salib_interval_is_centred_on_mu_star():
+    # SALib's bootstrap gives mu*_conf, a half-width: the interval is mu* -+ conf (here the
+    # effects differ, so conf > 0), and with n_resamples=0 there is none
+    pytest.importorskip("SALib")
+    m = pm.Model("power", k=2.0)
+    d = {"N": ("loguniform", 10, 1000), "c": ("loguniform", 0.1, 10),
+         "P": ("loguniform", 1e12, 1e14)}
+    r = pm.morris(m, d, output="x", trajectories=20, seed=3, backend="salib")
+    for k in ("N", "c"):
+        lo, hi = r.mu_star_interval[k]
+        assert hi > lo
+        assert 0.5 * (lo + hi) == pytest.approx(r.mu_star[k], rel=1e-12)
+    r0 = pm.morris(m, d, output="x", trajectories=20, seed=3, backend="salib", n_resamples=0)
+    assert all(math.isnan(v) for k in ("N", "c") for v in r0.mu_star_interval[k])
+
+
 def test_morris_salib_missing(monkeypatch):
     import sys
 
