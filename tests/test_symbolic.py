@@ -516,3 +516,14 @@ def test_symbolic_model_takes_a_model_and_names_anything_else():
         pm.SymbolicModel("power")
     assert pm.SymbolicModel(pm.Model("power", c=1.0, k=2.0)).optimum() == \
         pm.Model("power", c=1.0, k=2.0).symbolic.optimum()
+
+
+def test_numeric_thresholds_of_a_regime_present_from_the_start_are_zero():
+    # f = x^2 + 10 (1 - e^{-x^2}) is non-convex (f'' < 0 near x = 1) with f'(0) = 0: x* > 0
+    # for every N > 0, so the onset (and the jump) is at N = 0, not at some grid point;
+    # the budget threshold is found by refinement: f'(X_budget) = N there
+    m = pm.Model("x**2 + 10*(1 - exp(-x**2))")
+    th = m.symbolic.thresholds(P=1e4)
+    assert th["onset"] == 0 and th["jump"] == 0
+    xb = float(m.solve(N=1.0, P=1e4).x_budget)
+    assert rel(float(th["budget"]), 2 * xb + 20 * xb * np.exp(-xb**2)) < 1e-9
