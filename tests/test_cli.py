@@ -387,3 +387,14 @@ def test_sweep_json_is_strict_for_the_unbounded_regime(tmp_path):
     # sup f = F = 1 < P: x is unconstrained and g grows without bound
     assert d["solution"]["regime"] == ["unbounded", "unbounded"]
     assert d["solution"]["x"] == [None, None] and d["solution"]["value"] == [None, None]
+
+
+@pytest.mark.parametrize("drop", ["--N", "--P"])
+def test_solve_needs_N_and_P(drop):
+    # both are required: leaving one out is exit 2 with one line naming it (no default)
+    argv = list(SOLVE)
+    i = argv.index(drop)
+    del argv[i:i + 2]
+    code, out, err = run(argv)
+    assert code == 2 and out == ""
+    assert drop in one_error_line(err)
