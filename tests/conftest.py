@@ -1,6 +1,7 @@
 """Shared test configuration: a deterministic hypothesis profile."""
 
 import os
+import threading
 
 import matplotlib
 import numpy as np
@@ -24,3 +25,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def run_in():
+    """``run_in(where, fn)``: call ``fn()`` in the main thread, or in another thread
+    (``where`` anything else), which must end within 120 s."""
+    def run(where, fn):
+        if where == "main thread":
+            fn()
+            return
+        t = threading.Thread(target=fn)
+        t.start()
+        t.join(120)
+        assert not t.is_alive(), "still running after 120 s"
+    return run

@@ -590,8 +590,7 @@ SLOW_DERIVE = "log1p(log1p(log1p(log1p(x)))) + x**2"
 
 
 @pytest.mark.parametrize("where", ["main thread", "other thread"])
-def test_derive_time_limit_in_any_thread(where):
-    import threading
+def test_derive_time_limit_in_any_thread(where, run_in):
     import time
 
     out = {}
@@ -605,13 +604,7 @@ def test_derive_time_limit_in_any_thread(where):
             out["result"] = str(exc)
         out["seconds"] = time.perf_counter() - t0
 
-    if where == "main thread":
-        run()
-    else:
-        t = threading.Thread(target=run)
-        t.start()
-        t.join(120)
-        assert not t.is_alive()
+    run_in(where, run)
     assert "time limit of 1 s" in out["result"]
     # the worker process of the other thread adds an interpreter start-up
     assert out["seconds"] < (10 if where == "main thread" else 60)

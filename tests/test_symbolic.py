@@ -468,10 +468,8 @@ def test_options_are_validated():
 
 
 @pytest.mark.parametrize("where", ["main thread", "other thread"])
-def test_derive_with_a_timeout_beyond_the_timers_range_is_no_limit(where):
+def test_derive_with_a_timeout_beyond_the_timers_range_is_no_limit(where, run_in):
     # setitimer and subprocess timeouts overflow past about 1e9 s
-    import threading
-
     out = {}
 
     def run():
@@ -480,12 +478,7 @@ def test_derive_with_a_timeout_beyond_the_timers_range_is_no_limit(where):
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             out["text"] = repr(exc)
 
-    if where == "main thread":
-        run()
-    else:
-        t = threading.Thread(target=run)
-        t.start()
-        t.join(120)
+    run_in(where, run)
     assert out["text"].startswith("cost         f(x) = x**2"), out["text"]
 
 
