@@ -48,7 +48,7 @@ Examples
 
 from .distributions import (_check_support, _Dist, _parse_distributions, DISTRIBUTIONS,
                             parse_distribution)  # noqa: F401
-from ._common import (_block_bytes, _check_output, _chunks, _global_setup, _int, _level,
+from ._common import (_block_bytes, _check_output, _chunks, _global_setup, _level,
                       _NON_NUMERIC, _notify, _output_values, _require_finite, _rng_kw, _rngs, _run,
                       _seed, _solve, BLOCK_POINTS, NUMERIC_FIELDS)  # noqa: F401
 from .results import (_Exportable, LocalSensitivity, MonteCarloResult, MorrisResult, OATResult,

@@ -41,10 +41,6 @@ def _rng_kw(func, rng):
     return {"rng": rng}  # pragma: no cover
 
 
-def _int(name, value, low):
-    return V.integer(name, value, low)
-
-
 def _level(value):
     v = V.real("confidence_level", value, low=0, low_open=True, high=1, high_open=True)
     return v
@@ -115,7 +111,7 @@ def _global_setup(model, output, distributions, fixed, confidence_level, n_resam
     if not varied:
         raise InputError("`distributions` must vary at least one input (all are fixed)")
     level = _level(confidence_level)
-    n_resamples = _int("n_resamples", n_resamples, 0)
+    n_resamples = V.integer("n_resamples", n_resamples, 0)
     V.choice("errors", errors, ("raise", "nan"))
     seed = _seed(seed)
     return model, output, varied, fx, level, n_resamples, seed, _rngs(seed, 2)
@@ -128,7 +124,7 @@ BLOCK_POINTS = 2**18
 def _chunks(chunks):
     if chunks is None:
         return BLOCK_POINTS
-    return _int("chunks", chunks, 1)
+    return V.integer("chunks", chunks, 1)
 
 
 def _block_bytes(block, d):

@@ -5,7 +5,7 @@ import numpy as np
 from .. import _validation as V
 from ..errors import InputError
 from ..sweeps import as_model, DEFAULT_N
-from ._common import _block_bytes, _chunks, _int, _notify, _rng_kw, _rngs, _run, _seed, _solve
+from ._common import _block_bytes, _chunks, _notify, _rng_kw, _rngs, _run, _seed, _solve
 from .distributions import _parse_distributions
 from .results import MonteCarloResult
 
@@ -71,7 +71,7 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
     Nax = np.atleast_1d(np.asarray(Nax, dtype=float))
     if Nax.ndim != 1:
         raise InputError(f"`N` must be 1-D, got shape {Nax.shape}")
-    n = _int("n", n, 1)
+    n = V.integer("n", n, 1)
     q = np.atleast_1d(V.real("quantiles", quantiles, low=0, high=1))
     if q.ndim != 1 or q.size == 0:
         raise InputError(f"`quantiles` must be a non-empty 1-D sequence, got {quantiles!r}")

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validation as V
 from ..errors import InputError
-from ._common import (_block_bytes, _chunks, _global_setup, _int, _notify, _output_values,
+from ._common import (_block_bytes, _chunks, _global_setup, _notify, _output_values,
                       _require_finite, _rng_kw, _run, _solve)
 from .results import MorrisResult
 
@@ -100,8 +100,8 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     model, output, varied, fx, level, n_resamples, seed, (rng_design, rng_boot) = _global_setup(
         model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
     d = len(varied)
-    r = _int("trajectories", trajectories, 2)
-    p = _int("levels", levels, 2)
+    r = V.integer("trajectories", trajectories, 2)
+    p = V.integer("levels", levels, 2)
     if p % 2:
         raise InputError(f"`levels` must be even (for a symmetric design), got {p}")
     if p > MAX_LEVELS:

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validation as V
 from ..errors import InputError
-from ._common import (_block_bytes, _chunks, _global_setup, _int, _notify, _output_values,
+from ._common import (_block_bytes, _chunks, _global_setup, _notify, _output_values,
                       _require_finite, _rng_kw, _run, _solve)
 from .results import SobolResult
 
@@ -103,7 +103,7 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     model, output, varied, fx, level, n_resamples, seed, (rng_sample, rng_boot) = _global_setup(
         model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
     d = len(varied)
-    n = _int("n", n, 2)
+    n = V.integer("n", n, 2)
     V.choice("sampler", sampler, ("sobol", "random"))
     interval = V.choice("interval", "replicates" if interval is None and sampler == "sobol"
                         else "bootstrap" if interval is None else interval,
@@ -115,7 +115,7 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
                          "are not: use interval='replicates' or sampler='random'")
     R = 1
     if interval == "replicates":
-        R = _int("replicates", replicates, 2)
+        R = V.integer("replicates", replicates, 2)
         if sampler == "sobol" and (R & (R - 1) or n // R < 2):
             raise InputError(f"`replicates` must be a power of 2 with n / replicates >= 2 "
                              f"(n = {n}), got {R}")
