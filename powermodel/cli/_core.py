@@ -72,6 +72,16 @@ def _number(text):
 MAX_SEED = 2**63 - 1
 
 
+def _whole(text):
+    """A whole number in ASCII digits (``int`` alone would take ``٣`` for 3)."""
+    try:
+        if not text.isascii():
+            raise ValueError(text)
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
 def _seed(text):
     """A seed: a non-negative integer (``12``, or ``1e3`` when exactly an integer)."""
     bad = argparse.ArgumentTypeError(

@@ -13,19 +13,7 @@ The paper is built in a private temporary folder and copied out, so any
 folder name works for ``DIR``, and the PDF's bytes do not depend on it.
 """
 
-from ._core import _seed, command
-
-
-def _whole(text):
-    """A whole number in ASCII digits (``int`` would take ``٣`` for 3)."""
-    import argparse
-
-    try:
-        if not text.isascii():
-            raise ValueError(text)
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+from ._core import _seed, _whole, command
 
 
 def _args(p):

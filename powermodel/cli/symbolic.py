@@ -5,7 +5,7 @@
     powermodel derive overhead --param F=100 --param s=0.1 --param c=1 --param k=2 --P 1e6
 """
 
-from ._core import _number, add_cost_arguments, command, params_dict
+from ._core import _number, _whole, add_cost_arguments, command, params_dict
 
 __all__ = []
 
@@ -30,12 +30,7 @@ def _cli_syntax(text):
 def _digits(text):
     import argparse
 
-    try:
-        if not text.isascii():
-            raise ValueError(text)
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    v = _whole(text)
     if not 1 <= v <= 30:
         raise argparse.ArgumentTypeError(f"`--digits` must be between 1 and 30, got {v}")
     return v
