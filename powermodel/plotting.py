@@ -43,8 +43,9 @@ import contextlib
 
 import numpy as np
 
+from . import _validation as V
 from .errors import InputError
-from .result import REGIMES
+from .result import REGIMES, Solution
 
 __all__ = [
     "PALETTE", "REGIME_COLORS", "style", "landscape", "optimum_vs_N", "decomposition",
@@ -108,23 +109,18 @@ def style(**overrides):
     import matplotlib as mpl
     from cycler import cycler
 
-    from . import _validation as V
-
     for name in overrides:
         if name not in mpl.rcParams:
             raise InputError(f"unknown style override `{name}` (not a matplotlib rcParam)"
                              f"{V.suggest(name, tuple(mpl.rcParams))}")
     rc = dict(_RC, **{"axes.prop_cycle": cycler(color=list(PALETTE))})
     rc.update(overrides)
-    try:
-        ctx = mpl.rc_context(rc)
-        ctx.__enter__()
-    except (ValueError, TypeError) as exc:  # a value the rcParam does not accept
-        raise InputError(f"bad style override: {str(exc).splitlines()[0]}") from None
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(mpl.rc_context(rc))
+        except (ValueError, TypeError) as exc:  # a value the rcParam does not accept
+            raise InputError(f"bad style override: {str(exc).splitlines()[0]}") from None
         yield
-    finally:
-        ctx.__exit__(None, None, None)
 
 
 def _ax(ax):
@@ -187,8 +183,6 @@ def _label(m):
 
 
 def _logN(N, default):
-    from . import _validation as V
-
     N = np.asarray(V.real("N", default if N is None else N), dtype=float)
     if N.ndim != 1 or N.size < 2 or not np.all(N > 0) or not np.all(np.diff(N) > 0):
         raise InputError(f"`N` must be an increasing 1-D array of positive values, got {N!r}")
@@ -238,8 +232,6 @@ def transitions(model, N, *, iterations=60, **solve_kw):
     >>> round(t[0]["N"], 9), t[0]["from"], t[0]["to"]
     (50.0, 'none', 'budget')
     """
-    from . import _validation as V
-
     N = _logN(N, None)
     iterations = V.integer("iterations", iterations, 0)
     s = _model(model).solve(N=N, **solve_kw)
@@ -273,9 +265,6 @@ def crossing(model, N, field, level, *, iterations=60, **solve_kw):
     >>> round(crossing(m, [1, 1e5], "learned_share", 0.5, P=1e6), 6)
     1154.700538
     """
-    from . import _validation as V
-    from .result import Solution
-
     N = _logN(N, None)
     iterations = V.integer("iterations", iterations, 0)
     level = V.real("level", level)
@@ -332,8 +321,6 @@ def landscape(model, *, N=(10.0, 100.0, 1000.0), P, x=None, relative=True, ax=No
         One line per N (label ``"N = ..."``) and one marker line per optimum
         (gid ``"optimum"``). Infeasible x (f(x) > P or above the cap) is not drawn.
     """
-    from . import _validation as V
-
     _model(model)
     Ns = np.atleast_1d(np.asarray(V.real("N", N), dtype=float))
     if Ns.ndim != 1:
