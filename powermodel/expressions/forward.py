@@ -343,6 +343,10 @@ def _coef_times(ops, c, w):
     return np.where(c == 0, 0.0, c * w)
 
 
+_TINY = np.finfo(float).tiny
+_HUGE = np.finfo(float).max
+
+
 def _lower_powers(ops, u, k, v):
     """``(u**(k-1), u**(k-2))`` given ``v = u**k``.
 
@@ -361,27 +365,17 @@ def _lower_powers(ops, u, k, v):
     av = np.abs(v)
     bad = ~(av >= _TINY) | ~(av <= _HUGE) | ~(np.abs(u) <= _HUGE)  # (NaN v: bad)
     if bad.any():
-        i = np.flatnonzero(bad)
-        ub = u.reshape(-1)[i]
-        p1 = p1.reshape(-1)
-        p2 = p2.reshape(-1)
-        p1[i] = np.power(ub, km1)
-        p2[i] = np.power(ub, km2)
-        p1, p2 = p1.reshape(u.shape), p2.reshape(u.shape)
+        ub = u[bad]
+        p1[bad] = np.power(ub, km1)
+        p2[bad] = np.power(ub, km2)
     return p1, p2
 
 
-_TINY = np.finfo(float).tiny
-_HUGE = np.finfo(float).max
-
-
-def _powk_derivatives(ops, u, u1, u2, k, v=None):
+def _powk_derivatives(ops, u, u1, u2, k, v):
+    """f' and f'' of ``u**k`` (``v``) from those of u (``u1``, ``u2``)."""
     with np.errstate(all="ignore"):
         km1 = k - 1.0
-        if v is None:
-            pk1, pk2 = ops.powk(u, km1), ops.powk(u, k - 2.0)
-        else:
-            pk1, pk2 = _lower_powers(ops, u, k, v)
+        pk1, pk2 = _lower_powers(ops, u, k, v)
         t1 = _coef_times(ops, k, pk1)       # k u^(k-1)
         d1 = ops.mul(t1, u1)
         c2 = k * km1
