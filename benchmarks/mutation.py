@@ -360,11 +360,15 @@ def main(argv=None):
             results = []
             for s in chosen[rel]:
                 target.write_text(mutant_source(tree, s), encoding="utf-8")
-                tests, env = args.tests, None
+                # (a time limit catches mutants that loop; it must not catch slow tests:
+                # at least three times what the selected tests took unmutated)
+                tests, env, limit = args.tests, None, args.timeout
                 if args.select == "coverage":
                     ln = base_line[s[0]]
                     first, last = span.get(ln, (ln, ln))
-                    if not any(x in toplevel for x in range(first, last + 1)):
+                    if any(x in toplevel for x in range(first, last + 1)):
+                        limit = max(limit, 3 * base_secs)  # (every test)
+                    else:
                         ids = set().union(*(by_line.get(x, set())
                                             for x in range(first, last + 1)))
                         if not ids:
@@ -376,12 +380,7 @@ def main(argv=None):
                         sel.write_text(json.dumps(order), encoding="utf-8")
                         tests = sorted({n.split("::")[0] for n in order})
                         env = {"PM_MUT_SELECT": str(sel)}
-                # (a time limit catches mutants that loop; it must not catch slow tests:
-                # at least three times what the selected tests took unmutated)
-                limit = args.timeout
-                if args.select == "coverage":
-                    limit = max(limit, 3 * sum(durations.get(t, 0.0) for t in order)
-                                if env else 3 * base_secs)
+                        limit = max(limit, 3 * sum(durations.get(t, 0.0) for t in order))
                 status, secs = run_tests(repo, tests, limit, env=env)
                 results.append((s, status))
                 print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} {status:<17} {secs:6.1f} s",
