@@ -562,7 +562,7 @@ def sobol_bars(result, *, ax=None):
     the total indices, in the order of ``names``.
     """
     _result(result, "a SobolResult", ("names", "first_order", "total_order",
-                                    "first_order_interval", "total_order_interval"))
+                                      "first_order_interval", "total_order_interval"))
     ax = _ax(ax)
     names = list(result.names)
     pos = np.arange(len(names))

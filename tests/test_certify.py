@@ -292,10 +292,8 @@ def test_every_point_of_a_well_behaved_cost_is_certified(name):
 
 
 def test_an_interval_extension_that_says_nothing_certifies_nothing():
-    # NaN enclosures say nothing about f: every box stays possible, so no bound is
-    # finite and nothing is certified (never: a NaN read as "f > P, prune the box")
+    # NaN enclosures say nothing about f: no bound is finite and nothing is certified
     cost = CallableCost(lambda x: x**2, interval=lambda lo, hi: (lo * np.nan, hi * np.nan))
     s = pm.Model(cost).solve(N=[10.0, 100.0], P=1e4, certify=True)
     assert all(st_.startswith("not certified") for st_ in s.status)
     assert (s.bound == np.inf).all()
-

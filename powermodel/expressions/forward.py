@@ -455,5 +455,3 @@ def _interval_minmax(op, a, b, a1, b1, a2, b2, deriv):
     d2 = (np.where(both, -np.inf, np.where(only_a, a2[0], b2[0])),
           np.where(both, np.inf, np.where(only_a, a2[1], b2[1])))
     return v, d1, d2
-
-
