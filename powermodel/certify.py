@@ -21,19 +21,25 @@ gives enclosures :math:`F, F', F''` of f, f', f'' (outward rounded), and
   :math:`h(x_r) + h'(x_r)(x - x_r)`, exact to rounding;
 * boxes whose bound is below the best certified value found so far are pruned.
 
-A point is certified when the largest bound left is within ``rtol`` of the
-value (relative to :math:`|g^*|`).
+A point is certified when the incumbent x is proved feasible (the upper end of
+the enclosure of f(x) is at most P) and the largest bound left is within
+``tol`` of the incumbent's proved lower value of h (the lower end of the
+enclosure of h at x). The incumbent is replaced only by a point whose proved
+lower value is larger, never by its floating-point value.
 
-What it rests on: the search covers :math:`[0, U^+]`, with :math:`U^+` a few
-ulps above the solver's :math:`U = \min(x_{cap}, X_{budget})`; beyond it, where
-:math:`f(U^+) > P` is proved, the points are infeasible because a cost is
-non-decreasing (the model's requirement, which the solver checks on
-:math:`[0, U]`). Where :math:`f(U^+) > P` cannot be proved, the region beyond
-is searched like the rest. Every quantity that enters a bound is
-rounded outward by a few ulps, so ``bound`` is an upper bound on the true
-:math:`g^*` of the model for the given cost, as far as the interval extension is
-rigorous: the costs' enclosures are computed in floating point with every
-bound widened outward (see :mod:`powermodel.expressions`).
+Continuity is part of the proof: the rules that rest on the mean value theorem
+(pruning by monotonicity, closing by the sign of f' or f'', the mean-value
+bound, the tangent bound) apply only to boxes on which the enclosure of f is
+bounded; a pole, a domain edge or an undefined f gives an unbounded enclosure,
+and such a box is bounded by :math:`b - \underline{F}/n` alone, so it ends
+"not certified", never "ok".
+
+What it rests on: the interval extension being rigorous (every bound is
+outward rounded; :mod:`powermodel.expressions` is tested against exact
+arithmetic), and, beyond the budget, where f cannot be evaluated in floating
+point at a box's left end (an intermediate result overflows), the model's
+requirement that f is non-decreasing: such a box, above the point :math:`U^+`
+just past the budget where :math:`f(U^+) > P` is proved, is infeasible.
 """
 
 import numpy as np
@@ -56,23 +62,27 @@ MAX_ROUNDS = 300
 WORK_PER_POINT = 256
 #: The largest float.
 XMAX = float(np.finfo(float).max)
+#: Absolute margin of every computed bound: a few hundred subnormal ulps, which covers
+#: the rounding of results that underflow (and nothing of a problem's own scale).
+_ABS = 1e-321
 
 
 def _up(v, mag):
     with np.errstate(all="ignore"):
-        return np.where(np.isfinite(v), v + _SLACK * np.abs(mag) + 1e-300, v)
+        return np.where(np.isfinite(v), v + _SLACK * np.abs(mag) + _ABS, v)
 
 
 def _down(v, mag):
     with np.errstate(all="ignore"):
-        return np.where(np.isfinite(v), v - _SLACK * np.abs(mag) - 1e-300, v)
+        return np.where(np.isfinite(v), v - _SLACK * np.abs(mag) - _ABS, v)
 
 
 def _bounds(out, shape):
     """(lo, hi, lo, hi, ...) as float arrays of ``shape``; a NaN bound says nothing, so
     it becomes the infinite one (-inf for a lower bound, +inf for an upper one)."""
     return [np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), shape),
-                          nan=(-np.inf if i % 2 == 0 else np.inf)) for i, v in enumerate(out)]
+                          nan=(-np.inf if i % 2 == 0 else np.inf), posinf=np.inf,
+                          neginf=-np.inf) for i, v in enumerate(out)]
 
 
 class _Evaluator:
@@ -121,54 +131,74 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     Returns
     -------
     x : ndarray
-        The best x found (x0, unless a better point was found).
+        The incumbent: x0, unless a point with a larger *proved* lower value
+        of h was found (by more than a hundredth of ``tol``).
     bound : ndarray
         A rigorous upper bound on max h over the feasible set.
+    lower : ndarray
+        A rigorous lower bound on h(x) at the returned x, from the interval
+        evaluation of f there; ``-inf`` where f(x) <= P is not proved.
     certified : ndarray of bool
-        Whether ``bound - h(x) <= tol``.
+        Whether x is proved feasible and ``bound - lower <= tol``.
     """
     m = n.size
     ev = _Evaluator(cost, p, scalar)
     rows_all = np.arange(m)
-    # The incumbent: x0 (or just inside it, where rounding leaves f(x0) <= P unproved).
-    best_x = x0.copy()
-    with np.errstate(all="ignore"):
-        fx0 = np.broadcast_to(np.asarray(cost.f(x0, ev.params(rows_all)), dtype=float), (m,))
-        best_h = x0 - fx0 / n  # float h of the incumbent, for replacing x0
-    lb = np.full(m, -np.inf)  # certified lower bound of max h
+    capped = np.minimum(cap, XMAX)
+    # The incumbent: x0, with the proved lower value of h there (-inf where f(x0) <= P is
+    # not proved; then the first point just inside it where it is, if any).
+    inc = _Incumbent(x0.copy(), np.full(m, -np.inf), tol)
     todo = rows_all
-    for shrink in (0.0, 8 * _EPS, 1e-12):
+    for shrink in (0.0, 8 * _EPS, 64 * _EPS, 512 * _EPS, 4096 * _EPS, 1e-11):
         if todo.size == 0:
             break
-        xs = x0[todo] * (1 - shrink)
+        xs = np.minimum(x0[todo] * (1 - shrink), capped[todo])
         hlo, _, _, fhi = ev.h_point(todo, xs, n[todo])
-        ok = fhi <= P[todo]
-        lb[todo[ok]] = hlo[ok]
+        ok = (fhi <= P[todo]) & (xs >= 0)
+        inc.x[todo[ok]] = xs[ok]
+        inc.lo[todo[ok]] = hlo[ok]
         todo = todo[~ok]
+    lb = inc.lo.copy()  # the largest proved lower bound of max h (for pruning)
     closed = np.full(m, -np.inf)  # max bound over closed boxes
-    # Initial boxes: [0, U], the sliver [U, U+], and beyond it up to the cap. Beyond U+:
-    # f(U+) > P proved, and f non-decreasing (the model's requirement of a cost, checked
-    # by the solver on [0, U]), make it infeasible; U+ is the first of a few points just
-    # above U where the enclosure of f proves f > P. Where none does, the region beyond
-    # is searched like the rest.
-    capped = np.minimum(cap, XMAX)
+    # Initial boxes: [0, U], the sliver [U, U+] and [U+, cap]. Nothing beyond U is
+    # assumed: the boxes beyond are searched like the rest (pruned where the enclosure
+    # of f proves f > P), and the sliver is closed at once only where the enclosures
+    # prove f continuous and non-decreasing on it.
+    # U+: the first of a few points just above U where the enclosure proves f > P (so
+    # that the box [U+, cap] is pruned at once where f is proved continuous and
+    # non-decreasing on it); where none does, the last of them.
     u_hi = np.minimum(U + 16 * _EPS * U + TINY, capped)
     beyond = u_hi < capped
+    trying = beyond & np.isfinite(U)
     for rel in (1e-13, 1e-11, 1e-9):
-        if not beyond.any():
+        if not trying.any():
             break
-        i = np.flatnonzero(beyond)
+        i = np.flatnonzero(trying)
         trial = np.minimum(U[i] * (1 + rel) + TINY, capped[i])
         _, _, flo_u, _ = ev.h_point(i, trial, n[i])
-        proved = flo_u > P[i]
-        u_hi[i[proved]] = trial[proved]
-        beyond[i[proved]] = False
-    rows = [rows_all]
-    A = [np.zeros(m)]
-    B = [U]
-    rows.append(rows_all[beyond])
-    A.append(u_hi[beyond])
-    B.append(capped[beyond])
+        u_hi[i] = trial
+        trying[i[flo_u > P[i]]] = False
+    beyond = u_hi < capped
+    proved_beyond = ~trying  # f(U+) > P proved (or nothing beyond U+ to search)
+    sliver = (u_hi > U) & np.isfinite(U)
+    s_bound = np.full(m, np.inf)
+    if sliver.any():
+        i = np.flatnonzero(sliver)
+        flo_s, fhi_s, dlo_s = ev.box(i, U[i], u_hi[i])[:3]
+        mono = np.isfinite(flo_s) & np.isfinite(fhi_s) & (dlo_s >= 0)
+        with np.errstate(all="ignore"):  # on it h <= U+ - f(U)/n, f(U) >= flo_s
+            sb = _up(u_hi[i] - flo_s / n[i], np.abs(u_hi[i]) + np.abs(flo_s / n[i]))
+        s_bound[i[mono]] = sb[mono]
+        np.maximum.at(closed, i[mono], sb[mono])
+        sliver[i[~mono]] = False
+    rows, A, B = [rows_all], [np.zeros(m)], [np.where(np.isfinite(U), U, capped)]
+    open_sl = (u_hi > U) & ~sliver & np.isfinite(U)  # not closed: searched as a box
+    rows.append(rows_all[open_sl])
+    A.append(U[open_sl])
+    B.append(u_hi[open_sl])
+    rows.append(rows_all[beyond & np.isfinite(U)])
+    A.append(u_hi[beyond & np.isfinite(U)])
+    B.append(capped[beyond & np.isfinite(U)])
     row, a, b = np.concatenate(rows), np.concatenate(A), np.concatenate(B)
     keep = b >= a
     row, a, b = row[keep], a[keep], b[keep]
@@ -177,13 +207,6 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     # parent to child so that each round evaluates only the new midpoints.
     ea = np.array(ev.h_point(row, a, n[row]))
     eb = np.array(ev.h_point(row, b, n[row]))
-    # The sliver [U, U+] is closed at once: on it h <= U+ - f(U)/n (f non-decreasing
-    # from U on, as beyond U+), within a few ulps of h(U).
-    with np.errstate(all="ignore"):
-        f_u = eb[2][:m]  # f lo at U (the first m boxes are [0, U], in row order)
-        sliver = _up(u_hi - f_u / n, np.abs(u_hi) + np.abs(f_u / n))
-    sliver = np.where(u_hi > U, sliver, -np.inf)
-    np.maximum(closed, sliver, out=closed)
     bound = np.full(m, np.inf)
     done = np.zeros(m, dtype=bool)
     work = 0
@@ -201,23 +224,36 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         ha_lo, ha_hi, fa_lo, fa_hi = ea
         hb_lo, hb_hi, _, fb_hi = eb
         hc_lo, hc_hi, _, fc_hi = ec
+        # Continuity is part of the proof: only where the enclosure of f on the box is
+        # bounded (no pole, f defined) do the rules that rest on the mean value theorem
+        # apply (monotone pruning and closing, the convex and concave rules, the
+        # mean-value bound). Elsewhere the box is bounded by b - F_lo/n alone.
+        cont = np.isfinite(flo) & np.isfinite(fhi)
         # A box is infeasible where f > P throughout: the enclosure of f says so, or
-        # f is non-decreasing on it (f' >= 0) and f(a) > P.
-        live = ~((flo > Pr) | ((dlo >= 0) & (fa_lo > Pr)))
-        # Certified lower bounds (feasible points only) and the float best point.
+        # f is continuous and non-decreasing on it (f' >= 0) and f(a) > P.
+        live = ~((flo > Pr) | (cont & (dlo >= 0) & (fa_lo > Pr)))
+        # Beyond the budget, where f cannot even be evaluated at the box's left end (an
+        # intermediate result overflows, as x**3 - 6*x**2 does past 1e154, or f is
+        # undefined) nothing can be proved in floating point: there the certificate
+        # rests on the model's requirement that f is non-decreasing (so f > P from U+
+        # on, where f(U+) > P is proved).
+        unknown_a = ~(np.isfinite(fa_lo) & np.isfinite(fa_hi))
+        live &= ~(unknown_a & (a >= u_hi[row]) & proved_beyond[row])
+        # Proved lower bounds (proved-feasible points only), and better incumbents.
         for x_, lo_, f_ in ((a, ha_lo, fa_hi), (c, hc_lo, fc_hi), (b, hb_lo, fb_hi)):
             feas = live & (f_ <= Pr)
             np.maximum.at(lb, row[feas], lo_[feas])
-            _offer(cost, ev, row[feas], x_[feas], n, P, best_x, best_h)
-        ub = np.fmin(box_bound(a, b, c, flo, dlo, dhi, hc_hi, nr), pub)
+            inc.offer(row[feas], x_[feas], lo_[feas])
+        ub = np.fmin(box_bound(a, b, c, flo, np.where(cont, dlo, -np.inf),
+                               np.where(cont, dhi, np.inf), hc_hi, nr), pub)
         within = b <= U[row]  # inside the solver's feasible domain
-        feasible = within | (fhi <= Pr)
+        feasible = cont & (within | (fhi <= Pr))
         up_ = live & (dhi <= nr) & feasible
-        down_ = live & ~up_ & (dlo >= nr) & (fa_hi <= Pr)
+        down_ = live & cont & ~up_ & (dlo >= nr) & (fa_hi <= Pr)
         convex_h = live & ~up_ & ~down_ & (d2hi <= 0) & feasible
         # h is concave up to a curvature of at most -d2lo/n > 0: the tangent bound then
         # gains (-d2lo/n) (b - a)^2 / 2, allowed while that stays below tol/10 (this
-        # lets through the -5e-324 that outward rounding makes of an exact 0).
+        # lets through the tiny negative that outward rounding makes of an exact 0).
         with np.errstate(all="ignore"):
             curv = np.maximum(0.0, -d2lo) * (b - a) ** 2 / (2 * nr)
         curv = np.where(np.isnan(curv), np.inf, curv)
@@ -228,18 +264,18 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         cb[convex_h] = np.maximum(ha_hi, hb_hi)[convex_h]
         i = np.flatnonzero(concave_h)
         if i.size:
-            cb[i] = _tangent_bound(cost, ev, row[i], a[i], b[i], nr[i], n, P, best_x, best_h,
-                                   lb) + curv[i] * (1 + 4 * _EPS)
+            cb[i] = _tangent_bound(cost, ev, row[i], a[i], b[i], nr[i], P, inc, lb) \
+                + curv[i] * (1 + 4 * _EPS)
         narrow = live & np.isnan(cb) & (((b - a) <= 4 * _EPS * b) | (b <= TINY))
         cb[narrow] = ub[narrow]
         shut = ~np.isnan(cb)
         np.maximum.at(closed, row[shut], np.fmin(cb[shut], ub[shut]))
-        # Live boxes go on unless their bound is below what is already certified.
+        # Live boxes go on unless their bound is below what is already proved.
         go = live & ~shut & ~(ub < lb[row])
         # Points whose every remaining bound is within tol are done.
         top = closed.copy()
         np.maximum.at(top, row[go], ub[go])
-        fin = ~done & (top - lb <= tol)
+        fin = ~done & (top - lb <= 0.9 * tol)
         fin |= ~done & (np.bincount(row[go], minlength=m) == 0)
         if fin.any():
             bound[fin] = np.maximum(top[fin], lb[fin])
@@ -262,12 +298,40 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         top = closed.copy()
         np.maximum.at(top, row, pub)
         bound[~done] = top[~done]
-    with np.errstate(all="ignore"):
-        fx = np.broadcast_to(np.asarray(cost.f(best_x, ev.params(rows_all)), dtype=float),
-                             (m,))
-        h_best = best_x - fx / n
-    certified = (bound - np.maximum(h_best, lb) <= tol) & np.isfinite(bound)
-    return best_x, np.maximum(bound, h_best), certified
+    # A bound is never below a proved lower value (both hold: the interval evaluation
+    # is rigorous), so the larger of the two is still an upper bound.
+    bound = np.maximum(bound, inc.lo)
+    certified = np.isfinite(inc.lo) & np.isfinite(bound) & (bound - inc.lo <= tol)
+    return inc.x, bound, inc.lo, certified
+
+
+class _Incumbent:
+    """The best proved-feasible point of each row, by its proved lower value of h.
+
+    A point replaces the incumbent only where its proved lower value is larger by
+    more than a hundredth of the row's tolerance (ties, within rounding, keep the
+    fast solver's x: certification never moves x for nothing, and never to a point
+    proved worse)."""
+
+    def __init__(self, x, lo, tol):
+        self.x, self.lo, self.tol = x, lo, tol
+
+    def offer(self, rows, xs, lo):
+        if rows.size == 0:
+            return
+        margin = 0.01 * self.tol[rows]
+        better = np.isfinite(lo) & (lo > self.lo[rows] + np.where(np.isfinite(margin), margin,
+                                                                  np.inf))
+        if not better.any():
+            return
+        r, lv, xx = rows[better], lo[better], xs[better]
+        order = np.lexsort((xx, -lv, r))  # per row: largest lower value, then smallest x
+        r, lv, xx = r[order], lv[order], xx[order]
+        first = np.ones(r.size, dtype=bool)
+        first[1:] = r[1:] != r[:-1]
+        r, lv, xx = r[first], lv[first], xx[first]
+        self.x[r] = xx
+        self.lo[r] = lv
 
 
 def box_bound(a, b, c, flo, dlo, dhi, hc_hi, n):
@@ -299,30 +363,7 @@ def box_bound(a, b, c, flo, dlo, dhi, hc_hi, n):
     return np.fmin(ub1, ub2)
 
 
-def _offer(cost, ev, rows, xs, n, P, best_x, best_h):
-    """Replace the incumbent of a row where a float-feasible x has a larger float h."""
-    if rows.size == 0:
-        return
-    with np.errstate(all="ignore"):
-        fx = np.broadcast_to(np.asarray(cost.f(xs, ev.params(rows)), dtype=float), xs.shape)
-        h = xs - fx / n[rows]
-    ok = (fx <= P[rows]) & np.isfinite(h)
-    # Strictly better by more than the tie tolerance of the solver (TIE_RTOL).
-    scale = np.abs(xs) + np.abs(fx / n[rows])
-    better = ok & (h > best_h[rows] + 1e-12 * scale)
-    if better.any():
-        r, hx, xx = rows[better], h[better], xs[better]
-        order = np.lexsort((xx, -hx, r))  # per row: largest h, then smallest x
-        r, hx, xx = r[order], hx[order], xx[order]
-        first = np.ones(r.size, dtype=bool)
-        first[1:] = r[1:] != r[:-1]
-        r, hx, xx = r[first], hx[first], xx[first]
-        upd = hx > best_h[r] + 1e-12 * (np.abs(xx) + np.abs(best_h[r]))
-        best_x[r[upd]] = xx[upd]
-        best_h[r[upd]] = hx[upd]
-
-
-def _tangent_bound(cost, ev, rows, a, b, nr, n, P, best_x, best_h, lb):
+def _tangent_bound(cost, ev, rows, a, b, nr, P, inc, lb):
     """Bound of h on boxes where h is concave: the tangent at the root of f' = n."""
     q = ev.params(rows)
     with np.errstate(all="ignore"):
@@ -333,7 +374,7 @@ def _tangent_bound(cost, ev, rows, a, b, nr, n, P, best_x, best_h, lb):
     if j.size:
         lo = np.maximum(a[j], TINY)
         with np.errstate(all="ignore"):  # start from the incumbent: usually the root itself
-            t0 = np.log(best_x[rows[j]])
+            t0 = np.log(inc.x[rows[j]])
         r, _ = increasing_root(cost.df, cost.d2f, nr[j], lo, b[j], take(q, j), t0=t0,
                                both=cost.df_d2f)
         xr[j] = np.clip(r, a[j], b[j])
@@ -347,5 +388,5 @@ def _tangent_bound(cost, ev, rows, a, b, nr, n, P, best_x, best_h, lb):
         out = _up(hhi + t, np.abs(hhi) + np.abs(t))
     feas = fhi <= P[rows]
     np.maximum.at(lb, rows[feas], hlo[feas])
-    _offer(cost, ev, rows[feas], xr[feas], n, P, best_x, best_h)
+    inc.offer(rows[feas], xr[feas], hlo[feas])
     return out

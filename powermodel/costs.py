@@ -611,10 +611,12 @@ class CallableCost(Cost):
     narrower than the grid, or a kink (a jump in f'), can be missed; where the
     finite differences show a jump in f' an ``AccuracyWarning`` says so. Give
     the cost as an expression string to have kinks and narrow features found
-    exactly. ``certify=True`` needs ``interval``: a function
+    exactly. A solve of a callable therefore reports ``status`` "assumed: ..."
+    rather than "ok". ``certify=True`` needs both ``interval``, a function
     ``interval(xlo, xhi, **params) -> (lo, hi)`` returning a rigorous enclosure
-    of f on each box; ``dinterval`` (the same for f') is optional and makes the
-    certification much faster.
+    of f on each box, and ``dinterval``, the same for f' (without it the bound
+    near x* is only first order in the box width and cannot reach
+    ``certify_rtol``; the solve refuses and says so).
 
     >>> import numpy as np, powermodel as pm
     >>> m = pm.Model(lambda x, c: c * x**2, c=1.0)
@@ -645,6 +647,11 @@ class CallableCost(Cost):
     @property
     def has_intervals(self):
         return self._interval is not None
+
+    @property
+    def certifiable(self):
+        """Whether ``certify=True`` can prove a bound: ``interval`` and ``dinterval``."""
+        return self._interval is not None and self._dinterval is not None
 
     isolates = False
 

@@ -37,6 +37,12 @@ MAX_BOXES = 1 << 21
 #: At most this many subdivision rounds (each halves a box, in log x or in x).
 MAX_ROUNDS = 400
 
+#: An enclosure of f'' within this of 0 counts as 0 (the interval engine widens every
+#: bound by at least 2**-1022, so an exact 0 comes back as a few times 2.2e-308).
+_ZERO = 1e-305
+#: ... or within this of |f'|/b, a change of f' across the box far below its rounding.
+_REL_ZERO = 1e-290
+
 # Piece classes: f' increasing, f' decreasing, f' below every n, f' above every n,
 # unresolved sliver (a kink or an inflection, located to REL_WIDTH).
 _UP, _DOWN, _BELOW, _ABOVE, _SLIVER = 1, 2, 3, 4, 5
@@ -106,24 +112,33 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False, warn=True):
             break
         q = p if scalar else take(p, row)
         with np.errstate(all="ignore"):
-            _, _, dlo, dhi, d2lo, d2hi = cost.interval_derivatives(a, b, q)
+            flo, fhi, dlo, dhi, d2lo, d2hi = cost.interval_derivatives(a, b, q)
+        # f is continuous on the box where its enclosure there is bounded (a pole, or an
+        # undefined f, gives an unbounded one): only such boxes are classified by the
+        # enclosures of f' and f''; others are split down to slivers, whose ends are
+        # checked for a jump below.
+        cont = np.broadcast_to(np.isfinite(flo) & np.isfinite(fhi), a.shape)
         dlo = np.broadcast_to(dlo, a.shape)
         dhi = np.broadcast_to(dhi, a.shape)
         d2lo = np.broadcast_to(d2lo, a.shape)
         d2hi = np.broadcast_to(d2hi, a.shape)
         cls = np.zeros(a.size, dtype=np.int8)
         # (n >= 0, so ABOVE proves f' > 0; BELOW asks for the proof f' >= 0 itself)
-        cls[dlo > n_hi[row]] = _ABOVE
-        cls[(dhi < n_lo[row]) & (dlo >= 0)] = _BELOW
+        cls[cont & (dlo > n_hi[row])] = _ABOVE
+        cls[cont & (dhi < n_lo[row]) & (dlo >= 0)] = _BELOW
         down = dhi < 0  # f' < 0 on the whole box: the cost decreases there
         if down.any():
             decreasing[row[down]] = np.fmin(decreasing[row[down]], a[down])
             cls[down] = _DOWN
-        # (the enclosures are outward rounded: an exact 0 comes back as -+5e-324, so a
-        # sign is read with a tolerance of 1e-300)
-        slack = 1e-300
-        cls[(cls == 0) & (d2lo >= -slack)] = _UP
-        cls[(cls == 0) & (d2hi <= slack)] = _DOWN
+        # (the enclosures are outward rounded by at least 2**-1022 an operation, so an
+        # exact 0, or an f'' that underflows, comes back as a few times -+2.2e-308: a
+        # sign is read with a slack of that floor, or where larger, of a change of f'
+        # across the box 1e-290 times its own size: both far below the cost's own scale)
+        with np.errstate(all="ignore"):
+            big = np.maximum(np.abs(dlo), np.abs(dhi)) / b
+        slack = np.maximum(_ZERO, np.where(np.isfinite(big), _REL_ZERO * big, 0.0))
+        cls[(cls == 0) & cont & (d2lo >= -slack)] = _UP
+        cls[(cls == 0) & cont & (d2hi <= slack)] = _DOWN
         narrow = ((b - a) <= REL_WIDTH * b) | (b <= TINY)
         cls[(cls == 0) & narrow] = _SLIVER
         fin = cls != 0
@@ -165,6 +180,7 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False, warn=True):
     K = np.concatenate(done_cls)
     order = np.lexsort((A, r))
     r, A, B, K = r[order], A[order], B[order], K[order]
+    _proved_decrease(cost, p, scalar, r, A, B, K, decreasing)
     # A breakpoint wherever the class changes between neighbours, and both ends of
     # every sliver (the interior of a sliver is below REL_WIDTH).
     first = np.ones(r.size, dtype=bool)
@@ -201,6 +217,43 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False, warn=True):
                       f"piece (more than {MAX_PIECES} boxes); x* may be missed at some points: "
                       "use certify=True to check", AccuracyWarning, stacklevel=4)
     return out, flagged, decreasing
+
+
+def _proved_decrease(cost, p, scalar, r, A, B, K, decreasing):
+    """Mark in ``decreasing`` the rows where the enclosures prove that f decreases
+    somewhere: f' < 0 at the end of a piece where f' is smallest (the left end where
+    f' increases, the right end where it decreases), or a jump down across a run of
+    adjacent slivers (f at its right end below f at its left end: a pole, or another
+    discontinuity). ``r, A, B, K`` are the boxes sorted by row and left end."""
+    up, dn, sl = K == _UP, K == _DOWN, K == _SLIVER
+    # runs of adjacent slivers: [A of the first, B of the last]
+    first = sl.copy()
+    first[1:] &= ~(sl[:-1] & (r[1:] == r[:-1]) & (A[1:] == B[:-1]))
+    last = sl.copy()
+    last[:-1] &= ~(sl[1:] & (r[1:] == r[:-1]) & (A[1:] == B[:-1]))
+    i_l = np.flatnonzero(up | first)
+    i_r = np.flatnonzero(dn | last)
+    if i_l.size + i_r.size == 0:
+        return
+    # one interval pass at the points: the left ends of UP pieces and of sliver runs, the
+    # right ends of DOWN pieces and of sliver runs
+    rr = np.concatenate([r[i_l], r[i_r]])
+    xx = np.concatenate([A[i_l], B[i_r]])
+    q = p if scalar else take(p, rr)
+    with np.errstate(all="ignore"):
+        flo, fhi, _, dhi = (np.broadcast_to(np.asarray(v, dtype=float), xx.shape) for v in
+                            cost.interval_derivatives(xx, xx, q)[:4])
+    nl = i_l.size
+    # f' < 0 proved at the end where f' is smallest (never on a sliver: its f' is unknown)
+    slope = np.concatenate([up[i_l], dn[i_r]]) & (dhi < 0)
+    if slope.any():
+        decreasing[rr[slope]] = np.fmin(decreasing[rr[slope]], xx[slope])
+    # f(b) < f(a) proved across a run of slivers (the k-th first with the k-th last)
+    jl, jr = np.flatnonzero(first[i_l]), nl + np.flatnonzero(last[i_r])
+    jump = fhi[jr] < flo[jl]
+    if jump.any():
+        rows = rr[jl][jump]
+        decreasing[rows] = np.fmin(decreasing[rows], xx[jl][jump])
 
 
 def _kinks(cost, p, scalar, r, a, b):

@@ -160,14 +160,20 @@ class Solution(Result):
     novel_ratio : float or ndarray
         ``novel_value / value``.
     bound : float or ndarray
-        With ``certify=True``: a rigorous upper bound on the true g* (interval
-        branch and bound, :mod:`powermodel.certify`); NaN otherwise.
+        With ``certify=True``: a rigorous upper bound on the true g* over the
+        feasible set (interval branch and bound, :mod:`powermodel.certify`);
+        NaN otherwise.
+    lower : float or ndarray
+        With ``certify=True``: a rigorous lower bound on the true g(x*) at the
+        returned x*, from the interval evaluation of f there (``-inf`` where
+        f(x*) <= P could not be proved); NaN otherwise.
     gap : float or ndarray
-        ``bound - value`` (>= 0) with ``certify=True``; NaN otherwise.
+        ``bound - lower`` (>= 0) with ``certify=True``: the true g* and the
+        true g(x*) both lie in ``[lower, bound]``; NaN otherwise.
     status : str or ndarray of str
         ``"ok"``, or why the point is invalid (with ``errors="nan"``), or
-        ``"not certified: ..."`` where ``certify=True`` could not bring the gap
-        within ``certify_rtol``.
+        ``"not certified: ..."`` where ``certify=True`` could not prove x*
+        feasible or bring the gap within ``certify_rtol * |bound|``.
 
     Notes
     -----
@@ -182,10 +188,10 @@ class Solution(Result):
 
     __slots__ = ("_data", "_derive", "_lock")
     _fields = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
-               "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "gap",
-               "status")
+               "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "lower",
+               "gap", "status")
     #: Fields that default to NaN when not given (set only by a certifying solve).
-    _optional = ("bound", "gap")
+    _optional = ("bound", "lower", "gap")
 
     def __init__(self, **values):
         for f in self._optional:

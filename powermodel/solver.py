@@ -178,7 +178,7 @@ def _effective_n(N, rho, lam):
     return n_eff, n_eff if np.ndim(lam) == 0 and lam == 0 else n_eff * (1 - lam)
 
 
-def _breakpoints(cost, pp, size, U, n, check=True):
+def _breakpoints(cost, pp, size, U, n):
     """Where f' stops being monotone (NaN-padded rows), checking f' >= 0 on [0, max U].
 
     Costs with an interval extension are split by :func:`powermodel.pieces.isolate`
@@ -213,16 +213,10 @@ def _breakpoints(cost, pp, size, U, n, check=True):
             bps = _with_sampled(cost, pp, scalar, bps, flagged, u_row)
     else:
         decreasing = np.full(1, np.nan)
+    # (the interval subdivision proves a decrease itself: f' < 0 at a piece end where
+    # f' is smallest, or a jump down across a sliver; nothing is read from rounded values)
     if np.any(np.isfinite(decreasing)):
-        _not_increasing(cost, decreasing[np.isfinite(decreasing)][0])
-    if not check:  # (the caller checks f' >= 0 at the piece ends itself)
-        return bps
-    # On each piece f' is monotone, so its smallest value is at an end.
-    ends = np.concatenate([np.full((u_row.size, 1), TINY), bps, u_row[:, None]], axis=1)
-    with np.errstate(all="ignore"):
-        fe, d1 = cost.f_df(ends, pp if scalar else {k: (v if np.ndim(v) == 0 else v[:, None])
-                                                     for k, v in pp.items()})
-    _check_non_decreasing(cost, ends, fe, d1)
+        _not_increasing(cost, np.nanmin(decreasing))
     return bps
 
 
@@ -269,23 +263,13 @@ def _hull_pieces(cost, pp, size, u_row, n):
 
 
 def _not_increasing(cost, at):
-    raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but "
-                     f"f'({at:.6g}) < 0 for these parameters")
+    raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but f decreases near "
+                     f"x = {at:.6g} for these parameters")
 
 
-#: f' counts as negative below this slope relative to |f'| + |f|/x (rounding noise).
+#: (callables) f' counts as negative below this slope relative to |f'| + |f|/x, the
+#: rounding noise of finite differences.
 _SLOPE_RTOL = 1e-8
-
-
-def _check_non_decreasing(cost, x, f, d1):
-    """Refuse the cost where f' < 0 at the points x (relative to |f'| + |f|/x)."""
-    with np.errstate(all="ignore"):
-        f = np.asarray(f, dtype=float)
-        d1 = np.asarray(d1, dtype=float)
-        rel = d1 / (np.abs(d1) + np.where(np.isfinite(f), np.abs(f), 0.0) / x + 1e-300)
-    bad = np.isfinite(rel) & (rel < -_SLOPE_RTOL)
-    if bad.any():
-        _not_increasing(cost, np.broadcast_to(x, bad.shape)[bad][0])
 
 
 def _check_scan(cost, min_rel, at):
@@ -308,10 +292,8 @@ def _general_optimum(cost, p, n, U, size, bps=None):
                                np.broadcast_to(U, (size,)).astype(float), size, bps[0])
     U = np.broadcast_to(U, (size,)).astype(float)
     pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
-    check = bps is None
     if bps is None:
-        bps = _breakpoints(cost, pp, size, U, n, check=not cost.isolates)
-        check = cost.isolates
+        bps = _breakpoints(cost, pp, size, U, n)
     bps = np.broadcast_to(bps, (size, bps.shape[1]))
     # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
     inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
@@ -323,8 +305,6 @@ def _general_optimum(cost, p, n, U, size, bps=None):
         fe, de = cost.f_df(xe, take(pp, er))
         fe = np.broadcast_to(np.asarray(fe, dtype=float), xe.shape)
         de = np.broadcast_to(np.asarray(de, dtype=float), xe.shape)
-    if check:  # f' is monotone on each piece, so its smallest value is at an end
-        _check_non_decreasing(cost, xe, fe, de)
     F = np.full(edges.shape, np.nan)
     D = np.full(edges.shape, np.nan)
     F[er, ec] = np.nan_to_num(fe, nan=np.inf)
@@ -622,9 +602,20 @@ def _solve_block(cost, inp, size, shared, lazy=False):
             for i in np.flatnonzero(edge):
                 note[i] = (f"f is undefined (NaN) beyond x = {xb[i]:.6g}: x* is the end of "
                            "the cost's domain, not the budget")
+    if "certify" not in shared:
+        plain = _plain_notes(cost, p, x, P, N, rho, x_budget, size)
+        if plain is not None:
+            note = plain if note is None else np.where(np.equal(note, None), plain, note)
     if "certify" in shared:
-        x, bound_h, cnote = _certify(cost, p, x, n, P, U, cap, lam, N, rho, size,
-                                     shared["certify"])
+        x_fast = x
+        x, bound_h, lower_h, cnote = _certify(cost, p, x, n, P, U, cap, lam, N, rho, size,
+                                              shared["certify"])
+        # Where f(x*) <= P was proved only a few ulps inside the budget, that point is the
+        # budget (the largest x proved feasible), as in _feasible.
+        inside = (x < x_fast) & (x_fast >= U) & (x >= x_fast * (1 - 2e-11))
+        if inside.any():
+            U = np.where(inside, x, U)
+            x_budget = np.where(inside, np.minimum(x_budget, x), x_budget)
         note = cnote if note is None else np.where(np.equal(note, None), cnote, note)
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
@@ -642,11 +633,92 @@ def _solve_block(cost, inp, size, shared, lazy=False):
     derived = _derived_block(cost, inp, x, xb, size)
     extra = notes
     if "certify" in shared:
-        extra = _bound_fields(bound_h, derived["value"], P, N, rho, lam, x, note, size,
-                              shared["certify"])
+        extra = _bound_fields(bound_h, lower_h, derived["value"], P, N, rho, lam, x, note,
+                              size, shared["certify"])
     return {**extra, "x": x, "value": derived["value"],
             "regime": np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(
                 size), **{k: v for k, v in derived.items() if k != "value"}, "x_budget": xb}
+
+
+#: The status of a callable's solve (no interval extension: its pieces are sampled).
+ASSUMED = ("assumed: no feature of f narrower than the sampling grid (40 points a decade) "
+           "between the points sampled; pass CallableCost(..., interval=...) and "
+           "certify=True for a proof")
+
+#: g* counts as unresolved where the enclosure of f(x*) leaves it this uncertain (relative).
+RESOLVE_RTOL = 1e-9
+
+
+def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
+    """What the plain (not certified) path cannot vouch for, per point (None: ok).
+
+    * a callable's optimum is the sampled one (:data:`ASSUMED`);
+    * where the interval enclosure of f at x* does not prove f(x*) <= P, or leaves
+      g* uncertain by more than :data:`RESOLVE_RTOL` (cancellation, underflow), an
+      AccuracyWarning and the status say that f(x*) is not resolved;
+    * where the budget lies beyond the float range (f(1.8e308) <= P and f still
+      rising), the status says that a larger x than any float may be better.
+    """
+    if cost.closed_form:
+        return None
+    note = None
+    if not cost.has_intervals:
+        note = np.full(size, ASSUMED, dtype=object)
+    else:
+        fin = np.flatnonzero(np.isfinite(x))
+        if fin.size:
+            scalar = all(np.ndim(v) == 0 for v in p.values())
+            q = p if scalar else take(p, fin)
+            xs = x[fin]
+            with np.errstate(all="ignore"):
+                flo, fhi = (np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), xs.shape),
+                                          nan=d, posinf=np.inf, neginf=-np.inf)
+                            for v, d in zip(cost.interval(xs, xs, q), (-np.inf, np.inf)))
+                Pf = np.broadcast_to(P, (size,))[fin]
+                Nf = np.broadcast_to(N, (size,))[fin]
+                carry = 1 + np.broadcast_to(rho, (size,))[fin] * (Nf - 1)
+                fx = np.clip(0.5 * flo + 0.5 * fhi, flo, fhi)
+                g = (Pf - fx) * carry / Nf + xs
+                spread = (fhi - flo) * carry / Nf
+            # (an uncertainty of f below 1e-305, the engine's underflow floor of a few
+            # 2**-1022 an operation, is not counted: it is no scale of the problem's; at
+            # the budget f(x*) = P to rounding, so fhi > P alone says nothing)
+            bad = ~(spread <= RESOLVE_RTOL * np.abs(g) + _FLOOR * carry / Nf)
+            if bad.any():
+                note = np.full(size, None, dtype=object)
+                for j in np.flatnonzero(bad):
+                    i = fin[j]
+                    note[i] = (f"unresolved: floating point cannot resolve f(x*) (its enclosure "
+                               f"at x* = {xs[j]:.6g} is [{flo[j]:.6g}, {fhi[j]:.6g}], P = "
+                               f"{Pf[j]:.6g}: cancellation or underflow), so x* and g* may be "
+                               "off; certify=True gives proved bounds")
+                warnings.warn(f"floating point cannot resolve the cost {cost.name!r} at x* "
+                              f"({int(bad.sum())} point(s); cancellation or underflow): x* and g* "
+                              "may be off there, see `status`", AccuracyWarning, stacklevel=4)
+    # the budget beyond the float range: f(XMAX) <= P and f still rising there
+    xb = np.broadcast_to(x_budget, (size,))
+    if np.isinf(xb).any():
+        with np.errstate(all="ignore"):
+            top = np.broadcast_to(np.asarray(cost.f(np.array([_XMAX, _XMAX / 2]) if all(
+                np.ndim(v) == 0 for v in p.values()) else np.stack(
+                [np.full(size, _XMAX), np.full(size, _XMAX / 2)]).T, p if all(
+                np.ndim(v) == 0 for v in p.values()) else {
+                k: (v if np.ndim(v) == 0 else np.asarray(v)[:, None]) for k, v in p.items()}),
+                dtype=float), (size, 2) if any(np.ndim(v) for v in p.values()) else (2,))
+        rising = (top[..., 0] > top[..., 1] * (1 + 1e-12)) & np.isfinite(top[..., 0])
+        beyond = np.isinf(xb) & np.broadcast_to(rising, (size,))
+        if beyond.any():
+            note = np.full(size, None, dtype=object) if note is None else note
+            for i in np.flatnonzero(beyond & np.equal(note, None)):
+                note[i] = ("beyond float range: f(1.8e308) <= P, so the budget lies beyond the "
+                           "largest float; " + ("x* is beyond it too" if np.isinf(x[i]) else
+                                                "x* is the best x below 1.8e308, and a larger "
+                                                "x may be better"))
+    return note
+
+
+_XMAX = float(np.finfo(float).max)
+_FLOOR = 1e-305
 
 
 def _derived_block(cost, inp, x, x_budget, size):
@@ -755,13 +827,15 @@ def _feasible(cost, p, x, P, U, x_budget, size):
 def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
     """Run :func:`powermodel.certify.certify_points` on the finite points.
 
-    Returns x (improved where the branch and bound found better), the bound on
-    h and a per-point note (None where certified)."""
+    Returns x (replaced where the branch and bound proved a better one), the
+    bound on h, the proved lower value of h at x (-inf where f(x) <= P is not
+    proved) and a per-point note (None where certified)."""
     from .certify import certify_points
 
     vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
     n_, P_, U_, cap_ = vec(n), vec(P), vec(U), vec(cap)
     bound_h = np.full(size, np.inf)
+    lower_h = np.where(np.isinf(x), np.inf, -np.inf)
     fin = np.flatnonzero(np.isfinite(x) & (n_ > 0))
     note = np.full(size, None, dtype=object)
     if fin.size:
@@ -775,43 +849,59 @@ def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
             # g = P (1 + rho (N - 1))/N + (1 - lambda) h; half of it, for the rounding.
             tol = 0.5 * rtol * np.abs(g) / (1 - vec(lam)[fin])
         tol = np.where(np.isfinite(tol), tol, np.inf)
-        xb, bh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin], tol,
-                                    scalar=scalar)
+        xb, bh, lh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin],
+                                        tol, scalar=scalar)
         x = x.copy()
         x[fin] = xb
         bound_h[fin] = bh
+        lower_h[fin] = lh
         note[fin[~ok]] = "not certified"
-    return x, bound_h, note
+    return x, bound_h, lower_h, note
 
 
-def _bound_fields(bound_h, value, P, N, rho, lam, x, note, size, rtol):
-    """``bound`` (a rigorous upper bound on g*) and ``gap`` from the bound on h; a point
-    whose gap is above ``rtol |g*|`` is not certified, whatever the search said."""
+def _bound_fields(bound_h, lower_h, value, P, N, rho, lam, x, note, size, rtol):
+    """``bound`` (a rigorous upper bound on g*), ``lower`` (a rigorous lower bound on
+    g(x*)) and ``gap = bound - lower`` from the bounds on h; a point is certified where
+    f(x*) <= P is proved and the gap is within ``rtol |bound|``, whatever the search
+    said."""
     vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
     value = vec(value)
+    eps8 = 8 * 2.220446049250313e-16
     with np.errstate(all="ignore"):
         base = vec(P) * ((1 + vec(rho) * (vec(N) - 1)) / vec(N))
         learned = (1 - vec(lam)) * bound_h
         bound = base + learned
-        # Outward: a few ulps of the terms (each product and the sum round once).
-        bound = np.where(np.isfinite(bound), bound + 8 * 2.220446049250313e-16 * (
-            np.abs(base) + np.abs(learned)) + 1e-300, bound)
-        bound = np.where(np.isinf(x), np.inf, np.maximum(bound, value))
-        gap = np.where(np.isinf(x), 0.0, bound - value)
+        # Outward: a few ulps of the terms (each product and the sum round a few times).
+        bound = np.where(np.isfinite(bound), bound + eps8 * (
+            np.abs(base) + np.abs(learned)) + 1e-321, bound)
+        learned_lo = (1 - vec(lam)) * lower_h
+        lower = base + learned_lo
+        lower = np.where(np.isfinite(lower), lower - eps8 * (
+            np.abs(base) + np.abs(learned_lo)) - 1e-321, lower)
+        lower = np.where(np.isinf(x), np.inf, lower)
+        bound = np.where(np.isinf(x), np.inf, bound)
+        gap = np.where(np.isinf(x), 0.0, bound - lower)
     status = np.full(size, "ok", dtype=object)
     note = np.array(note, dtype=object)
+    unproved = np.equal(note, None) & ~np.isinf(x) & ~np.isfinite(lower)
+    note[unproved] = "not certified"
     with np.errstate(invalid="ignore"):
-        wide = np.equal(note, None) & ~(gap <= rtol * np.abs(value))
+        wide = np.equal(note, None) & ~(gap <= rtol * np.abs(bound))
     note[wide] = "not certified"
     bad = np.array([v is not None for v in note], dtype=bool)
     if bad.any():
         with np.errstate(all="ignore"):
-            rel = gap / np.abs(value)
+            rel = gap / np.abs(bound)
         for i in np.flatnonzero(bad):
-            status[i] = note[i] if note[i] != "not certified" else (
-                f"not certified: gap {gap[i]:.3g} ({rel[i]:.2g} relative) is above "
-                "certify_rtol")
-    return {"bound": bound, "gap": gap, "status": status.astype(str)}
+            if note[i] != "not certified":
+                status[i] = note[i]
+            elif not np.isfinite(lower[i]):
+                status[i] = ("not certified: f(x*) <= P could not be proved in interval "
+                             "arithmetic (x* is not proved feasible)")
+            else:
+                status[i] = (f"not certified: gap {gap[i]:.3g} ({rel[i]:.2g} relative) is "
+                             "above certify_rtol")
+    return {"bound": bound, "lower": lower, "gap": gap, "status": status.astype(str)}
 
 
 #: REGIMES as a (regimes, characters) array of code points: gathering rows of it
@@ -925,7 +1015,13 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
     if certify and not cost.has_intervals:
         raise InputError(f"certify=True needs an interval extension of the cost, and cost "
                          f"{cost.name!r} (a Python callable) has none: pass "
-                         "CallableCost(f, interval=...) or give the cost as an expression")
+                         "CallableCost(f, interval=..., dinterval=...) or give the cost as an "
+                         "expression")
+    if certify and not getattr(cost, "certifiable", True):
+        raise InputError(f"certify=True needs an enclosure of f' as well as of f for cost "
+                         f"{cost.name!r}: pass CallableCost(f, interval=..., dinterval=...) "
+                         "(without dinterval the bound on h near x* is only first order, and no "
+                         "point reaches certify_rtol within the work bound)")
     if shape == () or certify:  # every field now (the bound is compared with g*)
         out = solve_flat(cost, inp, size, certify=certify, certify_rtol=certify_rtol)
         _mark_invalid(out, status)

@@ -133,8 +133,9 @@ def test_python_m_json_output():
     assert d["x_budget"] == pytest.approx(1000.0, rel=1e-12)
     assert d["budget_share"] == pytest.approx(2500 / 1e6, rel=1e-12)
     assert all(isinstance(d[k], float) for k in Solution._fields
-               if k not in ("regime", "status", "bound", "gap"))
-    assert d["bound"] is None and d["gap"] is None  # NaN (not certified) is null in JSON
+               if k not in ("regime", "status", "bound", "lower", "gap"))
+    # NaN (not certified) is null in JSON
+    assert d["bound"] is None and d["lower"] is None and d["gap"] is None
 
 
 def test_certify_flag_gives_a_bound_at_least_the_optimum():
@@ -144,6 +145,7 @@ def test_certify_flag_gives_a_bound_at_least_the_optimum():
     d = json.loads(p.stdout)
     g_star = (1e6 - 2500) / 100 + 50  # f = x^2, N = 100: x* = 50
     assert d["bound"] >= g_star and 0 <= d["gap"] <= 1e-9 * g_star
+    assert d["lower"] <= g_star and d["gap"] == d["bound"] - d["lower"]
 
 
 def test_python_m_bad_input_exit_2():

@@ -193,4 +193,5 @@ def test_a_callable_that_turns_nan_says_so():
     m = pm.Model(lambda x, c: np.where(x < 10, c * x**2, np.nan), c=1.0)
     s = m.solve(N=[1e3, 10.0], P=1e6)
     assert s.status[0].startswith("f is undefined (NaN) beyond x = 10")
-    assert s.status[1] == "ok" and s.x[1] == pytest.approx(5.0, rel=1e-9)
+    # (a callable's optimum is the sampled one: its status says so, not "ok")
+    assert s.status[1].startswith("assumed:") and s.x[1] == pytest.approx(5.0, rel=1e-9)

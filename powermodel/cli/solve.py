@@ -16,7 +16,7 @@ def _solve_args(p):
     p.add_argument("--runtime-penalty", type=_number, default=0.0,
                    help="speed prior lambda in [0, 1)")
     p.add_argument("--certify", action="store_true",
-                   help="prove the optimum by interval branch and bound (fields bound and gap)")
+                   help="prove the optimum by interval branch and bound (fields bound, lower and gap)")
     p.add_argument("--certify-rtol", type=_number, default=1e-9,
                    help="relative gap to reach with --certify (default 1e-9)")
     p.add_argument("--json", action="store_true", help="one JSON object for scripts")

@@ -1,0 +1,229 @@
+"""What "ok" means, checked in exact arithmetic (issue 19).
+
+A certified point (``certify=True``, status "ok") must satisfy, exactly:
+f(x*) <= P, lower <= g(x*) <= bound, bound >= the true g*, and
+bound - lower <= certify_rtol |bound|. The exact values come from mpmath at 60
+digits (the float inputs are exact rationals, so nothing is rounded before the
+comparison), the true g* from a dense search refined in mpmath. The plain path
+must either be right or say in ``status`` what it cannot vouch for. Every
+reproducer of the issue is pinned here.
+"""
+
+import math
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import powermodel as pm
+from powermodel.costs import CallableCost
+
+DPS = 60
+
+
+def exact_f(expr, **params):
+    """f as an mpmath function at DPS digits (sympy's parse of the test's own string)."""
+    x = sympy.Symbol("x")
+    syms = {k: sympy.Symbol(k) for k in params}
+    e = sympy.sympify(expr, locals={"x": x, **syms})
+    e = e.subs({syms[k]: sympy.Float(repr(float(v)), DPS) for k, v in params.items()})
+    fn = sympy.lambdify(x, e, modules="mpmath")
+
+    def f(v):
+        with mpmath.workdps(DPS):
+            return fn(mpmath.mpf(float(v)))
+    return f
+
+
+def exact_g(f, x, N, P):
+    with mpmath.workdps(DPS):
+        return (mpmath.mpf(P) - f(x)) / mpmath.mpf(N) + mpmath.mpf(float(x))
+
+
+def check_certified(expr, params, N, P, s, *, cap=math.inf):
+    """The exact meaning of status "ok" under certify=True (``expr`` in powermodel's
+    syntax; sympy reads it with Abs, Max and Min)."""
+    f = exact_f(expr.replace("abs(", "Abs(").replace("max(", "Max(").replace("min(", "Min("),
+                **params)
+    with mpmath.workdps(DPS):
+        assert f(s.x) <= mpmath.mpf(P), "x* is not feasible in exact arithmetic"
+        assert 0 <= s.x <= cap
+        g = exact_g(f, s.x, N, P)
+        assert mpmath.mpf(s.lower) <= g <= mpmath.mpf(s.bound)
+        assert s.bound - s.lower <= 1e-9 * abs(s.bound) * (1 + 1e-12)
+        # the bound is above the best point of a dense search over the feasible set
+        hi = min(cap, 10 * max(s.x, s.x_budget if np.isfinite(s.x_budget) else 1.0, 1.0))
+        grid = np.concatenate([np.linspace(0, hi, 20001), s.x * (1 + np.linspace(-1e-6, 1e-6,
+                                                                                  41))])
+        grid = grid[(grid >= 0) & (grid <= cap)]
+        with np.errstate(all="ignore"):
+            fv = np.asarray(pm.Model(expr, **params).cost.f(grid, {k: np.float64(v) for k, v
+                                                                  in params.items()}), float)
+            gv = np.where(np.isfinite(fv) & (fv <= P * (1 - 1e-12)), (P - fv) / N + grid, -np.inf)
+        # (the float search picks the candidates, mpmath evaluates the best few exactly)
+        top = grid[np.argsort(gv)[-5:]][np.isfinite(np.sort(gv)[-5:])]
+        best = max((exact_g(f, v, N, P) for v in top), default=None)
+        if best is not None:
+            assert best <= mpmath.mpf(s.bound)
+
+
+# -- the reproducers of issue 19 -------------------------------------------------------------
+
+def test_a_pole_is_refused_with_and_without_certify():
+    # x + tan(x): f jumps down at pi/2 (feasible points with g -> inf beyond it)
+    for certify in (False, True):
+        with pytest.raises(pm.InputError, match=r"f decreases near x = 1\.5708"):
+            pm.Model("x + tan(x)").solve(N=2.0, P=10.0, x_cap=1.6, certify=certify)
+    with pytest.raises(pm.InputError, match=r"f decreases near x = 5\b"):
+        pm.Model("x + 1/(5 - x)").solve(N=2.0, P=10.0)
+
+
+@pytest.mark.filterwarnings("ignore::powermodel.errors.AccuracyWarning")  # (loose f'' there)
+def test_certification_never_makes_x_worse_and_never_claims_a_loose_lower_side():
+    # c*sqrt(log(1 + sqrt(x))): the true optimum is x = 0 (g* = 1); f(1.2e-32) = 1.05e-6
+    expr, params, N, P = "c*sqrt(log(1 + sqrt(x)))", {"c": 100.0}, 1.0, 1.0
+    s = pm.Model(expr, **params).solve(N=N, P=P, certify=True)
+    f = exact_f(expr, **params)
+    with mpmath.workdps(DPS):
+        assert mpmath.mpf(s.lower) <= exact_g(f, s.x, N, P) <= mpmath.mpf(s.bound)
+        assert mpmath.mpf(s.bound) >= 1  # g(0) = 1
+    if s.status == "ok":
+        check_certified(expr, params, N, P, s)
+    # 1e9*log(1 + x): x* = 0, and certification keeps it
+    m = pm.Model("1e9*log(1 + x)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        assert m.solve(N=1.0, P=1.0).x == 0.0
+    s = m.solve(N=1.0, P=1.0, certify=True)
+    assert s.x == 0.0 and s.lower <= 1.0 <= s.bound
+
+
+def test_a_problem_scaled_by_1e_minus_300_gives_the_unscaled_answer():
+    x1 = pm.Model("c*(x + 0.9*sin(x))", c=1.0).solve(N=1.0, P=6.0).x
+    tiny = pm.Model("c*(x + 0.9*sin(x))", c=5e-301).solve(N=5e-301, P=3e-300)
+    assert abs(x1 - 3 * math.pi / 2) < 1e-9 and abs(tiny.x - x1) < 1e-9 * x1
+    assert tiny.status == "ok"
+
+
+@pytest.mark.parametrize("expr, N, P", [
+    ("1e305*x**2", 1e-300, 1e-300),          # x**2 underflows: f(x*) > P exactly
+    ("1e20*(sqrt(1 + x) - 1)", 1.0, 1.0),    # cancellation: f(x*) = 16653 > P
+    ("10*((x + 1e16) - 1e16)", 1.0, 1e-3),   # cancellation: f(1) = 10
+])
+def test_cancellation_and_underflow_are_flagged_not_silently_wrong(expr, N, P):
+    with pytest.warns(pm.AccuracyWarning, match="cannot resolve"):
+        s = pm.Model(expr).solve(N=N, P=P)
+    f = exact_f(expr)
+    with mpmath.workdps(DPS):
+        wrong = f(s.x) > mpmath.mpf(P)
+    assert s.status.startswith("unresolved"), s.status
+    assert wrong or s.status != "ok"
+    # with certify=True nothing wrong is certified
+    s = pm.Model(expr).solve(N=N, P=P, certify=True)
+    if s.status == "ok":
+        check_certified(expr, {}, N, P, s)
+
+
+@pytest.mark.filterwarnings("ignore:the per-instance power")  # (g* = P/N overflows: said)
+def test_a_budget_beyond_the_float_range_is_said():
+    # f = x**0.5, P = 1e308: the budget P**2 = 1e616 beats x = 0 but is no float
+    s = pm.Model("x**0.5").solve(N=1e-300, P=1e308)
+    assert s.status.startswith("beyond float range")
+
+
+def test_a_callable_without_intervals_says_its_optimum_is_the_sampled_one():
+    from scipy.special import erf
+
+    # a step 1e-7 wide at x = 5 (f rises by 20 there): sampling cannot see it
+    def f(x):
+        return 0.5 * x**2 + 10 * (1 + erf((x - 5) / 1e-7))
+
+    s = pm.Model(f).solve(N=20.0, P=1e3)
+    assert s.status.startswith("assumed: no feature of f narrower")
+    # written as an expression the same cost is solved and certified exactly
+    e = pm.Model("0.5*x**2 + 10*(1 + erf((x - 5)/1e-7))").solve(N=20.0, P=1e3, certify=True)
+    assert e.status == "ok"
+
+
+@pytest.mark.parametrize("expr", ["(x-3)**2", "10 - x", "x**2 - 5*x"])
+def test_one_rule_for_a_decreasing_cost(expr):
+    with pytest.raises(pm.InputError, match=r"must be non-decreasing in x, but f decreases "
+                                            r"near x = 0 "):
+        pm.Model(expr).solve(N=1.0, P=100.0)
+
+
+def test_a_flat_stretch_is_not_a_decrease():
+    # max(x, 1): f' = 0 on [0, 1] is not "decreasing"; h = x - 2 max(x, 1) peaks at x = 1
+    s = pm.Model("max(x, 1)").solve(N=0.5, P=100.0, certify=True)
+    assert abs(s.x - 1) < 1e-12 and s.status == "ok"
+    check_certified("max(x, 1)", {}, 0.5, 100.0, s)
+
+
+def test_ties_and_boundaries():
+    # cap == budget is the budget regime (the cap does not bind below the budget)
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=1e6, P=100.0, x_cap=10.0)
+    assert s.x == 10.0 and s.regime == "budget"
+    s = pm.Model("x**2").solve(N=1e6, P=100.0, x_cap=10.0)
+    assert s.x == 10.0 and s.regime == "budget"
+    # k = 1 and N == c: h = (1 - c/N) x = 0 everywhere, the tie goes to the smallest x
+    assert pm.Model("power", c=2.0, k=1.0).solve(N=2.0, P=100.0).x == 0.0
+    assert pm.Model("2*x").solve(N=2.0, P=100.0).x == 0.0
+    # just above the tie the budget wins
+    assert pm.Model("power", c=2.0, k=1.0).solve(N=2.0 * (1 + 1e-15), P=100.0).x == 50.0
+
+
+@pytest.mark.parametrize("expr, N, P", [
+    ("x**3 - 6*x**2 + 15*x", 40.0, 60.0),                    # a cubic, the budget binds
+    ("0.1*x + 50/(1 + exp(-(x - 20)/2))", 5.0, 60.0),         # S-shaped, the budget binds
+    ("x**2", 1e6, 100.0),
+])
+def test_certification_with_a_binding_budget(expr, N, P):
+    s = pm.Model(expr).solve(N=N, P=P, certify=True)
+    assert s.status == "ok" and s.regime == "budget"
+    check_certified(expr, {}, N, P, s)
+
+
+# -- the exact oracle, over random problems ---------------------------------------------------
+
+EXPRS = {
+    "c*x**2 + b*x": {"c": (0.1, 10.0), "b": (0.0, 5.0)},
+    "c*x**1.5 + x": {"c": (0.1, 10.0)},
+    "c*(exp(x/10) - 1)": {"c": (0.5, 50.0)},
+    "x**3 - 6*x**2 + 15*x": {},
+    "0.1*x + F/(1 + exp(-(x - 20)/2))": {"F": (10.0, 80.0)},
+    "1.5*x + 7.5 - 1.5*abs(x - 5) + 0.1*x**2": {},
+    "c*x + x*atan(x)": {"c": (0.5, 3.0)},
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(EXPRS)), data=st.data(),
+       N=st.floats(0.5, 200.0), P=st.floats(1.0, 1e4), capped=st.booleans())
+def test_every_certified_point_holds_in_exact_arithmetic(name, data, N, P, capped):
+    params = {k: data.draw(st.floats(*r)) for k, r in EXPRS[name].items()}
+    cap = data.draw(st.floats(0.5, 50.0)) if capped else math.inf
+    m = pm.Model(name, **params)
+    if P < m.cost.f(np.zeros(1), {k: np.float64(v) for k, v in params.items()})[0]:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = m.solve(N=N, P=P, x_cap=None if math.isinf(cap) else cap, certify=True)
+    f = exact_f(name.replace("abs(", "Abs("), **params)
+    with mpmath.workdps(DPS):
+        # whatever the status, the bounds hold
+        assert mpmath.mpf(s.lower) <= exact_g(f, s.x, N, P) <= mpmath.mpf(s.bound) or \
+            not np.isfinite(s.lower)
+    if s.status == "ok":
+        check_certified(name, params, N, P, s, cap=cap)
+
+
+def test_callable_with_both_enclosures_is_certified_exactly():
+    cost = CallableCost(lambda x: x**2, interval=lambda lo, hi: (lo**2 * (1 - 1e-15), hi**2 * (
+        1 + 1e-15)), dinterval=lambda lo, hi: (2 * lo * (1 - 1e-15), 2 * hi * (1 + 1e-15)))
+    s = pm.Model(cost).solve(N=10.0, P=100.0, certify=True)
+    assert s.status == "ok"
+    check_certified("x**2", {}, 10.0, 100.0, s)
