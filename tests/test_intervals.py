@@ -732,3 +732,192 @@ def test_tan_poles():
     lo, hi = t(np.array([0.0, 1.5, 2.0, -1.0]), np.array([1.5, 1.6, 3.0, 1.0]))
     assert np.isfinite(lo[[0, 2, 3]]).all() and (lo[1], hi[1]) == (-INF, INF)
     assert hi[0] >= math.tan(1.5) and lo[2] <= math.tan(2.0) and lo[3] <= -math.tan(1.0)
+
+
+# ---------------------------------------------------------------------------
+# The compiled engine's interval passes (forward.Intervals) against exact f, f', f''
+# ---------------------------------------------------------------------------
+
+import ast  # noqa: E402
+
+from flint import arb_series  # noqa: E402
+
+from powermodel.expressions import compile_expression  # noqa: E402
+
+
+def _series_fn(name, u):
+    one = arb(1)
+    if name in ("exp", "log", "sqrt", "sin", "cos", "tan", "atan", "asin", "acos", "erf"):
+        return getattr(u, name)()
+    if name == "arctan":
+        return u.atan()
+    if name == "ln":
+        return u.log()
+    if name == "log1p":
+        return (u + one).log()
+    if name == "expm1":
+        return u.exp() - one
+    if name == "cbrt":
+        return u ** (one / 3) if _value(u) > 0 else -((-u) ** (one / 3))
+    if name in ("sinh", "cosh", "tanh"):
+        e, f = u.exp(), (-u).exp()
+        s, c = (e - f) / 2, (e + f) / 2
+        return {"sinh": s, "cosh": c, "tanh": s / c}[name]
+    if name == "asinh":
+        return (u + (u * u + one).sqrt()).log()
+    if name == "acosh":
+        return (u + (u * u - one).sqrt()).log()
+    if name == "atanh":
+        return ((one + u).log() - (one - u).log()) / 2
+    raise AssertionError(name)
+
+
+def _value(u):
+    return u.coeffs()[0] if isinstance(u, arb_series) else u
+
+
+def _exact_series(node, x, p):
+    """(f, f', f'')-carrying Taylor series of an expression at the float ``x``, in arb;
+    constants and exponents at their floating-point values (the engine's convention).
+    Raises _Undecided where a subexpression is not defined (or not finite) at x."""
+    r = _exact_node(node, x, p)
+    c = r.coeffs() if isinstance(r, arb_series) else [r]
+    if not all(v.is_finite() for v in c):
+        raise _Undecided()
+    return r
+
+
+def _exact_node(node, x, p):
+    ev = lambda n: _exact_series(n, x, p)  # noqa: E731
+    if isinstance(node, ast.Expression):
+        return ev(node.body)
+    if isinstance(node, ast.Constant):
+        return arb(float(node.value))
+    if isinstance(node, ast.Name):
+        if node.id == "x":
+            return arb_series([arb(x), arb(1)], prec=3)
+        if node.id in ("pi", "E"):
+            return arb(math.pi if node.id == "pi" else math.e)
+        return arb(float(p[node.id]))
+    if isinstance(node, ast.UnaryOp):
+        return -ev(node.operand)
+    if isinstance(node, ast.BinOp):
+        a, b = ev(node.left), ev(node.right)
+        op = type(node.op)
+        if op is ast.Add:
+            return a + b
+        if op is ast.Sub:
+            return a - b
+        if op is ast.Mult:
+            return a * b
+        if op is ast.Div:
+            return a / b
+        if isinstance(b, arb_series):  # u**w, w depending on x: exp(w log u)
+            return (b * a.log()).exp() if isinstance(a, arb_series) else (b * a.log()).exp()
+        k = float(b.mid())
+        if k == round(k) and abs(k) < 64:
+            if k < 0:
+                return arb(1) / (a ** int(-k))
+            return a ** int(k) if k else arb(1)
+        return a ** b
+    name = node.func.id
+    args = [ev(a) for a in node.args]
+    if name == "abs":
+        (u,) = args
+        v = _value(u)
+        return u if v > 0 else (-u if v < 0 else u * 0)
+    if name in ("min", "max"):
+        a, b = args
+        va, vb = _value(a), _value(b)
+        first = (va <= vb) if name == "min" else (va >= vb)
+        if not first and not ((vb < va) if name == "min" else (vb > va)):
+            raise _Undecided()
+        return a if first else b
+    return _series_fn(name, args[0])
+
+
+class _Undecided(Exception):
+    pass
+
+
+def exact_derivatives(text, x, p):
+    """The exact (f, f', f'') at x (arb balls), or None where f is not defined there."""
+    try:
+        r = _exact_series(ast.parse(text, mode="eval"), x, p)
+    except (_Undecided, ZeroDivisionError, ValueError):
+        return None
+    c = r.coeffs() if isinstance(r, arb_series) else [r]
+    c = list(c) + [arb(0)] * (3 - len(c))
+    out = (c[0], c[1], 2 * c[2])
+    if not all(v.is_finite() for v in out):
+        return None
+    return out
+
+
+ENGINE_CASES = [
+    ("(x - 3)**2", {}), ("x**3 - 2*x**2 + x - 7", {}), ("(x - 2)**4", {}), ("(x - 2)**3", {}),
+    ("x**2.5", {}), ("x**-1.5 + x", {}), ("exp(x)", {}), ("exp(-x/3)*x", {}),
+    ("log1p(sqrt(x))", {}), ("x*atan(x)", {}), ("abs(x - 5)", {}), ("max(x, 2*x - 5)", {}),
+    ("min(x**2, 3*x + 1)", {}), ("sin(x)", {}), ("cos(2*x) + x", {}), ("erf(x - 2)", {}),
+    ("tan(x/4)", {}), ("1/(5 - x)", {}), ("sqrt(log(1 + sqrt(x)))", {}),
+    ("c*x**k + b*x", {"c": 0.7, "k": 1.5, "b": -2.0}), ("c*x**k", {"c": 3.0, "k": 3.0}),
+    ("a*exp(-x/s) + x**2/N", {"a": 2.5, "s": 0.3, "N": 7.0}),
+    ("cosh(x/3) - sinh(x/5) + tanh(x - 1)", {}), ("acos(x/(1 + x)) + asin(1/(1 + x))", {}),
+    ("asinh(x) + acosh(1 + x) + atanh(x/(x + 2))", {}), ("expm1(-x) + cbrt(x - 2)", {}),
+    ("x**x", {}), ("2**x - x*log(x + 1)", {}), ("x**(c + 1)", {"c": 0.25}),
+    ("x/(x**2 + 1) - 0.1*x", {}), ("sqrt(x)*x**2", {}), ("log(x)*x**3", {}),
+]
+
+
+@pytest.mark.parametrize("text, p", ENGINE_CASES, ids=[t for t, _ in ENGINE_CASES])
+def test_engine_enclosures_contain_the_exact_f_and_derivatives(text, p):
+    E = compile_expression(text)
+    rng = np.random.default_rng(sum(map(ord, text)))
+    U = 10.0
+    n = 40
+    a = rng.uniform(0, U, n)
+    w = np.choose(rng.integers(0, 4, n), [np.zeros(n), rng.uniform(0, 1e-6, n),
+                                           rng.uniform(0, 1, n), rng.uniform(0, U, n)])
+    a[:4] = [0.0, 0.0, 1.0, 5.0]
+    w[:4] = [U, 0.0, 1e-9, 0.0]
+    xlo, xhi = a, np.minimum(a + w, U)
+    with np.errstate(all="ignore"):
+        enc = E.interval_derivatives(xlo, xhi, p)
+        f_only = E.interval(xlo, xhi, p)
+    np.testing.assert_array_equal(f_only[0], enc[0])
+    np.testing.assert_array_equal(f_only[1], enc[1])
+    checked = 0
+    for j in range(n):
+        pts = {float(xlo[j]), float(xhi[j]), float((xlo[j] + xhi[j]) / 2)}
+        pts.update(float(v) for v in rng.uniform(xlo[j], xhi[j], 3))
+        for x in sorted(pts):
+            ex = exact_derivatives(text, x, p)
+            if ex is None:
+                continue
+            for d in range(3):
+                lo, hi = float(enc[2 * d][j]), float(enc[2 * d + 1][j])
+                assert not (math.isnan(lo) or math.isnan(hi))
+                assert _le(lo, ex[d]) and _ge(hi, ex[d]), \
+                    (text, d, x, (xlo[j], xhi[j]), lo, hi, ex[d])
+            checked += 1
+    assert checked > n  # most points are in the domain
+
+
+def test_engine_ranged_parameters():
+    # a parameter given as a range (lo, hi): the enclosure holds for every value in it
+    text = "c*x**2 + exp(-b*x) + min(c, x)"
+    E = compile_expression(text)
+    pr = {"c": (0.5, 2.0), "b": (-1.0, 0.25)}
+    assert E.accepts_ranges(pr)
+    xlo, xhi = np.array([0.0, 0.3, 1.0, 2.0]), np.array([0.1, 0.3, 2.5, 9.0])
+    with np.errstate(all="ignore"):
+        enc = E.interval_derivatives(xlo, xhi, pr)
+    rng = np.random.default_rng(3)
+    for j in range(xlo.size):
+        for x, c, b in zip(rng.uniform(xlo[j], xhi[j], 8), rng.uniform(0.5, 2.0, 8),
+                           rng.uniform(-1.0, 0.25, 8)):
+            ex = exact_derivatives(text, float(x), {"c": float(c), "b": float(b)})
+            for d in range(3):
+                assert _le(float(enc[2 * d][j]), ex[d]) and _ge(float(enc[2 * d + 1][j]), ex[d])
+    assert not compile_expression("x**k").accepts_ranges({"k": (1.0, 2.0)})
+
