@@ -947,3 +947,19 @@ def test_engine_encloses_irrational_and_folded_constants(text, x, exact, size):
     assert E.f(np.array([x]), {})[0] == eval(text.replace("pi", "math.pi").replace(
         "E", "math.e").replace("sqrt", "math.sqrt").replace("exp", "math.exp").replace(
         "atan", "math.atan"), {"math": math, "x": x})
+
+
+def test_products_with_zero_times_infinity_corners():
+    # every placement of a 0 * inf corner (NaN in IEEE) among the four corner products:
+    # the other corners still bound the product, on the array and the scalar paths
+    ends = [(0.0, 3.0), (-3.0, 0.0), (-2.0, INF), (-INF, 2.0), (-INF, INF), (0.0, INF),
+            (-INF, 0.0), (0.0, 0.0), (-1.0, 4.0), (5.0, INF)]
+    A = [a for a in ends for _ in ends]
+    B = [b for _ in ends for b in ends]
+    exact = exact_binary("mul", A, B)
+    alo, ahi = np.array(A).T
+    blo, bhi = np.array(B).T
+    with np.errstate(all="ignore"):
+        check(I.imul((alo, ahi), (blo, bhi)), exact, ARITH, "imul (0 * inf corners)")
+        for a, b, e in zip(A, B, exact):
+            check(I.imul(a, b), [e], ARITH, f"imul {a} {b}")
