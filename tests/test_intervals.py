@@ -963,3 +963,13 @@ def test_products_with_zero_times_infinity_corners():
         check(I.imul((alo, ahi), (blo, bhi)), exact, ARITH, "imul (0 * inf corners)")
         for a, b, e in zip(A, B, exact):
             check(I.imul(a, b), [e], ARITH, f"imul {a} {b}")
+
+
+def test_square_of_an_exact_zero_or_one_stays_exact():
+    # (x' = 1 squared in the forward pass): the same object twice stays a degenerate
+    # constant, so that products with it take the exact scaling paths
+    for c in (0.0, 1.0, -1.0):
+        lo, hi = I.isq((c, c))
+        assert lo is hi and float(lo) == abs(c)
+    lo, hi = I.isq((0.5, 0.5))  # other constants: rounded outward like any square
+    assert lo < 0.25 < hi
