@@ -35,6 +35,11 @@ Conventions
 -----------
 * Point values follow NumPy under ``np.errstate(all="ignore")``: NaN where the
   real value does not exist, ``inf`` on overflow, ``0**0 = 1``.
+* A number literal is its floating-point value (``0.1`` is the double nearest
+  1/10). ``pi``, ``E`` and constant subexpressions whose floating-point value is
+  rounded (``1/3``, ``sqrt(2)``, ``exp(1)``) are enclosed in the interval passes:
+  the enclosures hold for their exact values (the point passes use the
+  floating-point values).
 * ``u**k`` with an exponent that does not depend on ``x``: ``d/du = k u**(k-1)``
   with the term dropped when ``k = 0`` and the second-order term dropped when
   ``k (k - 1) = 0``, so ``x**1`` has f' = 1 and ``x**2`` has f'' = 2 at 0.
@@ -50,6 +55,7 @@ Conventions
 import ast
 import functools
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -76,10 +82,10 @@ class _Builder:
 
     def emit(self, op, args=(), aux=None):
         ins = self.instrs
-        if args and all(ins[a][0] == "const" for a in args):
-            return self.const(_fold(op, [ins[a][2] for a in args], aux))
-        if op == "pow" and ins[args[1]][0] == "const":
-            k = ins[args[1]][2]
+        if args and all(ins[a][0] in _CONSTANT for a in args):
+            return self.const(*_fold(op, [ins[a] for a in args], aux))
+        if op == "pow" and ins[args[1]][0] in _CONSTANT:
+            k = _point(ins[args[1]])
             if k == 1.0:
                 return args[0]
             if k == 0.0:  # u**0 = 1 for every u in NumPy (0**0, inf**0, nan**0)
@@ -95,12 +101,70 @@ class _Builder:
             self.keys[key] = i
         return i
 
-    def const(self, v):
-        return self.emit("const", (), float(v))
+    def const(self, v, enclosure=None):
+        """A constant: its floating-point value ``v``, and when ``v`` is the rounding
+        of an exact value (pi, 1/3, sqrt(2)), an enclosure ``(lo, hi)`` of that value."""
+        if enclosure is None:
+            return self.emit("const", (), float(v))
+        return self.emit("iconst", (), (float(v), *map(float, enclosure)))
 
 
-def _fold(op, vals, aux):
-    """The value of an instruction whose arguments are constants (as evaluated)."""
+# "const": an exact float; "iconst": (point value, lo, hi) for a rounded one
+_CONSTANT = ("const", "iconst")
+
+
+def _point(ins):
+    return ins[2] if ins[0] == "const" else ins[2][0]
+
+
+def _enclosure(ins):
+    return (ins[2], ins[2]) if ins[0] == "const" else ins[2][1:]
+
+
+def _fold(op, args, aux):
+    """The value of an instruction whose arguments are constants (as evaluated), and
+    (None if that value is exact) an enclosure of the exact value."""
+    v = _fold_point(op, [_point(a) for a in args], aux)
+    if all(a[0] == "const" for a in args) and _exact(op, [a[2] for a in args], v):
+        return v, None
+    encl = [_enclosure(a) for a in args]
+    with np.errstate(all="ignore"):
+        if op in _SIMPLE:
+            lo, hi = getattr(Intervals, _SIMPLE[op])(*encl)
+        elif op in ("pow", "powk"):  # (exponents at their point value, as documented)
+            lo, hi = I.ipowk(encl[0], _point(args[1]))
+        elif op == "fn":
+            lo, hi = I.FUNCTIONS[aux](*encl[0])
+        elif op == "abs":
+            lo, hi = I.iabs(encl[0])
+        else:
+            lo, hi = (I.imin if op == "min" else I.imax)(*encl)
+        lo, hi = I.clean(lo, hi)
+    return v, (float(lo), float(hi))
+
+
+def _exact(op, vals, v):
+    """Whether ``v``, computed in float from the exact floats ``vals``, is exact."""
+    if op in ("neg", "abs", "min", "max"):
+        return True
+    if not (math.isfinite(v) and all(math.isfinite(a) for a in vals)):
+        return False
+    a = [Fraction(x) for x in vals]
+    if op in ("add", "sub", "mul"):
+        return Fraction(v) == {"add": a[0] + a[1] if op == "add" else 0,
+                               "sub": a[0] - a[1] if op == "sub" else 0,
+                               "mul": a[0] * a[1]}[op]
+    if op == "div":
+        return a[1] != 0 and Fraction(v) == a[0] / a[1]
+    if op in ("pow", "powk"):
+        k = vals[1]
+        return (k == int(k) and abs(k) <= 64 and (a[0] != 0 or k >= 0)
+                and Fraction(v) == a[0] ** int(k))
+    return False  # library functions: their values are roundings
+
+
+def _fold_point(op, vals, aux):
+    """The floating-point value of an instruction on constant arguments."""
     with np.errstate(all="ignore"):
         v = [np.float64(a) for a in vals]
         if op in _SIMPLE:
@@ -136,7 +200,8 @@ def _build_tape(parsed):
         elif isinstance(node, ast.Name):
             n = node.id
             if n in ("pi", "E"):
-                out.append(b.const(math.pi if n == "pi" else math.e))
+                c = math.pi if n == "pi" else math.e  # (correctly rounded: one ulp each side)
+                out.append(b.const(c, (I.down(c), I.up(c))))
             elif n == "x":
                 out.append(b.emit("x"))
             else:
@@ -219,7 +284,7 @@ def _product(b, factors):
     terms = []
     for base in order:
         g = groups[base]
-        if len(g) == 1 or ins[base][0] == "const":
+        if len(g) == 1 or ins[base][0] in _CONSTANT:
             terms.extend((i, sign) for i, _, sign in g)
             continue
         e = None

@@ -51,6 +51,10 @@ class Points:
     cinexact = const
 
     @staticmethod
+    def iconst(aux):  # (value, lo, hi) of a rounded constant: its value
+        return np.float64(aux[0])
+
+    @staticmethod
     def add(a, b):
         return a + b
 
@@ -115,6 +119,10 @@ class Intervals:
     @staticmethod
     def cinexact(c):  # a constant that is the rounding of an irrational number
         return (I.down(c), I.up(c))
+
+    @staticmethod
+    def iconst(aux):  # (value, lo, hi) of a rounded constant: the enclosure of its exact value
+        return (np.asarray(aux[1], dtype=float), np.asarray(aux[2], dtype=float))
 
     add = staticmethod(I.iadd)
     sub = staticmethod(I.isub)
@@ -244,6 +252,8 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
         d1 = d2 = None
         if op == "const":
             v = ops.const(aux)
+        elif op == "iconst":
+            v = ops.iconst(aux)
         elif op == "x":
             v = x
             if deriv:  # (a Python 1.0 on points: Points.mul skips it)
