@@ -17,6 +17,7 @@ import pytest
 
 import powermodel as pm
 from powermodel import figures as F
+from powermodel.figures import registry
 from powermodel.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -544,13 +545,13 @@ def test_cli_reproduce_any_folder_name(tmp_path, capsys):
 
 
 def test_pdf_note_says_what_is_missing(tmp_path, monkeypatch):
-    monkeypatch.setattr(F, "paper_source", lambda: None)
-    assert "paper source" in F._pdf_unavailable()
+    monkeypatch.setattr(registry, "paper_source", lambda: None)
+    assert "paper source" in registry._pdf_unavailable()
     with pytest.raises(pm.InputError, match="source"):
         pm.reproduce(tmp_path, figures=["landscape"], build_pdf=True)
     monkeypatch.undo()
-    monkeypatch.setattr(F.shutil, "which", lambda name: None)
-    assert "latexmk" in F._pdf_unavailable()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert "latexmk" in registry._pdf_unavailable()
     with pytest.raises(pm.InputError, match="latexmk"):
         pm.reproduce(tmp_path, figures=["landscape"], build_pdf=True)
 
