@@ -9,7 +9,7 @@ from .. import plotting as pl
 from ..errors import InputError
 from ..model import Model
 from ._common import (_Table, _check_resolution, _finish, _grid_with, _new_figure, _panel_label,
-                      _register)
+                      _register, tex_number)
 
 
 #: The cost of the sensitivity analyses: the non-convex overhead family (s fixed).
@@ -51,68 +51,131 @@ def _ranges(dists):
     return out
 
 
+#: The sampled numbers the paper quotes (Sobol' first and total per input, Morris mu*
+#: per input, 12 Monte Carlo probabilities); a test checks the count against values.tex.
+SAMPLED = 30
+#: Family-wise level: all SAMPLED intervals hold together with at least this probability.
+FAMILY_LEVEL = 0.95
+#: Level of each printed interval (Bonferroni): 1 - (1 - FAMILY_LEVEL)/SAMPLED.
+LEVEL = 1 - (1 - FAMILY_LEVEL) / SAMPLED
+
+
+def _outward(v, up):
+    """``v`` rounded outward to 3 decimals, as LaTeX text (an interval never shrinks)."""
+    f = np.ceil if up else np.floor
+    return tex_number(f(round(float(v) * 1000, 6)) / 1000, 4)
+
+
+def _with_interval(nums, texts, key, est, lo, hi):
+    """Quote ``est`` (2 significant digits) with its interval ``[lo, hi]`` (macros
+    ``<key>Low``, ``<key>High``, rounded outward)."""
+    nums[key], nums[key + "Low"], nums[key + "High"] = float(est), float(lo), float(hi)
+    texts[key + "Low"], texts[key + "High"] = _outward(lo, False), _outward(hi, True)
+
+
+def _order(names, est, interval):
+    """LaTeX text ranking ``names`` by ``est``: ``>`` where consecutive intervals are
+    disjoint, ``\approx`` where they overlap (no ordering claimed)."""
+    rank = sorted(names, key=lambda k: -est[k])
+    out = _tex_name(rank[0])
+    for a, b in zip(rank, rank[1:]):
+        sep = ">" if interval[a][0] > interval[b][1] else r"\approx"
+        out += f"~${sep}$~" + _tex_name(b)
+    return out
+
+
+def _wilson(p, n, level=LEVEL):
+    """Wilson score interval of a proportion ``p`` observed in ``n`` draws."""
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + level / 2))
+    d = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / d
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
 @_register("sobol")
 def sobol(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
-          n=2 ** 10, seed=0, **fixed):
-    """First-order and total Sobol' indices of the learned share at N (bars with 95% intervals).
+          n=2 ** 14, seed=0, **fixed):
+    """First-order and total Sobol' indices of the learned share at N (bars with intervals).
 
-    Numbers: ``sobolN`` (the N), ``sobolSamples``, per input ``sobolFirst<Key>``,
-    ``sobolTotal<Key>`` (Key: F, C, K, P, Overlap, Penalty); text macros
-    ``sobolRankA``, ``sobolRankB`` (the inputs with the largest total index).
+    The intervals are Student's t across 16 independent replicates at the level
+    :data:`LEVEL` (simultaneous 95% over the paper's :data:`SAMPLED` sampled
+    numbers); ``n`` is set so that those of the total indices are about +-0.02
+    wide. Numbers: ``sobolN`` (the N), ``sobolSamples``, ``sensFamilyLevel`` (95),
+    ``sensSampled``, per input ``sobolFirst<Key>``,
+    ``sobolTotal<Key>`` (Key: F, C, K, P, Overlap, Penalty), each with its interval
+    ``...Low``, ``...High`` (rounded outward); text macros ``sobolRankA``,
+    ``sobolRankB``, ``sobolRankLast`` (by total index) and ``sobolTotalOrder``,
+    ``sobolFirstOrder`` (the inputs ranked, ``>`` only where the intervals separate).
     """
     from ..sensitivity import sobol as _sobol
 
     dists = SENS_DISTRIBUTIONS if distributions is None else distributions
-    r = _sobol(model, dists, output=output, n=n, seed=seed, N=N, **fixed)
+    r = _sobol(model, dists, output=output, n=n, seed=seed, N=N, confidence_level=LEVEL,
+               replicates=16, **fixed)
     t = _Table()
-    nums = {"sobolN": N, "sobolSamples": r.n * (len(r.names) + 2)}
+    nums = {"sobolN": N, "sobolSamples": r.n * (len(r.names) + 2),
+            "sensFamilyLevel": 100 * FAMILY_LEVEL, "sensSampled": SAMPLED}
+    texts = {}
     for k in r.names:
         t.add("first_order", k, [0, 1, 2], [r.first_order[k], *r.first_order_interval[k]])
         t.add("total_order", k, [0, 1, 2], [r.total_order[k], *r.total_order_interval[k]])
-        nums[f"sobolFirst{_key(k)}"] = r.first_order[k]
-        nums[f"sobolTotal{_key(k)}"] = r.total_order[k]
+        _with_interval(nums, texts, f"sobolFirst{_key(k)}", r.first_order[k],
+                       *r.first_order_interval[k])
+        _with_interval(nums, texts, f"sobolTotal{_key(k)}", r.total_order[k],
+                       *r.total_order_interval[k])
     rank = sorted(r.names, key=lambda k: -r.total_order[k])
+    texts.update(sobolTotalOrder=_order(r.names, r.total_order, r.total_order_interval),
+                 sobolFirstOrder=_order(r.names, r.first_order, r.first_order_interval))
     with pl.style():
         fig, (ax,) = _new_figure()
         pl.sobol_bars(r, ax=ax)
         ax.set_title(f"learned share (1−λ)x*/g* at N = {N:g}", fontsize=7)
+        texts.update(sobolRankA=_tex_name(rank[0]), sobolRankB=_tex_name(rank[1]),
+                     sobolRankLast=_tex_name(rank[-1]))
         return _finish("sobol", fig, t, nums, out, digits={k: 2 for k in nums if "First" in k
                                                            or "Total" in k},
-                       texts={"sobolRankA": _tex_name(rank[0]), "sobolRankB": _tex_name(rank[1]),
-                              "sobolRankLast": _tex_name(rank[-1])})
+                       texts=texts)
 
 
 @_register("morris")
 def morris(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
-           trajectories=400, seed=0, **fixed):
-    """Morris elementary effects (mu* with 95% intervals, sigma) of the learned share at N.
+           trajectories=4000, levels=4, seed=0, **fixed):
+    """Morris elementary effects (mu* with intervals, sigma) of the learned share at N.
 
-    Numbers: ``morrisTrajectories``, per input ``morrisMuStar<Key>``,
-    ``morrisMuStarLow<Key>``, ``morrisMuStarHigh<Key>`` (the 95% interval) and
-    ``morrisSigma<Key>``; text macros ``morrisRankA``, ``morrisRankB`` (the largest mu*).
+    mu* is the mean absolute change of the share per step of Delta = p/(2(p - 1))
+    (2/3 for ``levels`` p = 4) of an input's range normalised to [0, 1] (its
+    quantile for a log-uniform input). The bootstrap intervals (9999 resamples) are at the
+    level :data:`LEVEL`; ``trajectories`` is set so that they are about +-0.02 wide. Numbers: ``morrisTrajectories``,
+    ``morrisDelta``, per input ``morrisMuStar<Key>`` with its interval
+    ``morrisMuStar<Key>Low``, ``morrisMuStar<Key>High`` (rounded outward); text
+    macros ``morrisRankA``, ``morrisRankB`` (the largest mu*) and ``morrisOrder``
+    (the inputs ranked, ``>`` only where the intervals separate). sigma is
+    drawn and written to the CSV, not quoted (it has no interval).
     """
     from ..sensitivity import morris as _morris
 
     dists = SENS_DISTRIBUTIONS if distributions is None else distributions
-    r = _morris(model, dists, output=output, trajectories=trajectories, seed=seed, N=N, **fixed)
+    r = _morris(model, dists, output=output, trajectories=trajectories, levels=levels,
+                seed=seed, N=N, confidence_level=LEVEL, n_resamples=9999, **fixed)
     t = _Table()
-    nums = {"morrisTrajectories": trajectories}
+    nums = {"morrisTrajectories": trajectories, "morrisDelta": levels / (2 * (levels - 1))}
+    texts = {"morrisOrder": _order(r.names, r.mu_star, r.mu_star_interval)}
     for k in r.names:
         t.add("mu_star", k, [0, 1, 2], [r.mu_star[k], *r.mu_star_interval[k]])
         t.add("sigma", k, 0, r.sigma[k])
-        nums[f"morrisMuStar{_key(k)}"] = r.mu_star[k]
-        nums[f"morrisMuStarLow{_key(k)}"], nums[f"morrisMuStarHigh{_key(k)}"] = \
-            r.mu_star_interval[k]
-        nums[f"morrisSigma{_key(k)}"] = r.sigma[k]
+        _with_interval(nums, texts, f"morrisMuStar{_key(k)}", r.mu_star[k],
+                       *r.mu_star_interval[k])
     rank = sorted(r.names, key=lambda k: -r.mu_star[k])
     with pl.style():
         fig, (ax,) = _new_figure()
         pl.morris_bars(r, ax=ax)
-        ax.set_ylabel("effect on the learned share (1−λ)x*/g*")
-        return _finish("morris", fig, t, nums, out, digits={k: 2 for k in nums if "Mu" in k
-                                                            or "Sigma" in k},
-                       texts={"morrisRankA": _tex_name(rank[0]),
-                              "morrisRankB": _tex_name(rank[1])})
+        ax.set_ylabel(f"share change per step Δ = {nums['morrisDelta']:.2g}")
+        texts.update(morrisRankA=_tex_name(rank[0]), morrisRankB=_tex_name(rank[1]))
+        return _finish("morris", fig, t, nums, out, digits={k: 2 for k in nums if "Mu" in k},
+                       texts=texts)
 
 
 @_register("tornado")
@@ -147,7 +210,7 @@ def tornado(out=None, *, model=SENS_MODEL, ranges=None, base=None, output="learn
 
 
 @_register("monte_carlo")
-def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7), n=2000,
+def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7), n=8000,
                 resolution=71, seed=0, **fixed):
     """Uncertainty propagated to x*(N): quantile bands and P(mesa-optimization) against N.
 
@@ -155,9 +218,11 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
     prior: those inputs fixed at 0) and the full uncertainty including rho and lambda.
     Panel a: 5-95% and 25-75% bands and the median of x* (paper's model).
     Panel b: P(x* > 0) and P(share > 1/2) (share (1 - lambda) x*/g*) for both runs.
-    The N grid holds 100, 10^4 and 10^7 exactly (the values quoted).
+    The N grid holds 100, 10^4 and 10^7 exactly (the values quoted). ``n`` is
+    set so that the Wilson interval (level :data:`LEVEL`) of each probability is at
+    most +-0.018 wide.
     Numbers: ``mcSamples``, ``mcPMesa<Paper|Shared>At<Hundred|TenThousand|TenMillion>``,
-    ``mcPDominant<Paper|Shared>At<...>``, ``mcMedianPaperAtTenThousand``.
+    ``mcPDominant<Paper|Shared>At<...>``, each with its interval ``...Low``, ``...High``.
     """
     from ..sensitivity import monte_carlo as _mc
 
@@ -169,6 +234,7 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
             "Shared": _mc(model, dists, N=Ng, n=n, seed=seed, **fixed)}
     t = _Table()
     nums = {"mcSamples": n}
+    texts = {}
     for key, r in runs.items():
         for q, band in zip(r.quantiles, r.bands):
             t.add(f"bands {key}", f"q={q:g}", Ng, band)
@@ -177,12 +243,8 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
         for n_, word in ((1e2, "Hundred"), (1e4, "TenThousand"), (1e7, "TenMillion")):
             j = np.flatnonzero(Ng == n_)
             if j.size:
-                nums[f"mcPMesa{key}At{word}"] = r.p_mesa[j[0]]
-                nums[f"mcPDominant{key}At{word}"] = r.p_dominant[j[0]]
-    j = np.flatnonzero(Ng == 1e4)
-    qs = list(runs["Paper"].quantiles)
-    if 0.5 in qs and j.size:
-        nums["mcMedianPaperAtTenThousand"] = runs["Paper"].bands[qs.index(0.5), j[0]]
+                for what, p in (("Mesa", r.p_mesa[j[0]]), ("Dominant", r.p_dominant[j[0]])):
+                    _with_interval(nums, texts, f"mcP{what}{key}At{word}", p, *_wilson(p, n))
     with pl.style():
         fig, (a1, a2) = _new_figure(2, height=4.4)
         pl.quantile_bands(runs["Paper"], ax=a1,
@@ -196,5 +258,5 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
         a2.legend(loc="lower right", fontsize=6, bbox_to_anchor=(1.0, 0.17))
         _panel_label(a1, "a")
         _panel_label(a2, "b")
-        return _finish("monte_carlo", fig, t, nums, out, digits={k: 2 for k in nums
-                                                                 if k.startswith("mcP")})
+        return _finish("monte_carlo", fig, t, nums, out, texts=texts,
+                       digits={k: 2 for k in nums if k.startswith("mcP")})
