@@ -199,7 +199,13 @@ def _okw(kw):
 
 
 def _letter(i):
-    return "ABCDEFGHIJ"[i]
+    """A, B, ..., Z, AA, AB, ...: a macro-safe (letters only) key for the i-th item."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 

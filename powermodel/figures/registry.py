@@ -187,6 +187,15 @@ def _render_all(names, fig_dir, seed, jobs):
         return {n: futs[n].result() for n in names}
 
 
+def _package_version():
+    """The package's version as LaTeX text (letters, digits, dots and + only)."""
+    import re
+
+    from .. import __version__
+
+    return re.sub(r"[^0-9A-Za-z.+]", "", str(__version__)) or "unknown"
+
+
 def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
     r"""Regenerate every figure (PDF, PNG, CSV), the macro file and the paper PDF.
 
@@ -249,6 +258,8 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
         files += [Path(f) for f in fs]
         nums.update(n)
         values.update(v)
+    # the paper's author line names the package and its version (no personal names)
+    values["PackageVersion"] = _package_version()
     files.append(write_values(values_file, values))
     pdf = None
     if build_pdf is False:

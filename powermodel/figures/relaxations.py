@@ -5,8 +5,8 @@ import numpy as np
 
 from .. import plotting as pl
 from ..model import Model
-from ._common import (BASE, BASE_P, _Table, _check_resolution, _finish, _grid, _letter, _new_figure,
-                      _panel_label, _plain, _register)
+from ._common import (BASE, BASE_P, _Table, _check_resolution, _exact_number, _finish, _grid,
+                      _letter, _new_figure, _panel_label, _plain, _register)
 from .phases import overlap_threshold
 
 
@@ -75,7 +75,8 @@ def multiplier(out=None, *, model=BASE, N=(1.0, 1e6), P=BASE_P,
 
 @_register("overlap")
 def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P,
-            overlaps=(0.0, 0.0008, 0.001, 0.01, 0.1), resolution=300, seed=0):
+            overlaps=(0.0, 0.0008, 0.001, 0.01, 0.1), budget_rho=1e-4,
+            speed_example=(0.5, 6e-4), resolution=300, seed=0):
     """Shared structure: with rho > 0, x* stays bounded; x dominates only while rho < rho_c.
 
     Panel a: x*(N) for several rho with the large-N limits (the optimum at the
@@ -84,7 +85,11 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P,
     limits as N -> inf (gid ``"asymptote"``). Numbers: ``overlapP``, ``overlapRhoC``
     (rho_c); per rho > 0 (A, B, ...): ``overlap<A>Rho``, ``overlap<A>Limit`` (x* as
     N -> inf), ``overlap<A>XAtMillion``, ``overlap<A>ShareLimit`` (the supremum of
-    the share: it rises with N towards this limit), ``overlap<A>NovelRatioAtMillion``.
+    the share: it rises with N towards this limit), ``overlap<A>NovelRatioAtMillion``;
+    ``overlapRhoB`` (rho_b, below which the budget binds in the limit:
+    :func:`powermodel.symbolic.limits.overlap_budget_threshold`), the limits at
+    ``budget_rho`` (``overlapBudget<Rho|Limit|ShareLimit|MultiplierLimit>``) and at
+    ``speed_example`` = (lambda, rho) (``overlapSpeed<Lambda|Rho|RhoC|ShareLimit>``).
     """
     resolution = _check_resolution(resolution)
     Ng = _grid(N[0], N[1], resolution)
@@ -92,7 +97,18 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P,
               for r in overlaps}
     t = _Table()
     rho_c = overlap_threshold(model, P)
-    nums = {"overlapP": P, "overlapRhoC": rho_c}
+    nums = {"overlapP": P, "overlapRhoC": rho_c, "overlapRhoB": _budget_threshold(model, P)}
+    # below rho_b the budget binds in the limit: x* -> X_budget, share -> 1
+    lim, share = _limit(model, P, budget_rho)
+    nums.update(overlapBudgetRho=budget_rho, overlapBudgetLimit=lim.x,
+                overlapBudgetShareLimit=share,
+                overlapBudgetMultiplierLimit=(float(model.cost_value(0.0))
+                                              + lim.value / budget_rho) / P)
+    # a speed prior lowers rho_c by (1 - lambda): the counterexample of the review
+    lam, rho_s = speed_example
+    nums.update(overlapSpeedLambda=lam, overlapSpeedRho=rho_s,
+                overlapSpeedRhoC=overlap_threshold(model, P, lam),
+                overlapSpeedShareLimit=_limit(model, P, rho_s, lam)[1])
     with pl.style():
         fig, (a1, a2) = _new_figure(2, height=4.6)
         pl.optimum_vs_N(curves, N=Ng, P=P, ax=a1, mark=False)
@@ -115,7 +131,10 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P,
                 s6 = m.solve(N=1e6, P=P, **kw)
                 nums.update({key + "Rho": rho, key + "Limit": lim.x, key + "XAtMillion": s6.x,
                              key + "ShareLimit": share,
-                             key + "NovelRatioAtMillion": s6.novel_ratio})
+                             key + "NovelRatioAtMillion": s6.novel_ratio,
+                             # the dotted line of panel b (nan when the share stays below 1/2)
+                             key + "DominanceN": pl.crossing(m, Ng, "learned_share", 0.5, P=P,
+                                                             **kw)})
                 j += 1
         a1.set_ylim(0.01, 5e3)
         a1.legend(loc="lower right", fontsize=5.8)
@@ -128,6 +147,20 @@ def overlap(out=None, *, model=BASE, N=(1.0, 1e7), P=BASE_P,
         _panel_label(a1, "a")
         _panel_label(a2, "b")
         return _finish("overlap", fig, t, nums, out, digits={"overlapRhoC": 3})
+
+
+def _budget_threshold(model, P, runtime_penalty=0.0):
+    """rho_b at base power P (closed form), else (1 - lambda)/N_budget found numerically."""
+    from ..errors import UnsolvableError
+    from ..symbolic.limits import overlap_budget_threshold
+
+    try:
+        expr = overlap_budget_threshold(model.symbolic, runtime_penalty=runtime_penalty)
+        return float(expr.subs(model.symbolic.symbols["P"], _exact_number(P)).evalf(30))
+    except UnsolvableError:
+        trs = pl.transitions(model, _grid(1e-3, 1e15, 400), P=P)
+        nb = next((tr["N"] for tr in trs if tr["to"] == "budget"), np.inf)
+        return (1 - runtime_penalty) / nb
 
 
 @_register("speed_prior")
@@ -199,6 +232,15 @@ def cost_depends_on_N(out=None, *, model=LOGN_MODEL, gamma_model=GAMMA_MODEL, N=
             beta = m.params["beta"]
             nums[key + "Beta"] = beta
             nums[key + "XAtThousand"] = m.solve(N=1e3, P=P).x
+            nums[key + "XAtHundredThousand"] = m.solve(N=1e5, P=P).x
+            nb = next((tr for tr in pl.transitions(m, Ng, P=P) if tr["to"] == "budget"), None)
+            if nb is not None:
+                # from here x* = X_budget(N), which shrinks as the cost grows with N
+                nums[key + "BudgetN"], nums[key + "BudgetX"] = nb["N"], nb["x_above"]
+                (mk,) = a1.plot([nb["N"]], [nb["x_above"]], ls="none", marker="x", ms=4,
+                                color=pl.PALETTE[i % len(pl.PALETTE)])
+                mk.set_gid("budget")
+                t.add("a", f"{label} budget binds", nb["N"], nb["x_above"])
             if beta > 1 and m.cost.name == "power-logN":
                 nmin = float(np.exp(1 - 1 / beta))
                 xmin = m.solve(N=nmin, P=P).x
@@ -218,12 +260,37 @@ def cost_depends_on_N(out=None, *, model=LOGN_MODEL, gamma_model=GAMMA_MODEL, N=
             nums[key + "Gamma"] = m.params["gamma"]
             nums[key + "XAtThousand"] = m.solve(N=1e3, P=P).x
             nums[key + "XAtHundredThousand"] = m.solve(N=1e5, P=P).x
+            nums[key + "ShareAtTenTrillion"] = m.solve(N=1e13, P=P).learned_share
+            for what, v in _gamma_thresholds(m, P).items():
+                nums[key + what] = v
+            nb = nums[key + "BudgetN"]
+            if Ng[0] <= nb <= Ng[-1]:
+                xb = m.solve(N=nb, P=P).x
+                (mk,) = a2.plot([nb], [xb], ls="none", marker="x", ms=4,
+                                color=pl.PALETTE[i % len(pl.PALETTE)])
+                mk.set_gid("budget")
+                t.add("b", f"{label} budget binds", nb, xb)
         a2.legend(loc="upper left", fontsize=6, title="c x² N^γ", title_fontsize=6, ncol=2)
         a2.set_ylim(1e-3, 1e5)
         _panel_label(a1, "a")
         _panel_label(a2, "b")
         return _finish("cost_depends_on_N", fig, t, nums, out, digits={
             k: 5 for k in nums if k.endswith("MinN")})
+
+
+def _gamma_thresholds(model, P):
+    """For a cost f(x) N^gamma at base power P: the N where the budget starts to bind and
+    where the interior share reaches 1/2 (inf when gamma >= 2: never), from the closed
+    forms in gamma of :func:`powermodel.symbolic.limits.power_of_N_thresholds`."""
+    from ..symbolic.limits import power_of_N_thresholds
+
+    gamma = model.params["gamma"]
+    free = Model(model.cost.name, **{k: v for k, v in model.params.items() if k != "gamma"})
+    th = power_of_N_thresholds(free.symbolic, "gamma")
+    syms = free.symbolic.symbols
+    at = {syms["P"]: _exact_number(P), syms["gamma"]: _exact_number(gamma)}
+    return {name: (np.inf if gamma >= 2 else float(th[key].subs(at).evalf(30)))
+            for name, key in (("BudgetN", "budget_N"), ("DominanceN", "dominance_N"))}
 
 
 @_register("nested_novel")
