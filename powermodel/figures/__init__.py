@@ -1,0 +1,42 @@
+r"""The paper's figures and numbers, regenerated from code.
+
+:data:`FIGURES` maps each figure's name to a function that computes its data
+(deterministically; random analyses are seeded), draws it and, given an
+output folder, writes ``NAME.pdf``, ``NAME.png`` and ``NAME.csv`` (the numbers
+it plots, long format ``panel,series,x,y``). Every function takes the model or
+costs and parameters it uses, with the paper's values as defaults, so any
+figure can be redrawn for another cost in a few lines::
+
+    import powermodel as pm
+    r = pm.FIGURES["optimum"](models={"mine": pm.Model("c*x**1.5 + 3*x", c=2.0)}, P=1e5)
+    r.figure.savefig("mine.png")          # or pass out="somewhere/" to write PDF, PNG, CSV
+
+:func:`reproduce` regenerates every figure, its CSV and ``values.tex`` (every
+number quoted in the paper, as ``\newcommand`` macros), and builds the paper
+with latexmk when it is installed. All files are written atomically.
+
+Examples
+--------
+>>> import powermodel as pm
+>>> r = pm.FIGURES["decomposition"](resolution=40)
+>>> round(r.numbers["dominanceN"], 3)      # N where x* reaches half of g*: sqrt(4P/3)
+1154.701
+>>> sorted(pm.FIGURES)[:3]
+['cost_depends_on_N', 'decomposition', 'jumps']
+"""
+
+from ._common import (BASE, BASE_P, FigureResult, csv_text, read_csv,  # noqa: F401
+                      tex_number)
+from .optima import (JUMP_MODEL, OPTIMUM_MODELS, decomposition, jumps,  # noqa: F401
+                     landscape, optimum)
+from .phases import (OVERLAP_PHASE_MODEL, PHASE_MODEL, overlap_phase,  # noqa: F401
+                     overlap_threshold, phase)
+from .registry import (FIGURES, LATEX_ENV, Reproduction, build_paper,  # noqa: F401
+                       paper_source, reproduce, write_values)
+from .relaxations import (GAMMA_MODEL, LOGN_MODEL, cost_depends_on_N,  # noqa: F401
+                          multiplier, nested_novel, overlap, speed_prior)
+from .sensitivities import (SENS_BASE, SENS_DISTRIBUTIONS, SENS_MODEL,  # noqa: F401
+                            SENS_N, monte_carlo, morris, sobol, tornado)
+
+__all__ = ["FIGURES", "FigureResult", "Reproduction", "reproduce", "write_values", "paper_source",
+           "BASE", "BASE_P"]

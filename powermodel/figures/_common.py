@@ -1,0 +1,225 @@
+"""Plumbing shared by the paper's figures: the result type, the CSV and LaTeX
+number formats, grids, and the file writing of every figure."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from .. import _io
+from ..errors import InputError
+from ..model import Model
+from ..result import Result
+
+#: The paper's base case: f(x) = x^2 (power family, c = 1, k = 2).
+BASE = Model("power", c=1.0, k=2.0)
+#: Its base optimization power (bits).
+BASE_P = 1e6
+
+_MACRO = re.compile(r"[A-Za-z]+")
+
+class FigureResult(Result):
+    """One drawn figure, its data, its numbers and the files written.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (file stem).
+    figure : matplotlib.figure.Figure
+        The drawn figure.
+    data : dict
+        Columns ``panel``, ``series`` (str arrays), ``x``, ``y`` (float arrays):
+        every number the figure plots, as in ``NAME.csv``.
+    numbers : dict
+        Quoted numbers, macro name -> float.
+    values : dict
+        The same, macro name -> LaTeX text.
+    files : tuple of Path
+        Files written (empty when no output folder was given).
+    """
+
+    __slots__ = ("name", "figure", "data", "numbers", "values", "files")
+    _fields = __slots__
+
+
+
+def _register(name):
+    def deco(fn):
+        fn.figure_name = name
+        return fn
+    return deco
+
+
+class _Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, panel, series, x, y):
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        y = np.broadcast_to(np.asarray(y, dtype=float), x.shape)
+        self.rows += [(str(panel), str(series), float(a), float(b)) for a, b in zip(x, y)]
+
+    def columns(self):
+        cols = list(zip(*self.rows)) if self.rows else [(), (), (), ()]
+        return {"panel": np.array(cols[0], dtype=str), "series": np.array(cols[1], dtype=str),
+                "x": np.array(cols[2], dtype=float), "y": np.array(cols[3], dtype=float)}
+
+
+def _fmt_float(v):
+    """Shortest text that reads back as the same float (no digit is lost)."""
+    return "nan" if v != v else repr(float(v))
+
+
+def csv_text(data):
+    """The CSV text of a figure's data (``panel,series,x,y``)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["panel", "series", "x", "y"])
+    for p, s, x, y in zip(data["panel"], data["series"], data["x"], data["y"]):
+        w.writerow([p, s, _fmt_float(float(x)), _fmt_float(float(y))])
+    return buf.getvalue()
+
+
+def read_csv(path):
+    """Read a figure CSV back into the column dict of :attr:`FigureResult.data`."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    cols = list(zip(*rows)) if rows else [(), (), (), ()]
+    return {"panel": np.array(cols[0], dtype=str), "series": np.array(cols[1], dtype=str),
+            "x": np.array(cols[2], dtype=float), "y": np.array(cols[3], dtype=float)}
+
+
+def tex_number(v, digits=3):
+    r"""A number as LaTeX text with ``digits`` significant figures.
+
+    >>> tex_number(1154.7005), tex_number(2.5e-05), tex_number(123456.0), tex_number(0.5)
+    ('1155', '\\ensuremath{2.5\\times10^{-5}}', '\\ensuremath{1.23\\times10^{5}}', '0.5')
+    >>> tex_number(1e6), tex_number(999999.7), tex_number(99999.7)
+    ('\\ensuremath{10^{6}}', '\\ensuremath{10^{6}}', '100000')
+    """
+    v = float(v)
+    if v != v:
+        return "n/a"
+    if v == np.inf:
+        return r"\ensuremath{\infty}"
+    if v == 0:
+        return "0"
+    e = int(np.floor(np.log10(abs(v))))
+    if not -3 <= e < 5:
+        v = float(f"{v:.{digits}g}")
+        e = int(np.floor(np.log10(abs(v))))
+    if -3 <= e < 5:
+        dec = max(digits - 1 - e, 0)
+        s = f"{round(v, dec):.{dec}f}"
+        if "." in s:
+            s = s.rstrip("0").rstrip(".")
+        return s
+    m = f"{v / 10 ** e:.{digits - 1}f}".rstrip("0").rstrip(".")
+    if m == "10":
+        m, e = "1", e + 1
+    if m == "1":
+        return rf"\ensuremath{{10^{{{e}}}}}"
+    return rf"\ensuremath{{{m}\times10^{{{e}}}}}"
+
+
+def _values(numbers, digits=None):
+    digits = digits or {}
+    return {k: tex_number(v, digits.get(k, 3)) for k, v in numbers.items()}
+
+
+def _new_figure(rows=1, *, height=2.5):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3.4, height))
+    axes = fig.subplots(rows, 1, squeeze=False)[:, 0]
+    return fig, list(axes)
+
+
+def _panel_label(ax, text):
+    ax.set_title(text, loc="left", fontweight="bold")
+
+
+def _save(fig, path, fmt):
+    buf = io.BytesIO()
+    meta = {"pdf": {"CreationDate": None, "ModDate": None, "Producer": "powermodel"},
+            "png": {"Software": "powermodel"}}[fmt]
+    fig.savefig(buf, format=fmt, metadata=meta)
+    return _io.write_bytes(path, buf.getvalue())
+
+
+def _finish(name, fig, table, numbers, out, digits=None, texts=None):
+    for k in [*numbers, *(texts or ())]:
+        if not _MACRO.fullmatch(k):
+            raise ValueError(f"macro name {k!r} must be letters only")
+    data = table.columns()
+    files = ()
+    if out is not None:
+        out = Path(out)
+        files = (_save(fig, out / f"{name}.pdf", "pdf"), _save(fig, out / f"{name}.png", "png"),
+                 _io.write_text(out / f"{name}.csv", csv_text(data)))
+    return FigureResult(name=name, figure=fig, data=data, numbers=dict(numbers),
+                        values={**_values(numbers, digits), **(texts or {})}, files=files)
+
+
+def _grid(lo, hi, resolution):
+    return np.logspace(np.log10(lo), np.log10(hi), int(resolution))
+
+
+def _grid_with(lo, hi, resolution, points):
+    """A log grid from lo to hi whose nearest points are replaced by ``points`` (exact values)."""
+    g = _grid(lo, hi, resolution)
+    for p in points:
+        if lo <= p <= hi:
+            g[int(np.argmin(np.abs(np.log(g / p))))] = p
+    if np.any(np.diff(g) <= 0):
+        raise InputError(f"`resolution` {resolution} is too coarse to hold the N values {points}")
+    return g
+
+
+def _check_resolution(resolution, dims=1):
+    """``resolution`` as an int >= 8, refused when a figure of ``dims`` axes of that many
+    points would not fit the memory budget (before any grid is built)."""
+    from .. import _memory
+    from .. import _validation as V
+    from ..solver import BYTES_PER_POINT
+
+    r = V.real("resolution", resolution, low=8)
+    if np.ndim(r):
+        raise InputError("`resolution` must be a number of points, got an array")
+    points = float(r) ** dims
+    _memory.check(f"a figure at resolution {r:g} ({points:,.0f} points)",
+                  points * (BYTES_PER_POINT + 32))
+    return int(r)
+
+
+def _okw(kw):
+    return {k: v for k, v in kw.items() if k not in ("x_cap", "errors")}
+
+
+def _letter(i):
+    """A, B, ..., Z, AA, AB, ...: a macro-safe (letters only) key for the i-th item."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+
+def _plain(v):
+    """A number for a figure text: 10^k as '10⁶', else compact."""
+    e = np.log10(v) if v > 0 else 0.0
+    if v >= 1e4 and e == int(e):
+        sup = str(int(e)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+        return f"10{sup}"
+    return f"{v:g}"
+
+
+
+def _exact_number(v):
+    import sympy as sp
+
+    return sp.Rational(repr(float(v)))
