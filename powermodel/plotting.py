@@ -581,7 +581,8 @@ def sobol_bars(result, *, ax=None):
     top = max([*(s1 + e1[1]), *(st + et[1]), 0.0])
     if top > 0:
         ax.set_ylim(top=1.4 * top)
-    ax.legend(loc="upper left", ncol=2, title=f"{level:.0%} intervals" if level else None)
+    # (a level such as 1 - 0.05/30 is 99.8 %, not "100 %")
+    ax.legend(loc="upper left", ncol=2, title=f"{100 * level:.3g}% intervals" if level else None)
     return ax
 
 
