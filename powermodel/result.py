@@ -250,6 +250,28 @@ class Solution(Result):
         return v
 
     @property
+    def success(self):
+        """SciPy-style: whether ``status`` is ``"ok"`` (a bool, or a bool array for array
+        input). False says to read :attr:`message`: an invalid point, a point not
+        certified, an unresolved f(x*), a budget beyond the float range, or a
+        callable's sampled (assumed) optimum.
+
+        >>> import powermodel as pm
+        >>> s = pm.solve("power", N=[10.0, -1.0], P=1e6, c=1.0, k=2.0, errors="nan")
+        >>> s.success
+        array([ True, False])
+        """
+        st = self._get("status")
+        if isinstance(st, str):
+            return st == "ok"
+        return np.asarray(st) == "ok"
+
+    @property
+    def message(self):
+        """SciPy-style: the ``status`` text ("ok", or what the point cannot vouch for)."""
+        return self._get("status")
+
+    @property
     def regime_code(self):
         """The regimes as ``int8`` codes: indices into :data:`REGIMES`, -1 for ``"invalid"``.
 

@@ -71,3 +71,16 @@ def test_errors_nan_marks_lazy_fields():
 def test_overflow_warning_still_comes_from_solve():
     with pytest.warns(pm.AccuracyWarning, match="exceeds the float64 range"):
         pm.solve("power", N=np.array([1e-300, 1.0]), P=1e300, c=1.0, k=2.0)
+
+
+def test_success_and_message_follow_status_as_in_scipy():
+    s = pm.solve("power", N=100.0, P=1e6, c=1.0, k=2.0)
+    assert s.success is True and s.message == "ok"
+    # an invalid point (errors="nan") and a callable's sampled optimum are not successes
+    s = pm.solve("power", N=[100.0, -1.0], P=1e6, c=1.0, k=2.0, errors="nan")
+    assert s.success.tolist() == [True, False]
+    assert s.message[1] == s.status[1] and "N" in s.message[1]
+    c = pm.Model(lambda x: x**2).solve(N=[10.0, 100.0], P=1e6)
+    assert not c.success.any() and all(m.startswith("assumed:") for m in c.message)
+    # x* = N/2 for f = x^2 all the same
+    assert c.x.tolist() == pytest.approx([5.0, 50.0], rel=1e-9)
