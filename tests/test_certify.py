@@ -5,6 +5,8 @@ gap >= 0, bound >= value, and bound >= the optimum found by an independent
 brute force (a fine grid of h, refined by golden-section search).
 """
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -315,3 +317,20 @@ def test_a_callable_with_interval_but_no_dinterval_is_refused_by_certify():
     s = pm.Model(ok).solve(N=10, P=100, certify=True)
     # f = x^2, N = 10: x* = 5, g* = (100 - 25)/10 + 5 = 12.5
     assert s.status == "ok" and s.lower <= 12.5 <= s.bound and abs(s.x - 5) < 1e-6
+
+
+def test_a_pole_is_never_certified_even_when_the_solver_is_bypassed():
+    # certify_points on x + tan(x) over [0, 1.6] with the incumbent 1.5: f jumps down at
+    # pi/2 (f -> -inf beyond it, so g is unbounded above on the feasible set). The
+    # enclosure of f on a box holding the pole is unbounded, so no rule that needs
+    # continuity applies there: the bound stays infinite and nothing is certified.
+    from powermodel.certify import certify_points
+    from powermodel.costs import make_cost
+
+    cost = make_cost("x + tan(x)")
+    one = lambda v: np.array([v])  # noqa: E731
+    x, bound, lower, ok = certify_points(cost, {}, one(2.0), one(10.0), one(1.6), one(1.6),
+                                         one(1.5), one(1e-9), scalar=True)
+    assert not ok[0] and bound[0] == np.inf
+    # the proved lower value is real: h(x) = x - f(x)/2 at the returned x, exactly
+    assert lower[0] <= x[0] - (x[0] + math.tan(x[0])) / 2 + 1e-9 * abs(lower[0])
