@@ -878,8 +878,9 @@ def _bound_fields(bound_h, lower_h, value, P, N, rho, lam, x, note, size, rtol):
         lower = base + learned_lo
         lower = np.where(np.isfinite(lower), lower - eps8 * (
             np.abs(base) + np.abs(learned_lo)) - 1e-321, lower)
-        lower = np.where(np.isinf(x), np.inf, lower)
-        bound = np.where(np.isinf(x), np.inf, bound)
+        # (widening either to the float estimate keeps it a bound: lower <= value <= bound)
+        lower = np.where(np.isinf(x), np.inf, np.fmin(lower, value))
+        bound = np.where(np.isinf(x), np.inf, np.fmax(bound, value))
         gap = np.where(np.isinf(x), 0.0, bound - lower)
     status = np.full(size, "ok", dtype=object)
     note = np.array(note, dtype=object)
