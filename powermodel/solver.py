@@ -660,7 +660,7 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
       rising), the status says that a larger x than any float may be better.
     """
     if cost.closed_form:
-        return None
+        return _range_notes(x, P, x_budget, size)
     note = None
     if not cost.has_intervals:
         note = np.full(size, ASSUMED, dtype=object)
@@ -719,6 +719,23 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
 
 _XMAX = float(np.finfo(float).max)
 _FLOOR = 1e-305
+
+
+def _range_notes(x, P, x_budget, size):
+    """The closed forms' notes where the float range cuts the answer: x* = inf (the
+    families' f is unbounded, so x* is finite but beyond 1.8e308), or a budget that
+    underflows to 0 although P > 0 = f(0). None where there is nothing to say."""
+    inf_x = np.isinf(x)
+    under = (np.broadcast_to(x_budget, (size,)) == 0) & (np.broadcast_to(P, (size,)) > 0)
+    if not (inf_x.any() or under.any()):
+        return None
+    note = np.full(size, None, dtype=object)
+    note[inf_x] = ("beyond float range: x* is finite but beyond the largest float "
+                   "(returned as inf, regime 'unbounded')")
+    note[under & ~inf_x] = ("beyond float range: the budget X_budget underflows (it is below "
+                            "the smallest float, returned as 0), so x* may be a tiny positive "
+                            "number rather than 0")
+    return note
 
 
 def _derived_block(cost, inp, x, x_budget, size):

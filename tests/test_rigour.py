@@ -227,3 +227,17 @@ def test_callable_with_both_enclosures_is_certified_exactly():
     s = pm.Model(cost).solve(N=10.0, P=100.0, certify=True)
     assert s.status == "ok"
     check_certified("x**2", {}, 10.0, 100.0, s)
+
+
+@pytest.mark.filterwarnings("ignore::powermodel.errors.AccuracyWarning")  # (said, as tested)
+def test_the_float_range_cutting_a_closed_form_is_said():
+    # c x with c = 1e-300, P = 1e300: the budget P/c = 1e600 is finite but no float
+    s = pm.Model("power", c=1e-300, k=1.0).solve(N=10.0, P=1e300)
+    assert np.isinf(s.x) and s.status.startswith("beyond float range: x* is finite")
+    # P/c = 1e-600 underflows: the budget, and x* (N > c), are tiny but positive
+    s = pm.Model("power", c=1e300, k=1.0).solve(N=1e301, P=1e-300)
+    assert s.x == 0.0 and s.status.startswith("beyond float range: the budget X_budget "
+                                              "underflows")
+    # within the range nothing is said: (P/c)^(1/2) = 1e-300 is a float
+    s = pm.Model("power", c=1e300, k=2.0).solve(N=1e305, P=1e-300)
+    assert s.status == "ok" and s.x == pytest.approx(1e-300, rel=1e-12)
