@@ -149,7 +149,7 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     # not proved; then the first point just inside it where it is, if any).
     inc = _Incumbent(x0.copy(), np.full(m, -np.inf), tol)
     todo = rows_all
-    for shrink in (0.0, 8 * _EPS, 64 * _EPS, 512 * _EPS, 4096 * _EPS, 1e-11):
+    for shrink in (0.0, 8 * _EPS, 64 * _EPS, 512 * _EPS, 4096 * _EPS, 1e-11, 1e-10):
         if todo.size == 0:
             break
         xs = np.minimum(x0[todo] * (1 - shrink), capped[todo])
@@ -158,6 +158,14 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
         inc.x[todo[ok]] = xs[ok]
         inc.lo[todo[ok]] = hlo[ok]
         todo = todo[~ok]
+    # Where x0 itself is not proved feasible, a proved point replaces it only if it is
+    # proved at least as good as the fast solver's floating-point value of h(x0) (less
+    # the tolerance): certification never returns a point worse than x0 for want of a
+    # proof at x0 (it then says "not certified" and keeps x0).
+    with np.errstate(all="ignore"):
+        f0 = np.broadcast_to(np.asarray(cost.f(x0, ev.params(rows_all)), dtype=float), (m,))
+        claim = x0 - f0 / n - tol
+    inc.floor = np.where(np.isfinite(inc.lo) | ~np.isfinite(claim), -np.inf, claim)
     lb = inc.lo.copy()  # the largest proved lower bound of max h (for pruning)
     closed = np.full(m, -np.inf)  # max bound over closed boxes
     # Initial boxes: [0, U], the sliver [U, U+] and [U+, cap]. Nothing beyond U is
@@ -315,13 +323,14 @@ class _Incumbent:
 
     def __init__(self, x, lo, tol):
         self.x, self.lo, self.tol = x, lo, tol
+        self.floor = np.full(x.shape, -np.inf)  # (x0 unproved: what a point must beat)
 
     def offer(self, rows, xs, lo):
         if rows.size == 0:
             return
         margin = 0.01 * self.tol[rows]
         better = np.isfinite(lo) & (lo > self.lo[rows] + np.where(np.isfinite(margin), margin,
-                                                                  np.inf))
+                                                                  np.inf)) & (lo >= self.floor[rows])
         if not better.any():
             return
         r, lv, xx = rows[better], lo[better], xs[better]

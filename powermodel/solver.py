@@ -612,7 +612,7 @@ def _solve_block(cost, inp, size, shared, lazy=False):
                                               shared["certify"])
         # Where f(x*) <= P was proved only a few ulps inside the budget, that point is the
         # budget (the largest x proved feasible), as in _feasible.
-        inside = (x < x_fast) & (x_fast >= U) & (x >= x_fast * (1 - 2e-11))
+        inside = (x < x_fast) & (x_fast >= U) & (x >= x_fast * (1 - 2e-10))
         if inside.any():
             U = np.where(inside, x, U)
             x_budget = np.where(inside, np.minimum(x_budget, x), x_budget)

@@ -241,3 +241,17 @@ def test_the_float_range_cutting_a_closed_form_is_said():
     # within the range nothing is said: (P/c)^(1/2) = 1e-300 is a float
     s = pm.Model("power", c=1e300, k=2.0).solve(N=1e305, P=1e-300)
     assert s.status == "ok" and s.x == pytest.approx(1e-300, rel=1e-12)
+
+
+def test_certification_keeps_x0_when_it_cannot_prove_it():
+    # c (x + 0.9 sin x) with h increasing everywhere: x* is the budget, 1.1e9, where the
+    # enclosure of sin is [-1, 1] (|x| > 1e9), so f(x*) <= P cannot be proved. The
+    # branch and bound does prove small points feasible, but none as good as x0: x0 is
+    # kept (it was replaced by x = 11 before), and the status says what is missing.
+    m = pm.Model("c*(x + 0.9*sin(x))", c=0.1213)
+    plain = m.solve(N=0.915, P=1.34e8)
+    s = m.solve(N=0.915, P=1.34e8, certify=True)
+    assert s.x == plain.x == plain.x_budget and s.regime == "budget"
+    assert s.status.startswith("not certified: f(x*) <= P could not be proved")
+    # the bound still holds: g* = x_budget here (f = P at the budget, h increasing)
+    assert s.bound >= plain.x_budget
