@@ -245,13 +245,15 @@ def test_the_float_range_cutting_a_closed_form_is_said():
 
 def test_certification_keeps_x0_when_it_cannot_prove_it():
     # c (x + 0.9 sin x) with h increasing everywhere: x* is the budget, 1.1e9, where the
-    # enclosure of sin is [-1, 1] (|x| > 1e9), so f(x*) <= P cannot be proved. The
+    # enclosure of sin is [-1, 1] (|x| > 1e9), so f(x*) <= P is hard to prove. The
     # branch and bound does prove small points feasible, but none as good as x0: x0 is
-    # kept (it was replaced by x = 11 before), and the status says what is missing.
+    # kept, to within the 1e-10 shrink that proves it feasible (x = 11 replaced it
+    # before), and the status says that the gap is not closed.
     m = pm.Model("c*(x + 0.9*sin(x))", c=0.1213)
     plain = m.solve(N=0.915, P=1.34e8)
     s = m.solve(N=0.915, P=1.34e8, certify=True)
-    assert s.x == plain.x == plain.x_budget and s.regime == "budget"
-    assert s.status.startswith("not certified: f(x*) <= P could not be proved")
+    assert plain.x == plain.x_budget and s.regime == "budget"
+    assert abs(s.x - plain.x) <= 1e-10 * plain.x  # (at most the shrink that proves it)
+    assert s.status.startswith("not certified")
     # the bound still holds: g* = x_budget here (f = P at the budget, h increasing)
     assert s.bound >= plain.x_budget
