@@ -11,7 +11,7 @@ Heavy dependencies (SymPy, matplotlib, scipy.optimize, scipy.stats) load only
 when a feature that needs them is used.
 """
 
-import importlib
+import importlib as _importlib
 
 __version__ = "0.1.0"
 
@@ -45,10 +45,11 @@ def __getattr__(name):
     if name in _LAZY:
         mod = _LAZY[name]
         if mod is None:
-            return importlib.import_module(f".{name}", __name__)
-        return getattr(importlib.import_module(f".{mod}", __name__), name)
+            return _importlib.import_module(f".{name}", __name__)
+        return getattr(_importlib.import_module(f".{mod}", __name__), name)
     raise AttributeError(f"module 'powermodel' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted({k for k in globals() if not k.startswith("_")} | set(_LAZY)
+                  | {"__version__"})

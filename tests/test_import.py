@@ -53,3 +53,11 @@ def test_an_expression_solve_loads_no_sympy():
             "pm.Model('c*x**2 + abs(x - 3) + 2*x', c=1.0).solve(N=[10, 20], P=100, certify=True)\n"
             "pm.Model('c*x**3 + b*x*atan(x)', c=1.0, b=1.0).solve(N=10, P=[100, 1e4])")
     assert "sympy" not in loaded_after(code)
+
+
+def test_the_namespace_holds_only_the_package_s_names():
+    import powermodel as pm
+
+    names = [n for n in dir(pm) if not n.startswith("_")]
+    assert "importlib" not in names and "np" not in names
+    assert set(pm.__all__) <= set(dir(pm))
