@@ -36,7 +36,8 @@ import numpy as np
 
 from . import _validation as V
 from ._numeric import HUGE, TINY, increasing_root, take
-from .costs import SCAN_GRID, make_cost, scan_breakpoints, undefined_beyond
+from .costs import (FEASIBLE_MIN_P, FEASIBLE_RTOL, SCAN_GRID, make_cost, proved_regular,
+                    scan_breakpoints, undefined_beyond)
 from .errors import AccuracyWarning, InputError
 from .pieces import isolate
 from .result import REGIMES, Solution
@@ -95,9 +96,9 @@ def prepare(cost, params, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0,
     vals = {}
     for k, v in raw.items():
         if errors == "raise":
-            vals[k] = V.real(k, v, **rules[k])
+            vals[k] = V.real(k, v, **rules[k], copy=False)
         else:
-            vals[k] = V.real(k, v, allow_nan=True, allow_inf=True)
+            vals[k] = V.real(k, v, allow_nan=True, allow_inf=True, copy=False)
     try:
         shape = np.broadcast_shapes(*(np.shape(v) for v in vals.values()))
     except ValueError:
@@ -138,7 +139,13 @@ def _cost_params(cost, inp):
 
 
 def _check_cost(cost, p, P, status):
-    """f(0) within [0, P] and cost-specific constraints."""
+    """f(0) within [0, P] and cost-specific constraints.
+
+    A family (:func:`powermodel.costs.proved_regular`) whose parameters passed
+    :func:`prepare` (they lie within its bounds) has f(0) = 0 and is finite and
+    non-decreasing by its formula, and P >= 0 was checked: nothing is evaluated
+    for it. Expressions and callables are evaluated at 0 and 1e-300.
+    """
     if hasattr(cost, "check_with_N"):
         if status is None:
             cost.check_with_N(p)
@@ -146,6 +153,8 @@ def _check_cost(cost, p, P, status):
             with np.errstate(all="ignore"):
                 bad = np.broadcast_to(cost.bad_with_N(p), status.shape)
             status[bad & (status == "ok")] = cost.bad_with_N_message
+    if proved_regular(cost):
+        return 0.0
     with np.errstate(all="ignore"):
         f0 = np.asarray(cost.f(np.zeros(np.shape(P) or ()), p), dtype=float)
         f_tiny = np.asarray(cost.f(np.full(np.shape(P) or (), TINY), p), dtype=float)
@@ -798,30 +807,73 @@ def _derived_block(cost, inp, x, x_budget, size):
 def _feasible(cost, p, x, P, U, x_budget, size):
     """x* with f(x*) <= P exactly: where rounding at the budget puts f(x*) above P,
     step x* down by an ulp or two (at most 8), and the budget with it (it is the
-    largest x with f(x) <= P). Returns ``(x, U, x_budget)``."""
-    at_u = np.flatnonzero((x >= U) & np.isfinite(x) & (x > 0))
+    largest x with f(x) <= P). Returns ``(x, U, x_budget)``.
+
+    Proved, not evaluated, where it can be: for a closed-form family, f(x*) <= P
+    holds by convexity at every x* <= (1 - FEASIBLE_RTOL) X_budget (see
+    :data:`powermodel.costs.FEASIBLE_RTOL`), so only the points nearer the budget
+    (and those with a P small enough for f to underflow) are evaluated; for other
+    costs the points at U. Where every point checked is the same x (scalar
+    parameters and U), f is evaluated once.
+    """
+    if cost.closed_form and proved_regular(cost):
+        with np.errstate(invalid="ignore", over="ignore"):
+            at_u = np.flatnonzero(x >= np.multiply(x_budget, 1 - FEASIBLE_RTOL))
+            if np.min(P) < FEASIBLE_MIN_P:
+                at_u = np.union1d(at_u, np.flatnonzero(np.broadcast_to(P, (size,))
+                                                       < FEASIBLE_MIN_P))
+        if at_u.size:
+            at_u = at_u[np.isfinite(x[at_u]) & (x[at_u] > 0)]
+    else:
+        at_u = np.flatnonzero((x >= U) & np.isfinite(x) & (x > 0))
     if at_u.size == 0:
         return x, U, x_budget
-    q = take(p, at_u) if any(np.ndim(v) for v in p.values()) else p
+    scalar = not any(np.ndim(v) for v in p.values())
+    q = p if scalar else take(p, at_u)
     Pi = np.broadcast_to(P, (size,))[at_u]
     xi = x[at_u]
-    for _ in range(8):
-        with np.errstate(all="ignore"):
-            over = np.broadcast_to(np.asarray(cost.f(xi, q), dtype=float), xi.shape) > Pi
-        if not over.any():
-            break
-        xi = np.where(over, np.nextafter(xi, 0.0), xi)
+    if scalar and np.ndim(P) == 0 and np.all(xi == xi[0]):
+        # one x and one P for every point checked: evaluate f once
+        x1 = xi[:1]
+        for _ in range(8):
+            with np.errstate(all="ignore"):
+                over = np.asarray(cost.f(x1, q), dtype=float).ravel()[:1] > P
+            if not over.any():
+                break
+            x1 = np.nextafter(x1, 0.0)
+        if x1[0] == xi[0]:
+            return x, U, x_budget
+        xi = np.full(xi.shape, x1[0])
+    else:
+        xi = xi.copy()
+        live = np.arange(xi.size)  # (each step evaluates only the points still above P)
+        for _ in range(8):
+            ql = q if scalar else take(q, live)
+            with np.errstate(all="ignore"):
+                over = np.broadcast_to(np.asarray(cost.f(xi[live], ql), dtype=float),
+                                       live.shape) > Pi[live]
+            live = live[over]
+            if not live.size:
+                break
+            xi[live] = np.nextafter(xi[live], 0.0)
     moved = xi != x[at_u]
     if not moved.any():
         return x, U, x_budget
     i = at_u[moved]
-    x = x.copy()
+    x, U, x_budget = (_own(v, size) for v in (x, U, x_budget))
     x[i] = xi[moved]
-    U = np.array(np.broadcast_to(U, (size,)), dtype=float)
     U[i] = x[i]
-    x_budget = np.array(np.broadcast_to(x_budget, (size,)), dtype=float)
     x_budget[i] = np.minimum(x_budget[i], x[i])
     return x, U, x_budget
+
+
+def _own(v, size):
+    """``v`` as a float array of ``size`` points that may be written into: itself when it
+    is one already (the block's own arrays, never an input's), else a copy."""
+    if isinstance(v, np.ndarray) and v.shape == (size,) and v.dtype == float \
+            and v.flags.owndata and v.flags.writeable:
+        return v
+    return np.array(np.broadcast_to(v, (size,)), dtype=float)
 
 
 def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
