@@ -618,7 +618,7 @@ def _solve_block(cost, inp, size, shared, lazy=False):
     if "certify" in shared:
         x_fast = x
         x, bound_h, lower_h, cnote = _certify(cost, p, x, n, P, U, cap, lam, N, rho, size,
-                                              shared["certify"])
+                                              shared["certify"], x_budget=x_budget)
         # Where f(x*) <= P was proved only a few ulps inside the budget, that point is the
         # budget (the largest x proved feasible), as in _feasible.
         inside = (x < x_fast) & (x_fast >= U) & (x >= x_fast * (1 - 2e-11))
@@ -876,13 +876,14 @@ def _own(v, size):
     return np.array(np.broadcast_to(v, (size,)), dtype=float)
 
 
-def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
+def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol, x_budget=None):
     """Run :func:`powermodel.certify.certify_points` on the finite points.
 
     Returns x (replaced where the branch and bound proved a better one), the
     bound on h, the proved lower value of h at x (-inf where f(x) <= P is not
     proved) and a per-point note (None where certified)."""
     from .certify import certify_points
+    from .family_certify import family_certificate, has_certificate
 
     vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
     n_, P_, U_, cap_ = vec(n), vec(P), vec(U), vec(cap)
@@ -901,9 +902,18 @@ def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol):
             # g = P (1 + rho (N - 1))/N + (1 - lambda) h; half of it, for the rounding.
             tol = 0.5 * rtol * np.abs(g) / (1 - vec(lam)[fin])
         tol = np.where(np.isfinite(tol), tol, np.inf)
+        x = x.copy()
+        if x_budget is not None and has_certificate(cost):
+            # the family's analytic certificate (a few passes); the rest by branch and bound
+            xa, bh, lh, ok = family_certificate(cost, q, n_[fin], P_[fin], cap_[fin], x[fin],
+                                                vec(x_budget)[fin], tol)
+            done = fin[ok]
+            x[done], bound_h[done], lower_h[done] = xa[ok], bh[ok], lh[ok]
+            tol, fin = tol[~ok], fin[~ok]
+            q = p if scalar else take(p, fin)
+    if fin.size:
         xb, bh, lh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin],
                                         tol, scalar=scalar)
-        x = x.copy()
         x[fin] = xb
         bound_h[fin] = bh
         lower_h[fin] = lh
@@ -933,14 +943,17 @@ def _bound_fields(bound_h, lower_h, value, P, N, rho, lam, x, note, size, rtol):
         lower = np.where(np.isinf(x), np.inf, lower)
         bound = np.where(np.isinf(x), np.inf, bound)
         gap = np.where(np.isinf(x), 0.0, bound - lower)
-    status = np.full(size, "ok", dtype=object)
     note = np.array(note, dtype=object)
     unproved = np.equal(note, None) & ~np.isinf(x) & ~np.isfinite(lower)
     note[unproved] = "not certified"
     with np.errstate(invalid="ignore"):
         wide = np.equal(note, None) & ~(gap <= rtol * np.abs(bound))
     note[wide] = "not certified"
-    bad = np.array([v is not None for v in note], dtype=bool)
+    bad = ~np.equal(note, None)
+    if not bad.any():  # (one "ok" for every point, stored once)
+        return {"bound": bound, "lower": lower, "gap": gap,
+                "status": np.broadcast_to(np.str_("ok"), (size,))}
+    status = np.full(size, "ok", dtype=object)
     if bad.any():
         with np.errstate(all="ignore"):
             rel = gap / np.abs(bound)
