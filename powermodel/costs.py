@@ -38,7 +38,7 @@ from .errors import ExpressionError, InputError, PowermodelError
 
 __all__ = [
     "Cost", "Power", "Exponential", "Linear", "Quadratic", "Overhead", "PowerLogN",
-    "ExpressionCost", "CallableCost", "FAMILIES", "make_cost",
+    "ExpressionCost", "CallableCost", "FAMILIES", "make_cost", "proved_regular",
 ]
 
 
@@ -214,6 +214,9 @@ class Power(Cost):
         c, k = p["c"], p["k"]
         xk = _pow(x, k)
         out = c * xk
+        if np.ndim(xk) and xk.size and np.min(xk) >= 2.2250738585072014e-308 \
+                and np.max(xk) < np.inf:
+            return out  # (two reductions: no point needs the logs below)
         # x**k under/overflows although c*x**k need not (extreme c): use logs there.
         fix = ((xk < 2.2250738585072014e-308) & (x > 0)) | (np.isinf(xk) & (c < 1))
         if np.any(fix):
@@ -233,6 +236,9 @@ class Power(Cost):
         with np.errstate(divide="ignore", over="ignore"):
             q = P / c
             b = q ** (1 / k)
+            if np.ndim(b) and b.size and np.min(q) >= 2.2250738585072014e-308 \
+                    and np.max(b) < np.inf:
+                return b  # (two reductions: no point needs the logs below)
             # P/c over- or underflows (or is subnormal) for extreme c: go through logs.
             logs = ~np.isfinite(b) | ((q < 2.2250738585072014e-308) & (P > 0))
             return np.where(logs, np.exp((np.log(P) - np.log(c)) / k), b)
@@ -254,14 +260,15 @@ class Power(Cost):
                 x = np.where(extreme, _convex_optimum(log_xint, True, U), x)
             # A rounding error d in n/(c k) becomes d/(k - 1) in x*: warn near k = 1.
             # (checked only when it can happen: the logs cost more than x* itself)
-            if np.any(extreme) or np.any(np.asarray(k) - 1 < 4.6e-7):  # 2*2.3e-16/(k-1) > 1e-9
+            k_min = np.min(k)
+            if np.any(extreme) or k_min - 1 < 4.6e-7:  # 2*2.3e-16/(k-1) > 1e-9
                 err = np.where(extreme, np.abs(np.log(n)) + np.abs(np.log(c))
                                + np.abs(np.log(k)), 2.0) * 2.3e-16 / (k - 1)
                 _warn_inaccurate((k > 1) & (x < U) & (x > 0) & (err > 1e-9),
                                  "k is so close to 1 that x* = (N/(c k))^(1/(k - 1)) amplifies "
                                  "rounding errors")
-        if np.ndim(k) == 0:  # (np.where below would cost two passes for nothing)
-            return np.where(n > c, U, 0.0) if k == 1 else x
+        if np.ndim(k) == 0 or k_min > 1:  # (np.where below would cost passes for nothing)
+            return np.where(n > c, U, 0.0) if k_min == 1 else x
         return np.where(k == 1, np.where(n > c, U, 0.0), x)
 
 
@@ -535,6 +542,40 @@ FAMILIES = {
     "quadratic": Quadratic, "quadratic-linear": Quadratic, "overhead": Overhead,
     "fixed-overhead": Overhead, "power-logN": PowerLogN,
 }
+
+
+#: The families whose regularity is proved by their formula (exact types: a subclass
+#: may override ``f``).
+_REGULAR = (Power, Exponential, Linear, Quadratic, Overhead, PowerLogN)
+
+
+def proved_regular(cost):
+    """Whether f(0) = 0 and f is finite and non-decreasing on [0, inf) by the cost's
+    formula, for every parameter within its documented bounds.
+
+    True for the built-in families (c > 0, k >= 1, a > 0, b >= 0, F >= 0, s > 0,
+    beta >= 0, with c (1 + beta ln N) > 0 checked separately for ``power-logN``):
+    each is a sum of products of non-negative, non-decreasing terms that vanish at
+    x = 0. The solver then skips the per-point evaluations that check this for
+    expressions and callables.
+
+    >>> proved_regular(make_cost("power")), proved_regular(make_cost("c*x**2"))
+    (True, False)
+    """
+    return type(cost) in _REGULAR
+
+
+#: For the closed-form families (convex, f(0) = 0, strictly increasing): a point
+#: with x* <= (1 - FEASIBLE_RTOL) X_budget, X_budget as computed, has f(x*) <= P as
+#: evaluated, without evaluating it. Convexity and f(0) = 0 give f(t B) <= t f(B) =
+#: t P for t <= 1 at the exact budget B, so f(x*) <= (1 - FEASIBLE_RTOL)(1 + e_B)
+#: (1 + e_f) P, where e_B and e_f, the relative rounding errors of the computed
+#: budget and of f, are below 1e-12 for every finite input (at most 16 ulp a library
+#: call, times the |log| of the arguments, at most 1500 in float64). Points nearer
+#: the budget, and points with P below 1e-290 (where f underflows and its relative
+#: error is no longer bounded), are evaluated.
+FEASIBLE_RTOL = 1e-9
+FEASIBLE_MIN_P = 1e-290
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,333 @@
+"""Candidates and pieces of the general solver (a part of :mod:`powermodel.solver`).
+
+The cost is split into monotone pieces of f' (interval subdivision, or a
+sampling scan for callables); on each piece where f' rises through n a
+safeguarded Newton solves f'(x) = n; the roots, the piece ends, 0 and U are the
+candidates, and the one with the largest h = x - f(x)/n wins (ties within
+:data:`TIE_RTOL` go to the smallest x).
+"""
+
+import warnings
+
+import numpy as np
+
+from ._numeric import HUGE, TINY, increasing_root, take
+from ._prepare import _cost_params, _effective_n
+from .costs import SCAN_GRID, scan_breakpoints
+from .errors import AccuracyWarning, InputError
+from .pieces import isolate
+
+
+#: Candidates whose h differs by less than this (relative) tie; the smaller x wins.
+TIE_RTOL = 1e-12
+
+
+def _breakpoints(cost, pp, size, U, n):
+    """Where f' stops being monotone (NaN-padded rows), checking f' >= 0 on [0, max U].
+
+    Costs with an interval extension are split by :func:`powermodel.pieces.isolate`
+    (one row when every parameter is a scalar, else one per point, each with its
+    own U and n); others by the sampling scan of :func:`scan_breakpoints`.
+    """
+    bps = cost.breakpoints(pp)
+    if bps is not None:
+        return bps
+    U = np.asarray(U, dtype=float)
+    scalar = all(np.ndim(v) == 0 for v in pp.values())
+    if not cost.isolates:
+        finite = U[np.isfinite(U)]
+        xmax = float(finite.max()) if finite.size and finite.size == U.size else HUGE
+        bps, min_rel, at = scan_breakpoints(cost, pp, size, xmax=xmax)
+        _check_scan(cost, min_rel, at)
+        return bps
+    n = np.asarray(n, dtype=float)
+    if scalar:
+        finite = U[np.isfinite(U)]
+        u_row = np.array([float(finite.max()) if finite.size == U.size and U.size else HUGE])
+        n_lo, n_hi = np.array([np.min(n)]), np.array([np.max(n)])
+    else:
+        u_row = np.where(np.isfinite(U), U, HUGE) * np.ones(size)
+        n_lo = n_hi = np.broadcast_to(n, (size,))
+    bps = None
+    if not scalar:
+        bps = _hull_pieces(cost, pp, size, u_row, n)
+    if bps is None:
+        bps, flagged, decreasing = isolate(cost, pp, u_row.size, u_row, n_lo, n_hi, warn=False)
+        if flagged.any():
+            bps = _with_sampled(cost, pp, scalar, bps, flagged, u_row)
+    else:
+        decreasing = np.full(1, np.nan)
+    # (the interval subdivision proves a decrease itself: f' < 0 at a piece end where
+    # f' is smallest, or a jump down across a sliver; nothing is read from rounded values)
+    if np.any(np.isfinite(decreasing)):
+        _not_increasing(cost, np.nanmin(decreasing))
+    return bps
+
+
+def _with_sampled(cost, pp, scalar, bps, flagged, u_row):
+    """Breakpoints of the rows whose interval subdivision gave up (the enclosures of
+    f'' too loose to settle its sign, e.g. by cancellation in x*atan(x)), completed
+    by the sampling scan of f'' (40 points a decade), with a warning that says so."""
+    rows = np.flatnonzero(flagged)
+    sub = pp if scalar else take(pp, rows)
+    extra, min_rel, at = scan_breakpoints(cost, sub, rows.size, xmax=float(np.max(u_row[rows])))
+    _check_scan(cost, min_rel, at)
+    extra = np.broadcast_to(extra, (rows.size, extra.shape[1]))
+    out = np.full((bps.shape[0], bps.shape[1] + extra.shape[1]), np.nan)
+    out[:, :bps.shape[1]] = bps
+    out[rows, bps.shape[1]:] = extra
+    warnings.warn(f"the interval enclosures of f'' of cost {cost.name!r} were too loose to split "
+                  "it into monotone pieces everywhere; it was also split by sampling f'' (40 "
+                  "points a decade), so a feature narrower than that may be missed there: "
+                  "certify=True checks the answer", AccuracyWarning, stacklevel=5)
+    return np.sort(out, axis=1)
+
+
+def _hull_pieces(cost, pp, size, u_row, n):
+    """Pieces shared by every point, from the ranges of the per-point parameters.
+
+    One subdivision with each parameter's interval [min, max] over the block
+    proves the pieces for every point at once (what a Sobol' or Monte Carlo
+    analysis over a cost's parameters needs, at the cost of a single row).
+    None where the engine cannot take parameter ranges (an exponent that is a
+    varying parameter) or the ranges blur the pieces (too many boxes): then
+    every point is split on its own.
+    """
+    hull = {k: (float(np.nanmin(v)), float(np.nanmax(v))) if np.ndim(v) else v
+            for k, v in pp.items()}
+    if not cost.accepts_ranges(hull):
+        return None
+    u_max = np.array([float(np.max(u_row))])
+    n = np.broadcast_to(np.asarray(n, dtype=float), (size,))
+    bps, flagged, decreasing = isolate(cost, hull, 1, u_max, np.array([np.min(n)]),
+                                       np.array([np.max(n)]), hull=True)
+    if flagged[0] or np.isfinite(decreasing[0]):
+        return None
+    return np.broadcast_to(bps, (size, bps.shape[1]))
+
+
+def _not_increasing(cost, at):
+    raise InputError(f"cost {cost.name!r} must be non-decreasing in x, but f decreases near "
+                     f"x = {at:.6g} for these parameters")
+
+
+#: (callables) f' counts as negative below this slope relative to |f'| + |f|/x, the
+#: rounding noise of finite differences.
+_SLOPE_RTOL = 1e-8
+
+
+def _check_scan(cost, min_rel, at):
+    """Refuse the cost where the sampling scan saw f' < 0 (its most negative slope)."""
+    bad = min_rel < -_SLOPE_RTOL
+    if np.any(bad):
+        _not_increasing(cost, at[int(np.argmax(bad))])
+
+
+def _general_optimum(cost, p, n, U, size, bps=None):
+    """Global argmax of h(x) = x - f(x)/n on [0, U] for any non-decreasing f.
+
+    ``bps``: the breakpoints when already known (shared by all points).
+    """
+    n = np.asarray(n, dtype=float)
+    if n.shape != (size,):
+        n = np.broadcast_to(n, (size,)).astype(float)
+    if bps is not None and bps.shape[0] == 1 and all(np.ndim(v) == 0 for v in p.values()):
+        return _shared_optimum(cost, p, n, U if np.ndim(U) == 0 else
+                               np.broadcast_to(U, (size,)).astype(float), size, bps[0])
+    U = np.broadcast_to(U, (size,)).astype(float)
+    pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
+    if bps is None:
+        bps = _breakpoints(cost, pp, size, U, n)
+    bps = np.broadcast_to(bps, (size, bps.shape[1]))
+    # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
+    inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
+    edges = np.sort(np.concatenate([np.zeros((size, 1)), inside, U[:, None]], axis=1), axis=1)
+    # f and f' at every edge, in one pass (at TINY for 0 and HUGE for inf).
+    er, ec = np.nonzero(~np.isnan(edges))
+    xe = np.clip(edges[er, ec], TINY, HUGE)
+    with np.errstate(all="ignore"):
+        fe, de = cost.f_df(xe, take(pp, er))
+        fe = np.broadcast_to(np.asarray(fe, dtype=float), xe.shape)
+        de = np.broadcast_to(np.asarray(de, dtype=float), xe.shape)
+    F = np.full(edges.shape, np.nan)
+    D = np.full(edges.shape, np.nan)
+    F[er, ec] = np.nan_to_num(fe, nan=np.inf)
+    D[er, ec] = np.nan_to_num(de, nan=np.inf)
+    a, b = edges[:, :-1], edges[:, 1:]
+    valid = ~np.isnan(a) & ~np.isnan(b) & (b > a)
+    rows, cols = np.nonzero(valid)
+    a_v, b_v = a[rows, cols], b[rows, cols]
+    b_eff = np.where(np.isinf(b_v), HUGE, b_v)
+    a_eff = np.maximum(a_v, TINY)
+    q = take(pp, rows)
+    n_v = n[rows]
+    da, db = D[rows, cols], D[rows, cols + 1]
+    unbounded_piece = np.isinf(b_v) & (db < n_v)
+    unbounded = np.zeros(size, dtype=bool)
+    unbounded[rows[unbounded_piece]] = True
+    bracket = (da < n_v) & (db > n_v) & (a_eff < b_eff)
+    roots = np.full(rows.size, np.nan)
+    converged = True
+    if bracket.any():
+        i = np.flatnonzero(bracket)
+        r, ok = increasing_root(cost.df, cost.d2f, n_v[i], a_eff[i], b_eff[i], take(q, i),
+                                both=cost.df_d2f)
+        roots[i] = r
+        converged = ok.all()
+    # Candidates: the edges (f known) and the roots (f evaluated now).
+    cand_e = np.where(np.isinf(edges), np.nan, edges)  # the unbounded case is the flag's
+    fn_e = F / n[:, None]
+    h_e = np.where(np.isnan(cand_e), -np.inf, cand_e - fn_e)
+    s_e = np.where(np.isnan(cand_e), np.inf, np.abs(cand_e) + np.abs(fn_e))
+    h_r = np.full(a.shape, -np.inf)
+    s_r = np.full(a.shape, np.inf)
+    x_r = np.full(a.shape, np.nan)
+    i = np.flatnonzero(np.isfinite(roots))
+    if i.size:
+        with np.errstate(all="ignore"):
+            fr = np.nan_to_num(np.broadcast_to(np.asarray(cost.f(roots[i], take(q, i)),
+                                                          dtype=float), (i.size,)), nan=np.inf)
+        fnr = fr / n_v[i]
+        x_r[rows[i], cols[i]] = roots[i]
+        h_r[rows[i], cols[i]] = roots[i] - fnr
+        s_r[rows[i], cols[i]] = np.abs(roots[i]) + np.abs(fnr)
+    cand = np.concatenate([cand_e, x_r], axis=1)
+    h = np.concatenate([h_e, h_r], axis=1)
+    scale = np.concatenate([s_e, s_r], axis=1)
+    return _select(np.nan_to_num(cand, nan=np.inf).T, h.T, scale.T, unbounded, U, converged)
+
+
+def _select(cand, h, scale, unbounded, U, converged):
+    """x* from candidates ``cand`` with values ``h`` and magnitudes ``scale``, all of
+    shape (candidates, points): the largest h, ties within :data:`TIE_RTOL` of the
+    magnitudes going to the smallest x; inf where h grows without bound, 0 where U = 0."""
+    hb = h.max(axis=0)
+    sb = scale[-1]
+    for j in range(h.shape[0] - 2, -1, -1):  # the scale of the first best (a loop over
+        sb = np.where(h[j] == hb, scale[j], sb)  # candidates, faster than argmax on axis 0)
+    near = np.isfinite(h) & (h >= hb - TIE_RTOL * (scale + sb))
+    x = np.where(near, cand, np.inf).min(axis=0)
+    x = np.where(unbounded, np.inf, x)
+    x = np.where(U <= 0, 0.0, x)
+    if not converged:
+        warnings.warn("the root finder did not converge at some points; x* may be off by more "
+                      "than 1e-9 relative", AccuracyWarning, stacklevel=4)
+    return x
+
+
+def _shared_optimum(cost, p, n, U, size, bps):
+    """:func:`_general_optimum` when every point has the same (scalar) parameters.
+
+    The same candidates, compared the same way, but what the points share is
+    computed once: the breakpoints ``bps`` split [0, inf) into pieces whose ends,
+    f and f' there, are scalars, like U when it is a scalar; only n (and U) and
+    the roots vary by point. Each root of f'(x) = n starts from a bracket one
+    or two cells wide of a log grid on which f' was tabulated once (a few
+    Newton steps instead of a search from [1e-300, U]).
+    """
+    B = np.sort(bps[np.isfinite(bps) & (bps > 0)])
+    m = B.size
+    starts = np.concatenate(([0.0], B))        # piece j is [starts[j], ends[j]] cut at U
+    ends = np.concatenate((B, [np.inf]))
+    a_eff = np.maximum(starts, TINY)
+    scalar_u = np.ndim(U) == 0
+
+    def at(fun, x):  # fun at x (shared by all points, or one per point), NaN read as +inf
+        with np.errstate(all="ignore"):
+            v = np.asarray(fun(np.asarray(x, dtype=float), p), dtype=float)
+        return np.nan_to_num(np.broadcast_to(v, np.shape(x)), nan=np.inf)
+
+    d_start = at(cost.df, a_eff)
+    d_end = at(cost.df, np.where(np.isinf(ends), HUGE, ends))
+    f_zero, f_bps = at(cost.f, [0.0])[0], at(cost.f, B)
+    finite_u = np.isfinite(U)
+    U_eff = np.where(finite_u, U, HUGE)
+    d_u = at(cost.df, U_eff)
+    if scalar_u:
+        d_u = float(d_u)
+    # Candidates in _general_optimum's order: x (inf where absent), h, scale.
+    xs, hs, ss = [], [], []
+
+    def add(x, fx, valid=None):
+        fn = fx / n
+        h, sc = x - fn, np.abs(x) + np.abs(fn)
+        if valid is not None:
+            x, h, sc = np.where(valid, x, np.inf), np.where(valid, h, -np.inf), \
+                np.where(valid, sc, np.inf)
+        xs.append(x)
+        hs.append(h)
+        ss.append(sc)
+
+    with np.errstate(all="ignore"):
+        add(0.0, f_zero)
+        for j in range(m):
+            if not scalar_u:
+                add(B[j], f_bps[j], B[j] < U)
+            elif B[j] < U:
+                add(B[j], f_bps[j])
+        if not scalar_u:
+            add(U, at(cost.f, np.where(finite_u, U, 0.0)), finite_u)
+        elif finite_u:
+            add(float(U), float(at(cost.f, [U])[0]))
+        unbounded = ~finite_u & (d_u < n)
+        converged = True
+        for j in range(m + 1):
+            cut = ends[j] < U  # the piece ends at its breakpoint, else at U
+            b_eff = np.where(cut, ends[j] if np.isfinite(ends[j]) else HUGE, U_eff)
+            db = np.where(cut, d_end[j], d_u)
+            i = np.flatnonzero((starts[j] < U) & (d_start[j] < n) & (db > n) & (a_eff[j] < b_eff))
+            if i.size:
+                b_i = b_eff if np.ndim(b_eff) == 0 else b_eff[i]
+                lo, hi, t0 = _grid_bracket(cost, p, n[i], a_eff[j], b_i, ends[j])
+                r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0,
+                                        both=cost.df_d2f)
+                converged = converged and ok.all()
+                fn = at(cost.f, r) / n[i]
+                x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
+                x[i], h[i], sc[i] = r, r - fn, np.abs(r) + np.abs(fn)
+                xs.append(x)
+                hs.append(h)
+                ss.append(sc)
+        rows = lambda vs: np.array([np.broadcast_to(v, (size,)) for v in vs])  # noqa: E731
+        return _select(rows(xs), rows(hs), rows(ss), unbounded, U, converged)
+
+
+def _grid_bracket(cost, p, n, a, b, end):
+    """Brackets of f'(x) = n inside [a, b] (f' increasing there) from f' tabulated
+    once on SCAN_GRID: the cell where f' crosses n, widened by a cell each side;
+    and a first guess of log x, interpolated log-linearly in that cell."""
+    G = SCAN_GRID[(SCAN_GRID > a) & (SCAN_GRID < end)]
+    with np.errstate(all="ignore"):
+        d = np.asarray(cost.df(G, p), dtype=float)
+    keep = np.isfinite(d)
+    G, d = G[keep], np.maximum.accumulate(d[keep]) if keep.any() else d[keep]
+    lo = np.full(n.size, float(a))
+    hi = np.broadcast_to(np.asarray(b, dtype=float), n.shape).copy()
+    t0 = None
+    if G.size:
+        k = np.searchsorted(d, n, side="left")  # d[k - 1] < n <= d[k]
+        lo = np.maximum(np.where(k >= 2, G[np.maximum(k - 2, 0)], a), a)
+        hi_g = np.where(k + 1 < G.size, np.minimum(G[np.minimum(k + 1, G.size - 1)], hi), hi)
+        bad = ~(lo < hi_g)
+        lo[bad] = a
+        hi = np.where(bad, hi, hi_g)
+        k0, k1 = np.maximum(k - 1, 0), np.minimum(k, G.size - 1)
+        with np.errstate(all="ignore"):
+            lg, ld = np.log(G), np.log(d)
+            w = (np.log(n) - ld[k0]) / (ld[k1] - ld[k0])
+            t0 = np.where((k >= 1) & (k < G.size) & (w >= 0) & (w <= 1),
+                          lg[k0] + w * (lg[k1] - lg[k0]), np.nan)
+    return lo, hi, t0
+
+
+def _shared(cost, inp):
+    """What every block can share: for numerically solved costs whose parameters
+    and ``P`` are scalars, X_budget and the breakpoints (computed once)."""
+    p = _cost_params(cost, inp)
+    if cost.closed_form or np.ndim(inp["P"]) or any(np.ndim(v) for v in p.values()):
+        return {}
+    with np.errstate(all="ignore"):
+        x_budget = float(cost.budget(np.array([inp["P"]], dtype=float), p)[0])
+        U = np.minimum(inp["x_cap"], x_budget)
+    _, n = _effective_n(inp["N"], inp["overlap"], inp["runtime_penalty"])
+    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U, n)}

@@ -1,0 +1,388 @@
+"""Feasibility, notes, certificates, regimes and derived fields (a part of
+:mod:`powermodel.solver`).
+
+f(x*) <= P by proof and then by evaluation where needed; what the plain path
+cannot vouch for (status notes); the certified bounds; the regime codes; and
+every field derived from x*.
+"""
+
+import warnings
+
+import numpy as np
+
+from ._numeric import HUGE, take
+from ._prepare import _cost_params, _effective_n
+from .costs import FEASIBLE_MIN_P, FEASIBLE_RTOL, proved_regular
+from .errors import AccuracyWarning
+from .result import REGIMES
+
+
+#: The status of a callable's solve (no interval extension: its pieces are sampled).
+ASSUMED = ("assumed: no feature of f narrower than the sampling grid (40 points a decade) "
+           "between the points sampled; pass CallableCost(..., interval=...) and "
+           "certify=True for a proof")
+
+#: g* counts as unresolved where the enclosure of f(x*) leaves it this uncertain (relative).
+RESOLVE_RTOL = 1e-9
+
+
+def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
+    """What the plain (not certified) path cannot vouch for, per point (None: ok).
+
+    * a callable's optimum is the sampled one (:data:`ASSUMED`);
+    * where the interval enclosure of f at x* does not prove f(x*) <= P, or leaves
+      g* uncertain by more than :data:`RESOLVE_RTOL` (cancellation, underflow), an
+      AccuracyWarning and the status say that f(x*) is not resolved;
+    * where the budget lies beyond the float range (f(1.8e308) <= P and f still
+      rising), the status says that a larger x than any float may be better.
+    """
+    if cost.closed_form:
+        return _range_notes(x, P, x_budget, size)
+    note = None
+    if not cost.has_intervals:
+        note = np.full(size, ASSUMED, dtype=object)
+    else:
+        fin = np.flatnonzero(np.isfinite(x))
+        if fin.size:
+            scalar = all(np.ndim(v) == 0 for v in p.values())
+            q = p if scalar else take(p, fin)
+            xs = x[fin]
+            with np.errstate(all="ignore"):
+                flo, fhi = (np.nan_to_num(np.broadcast_to(np.asarray(v, dtype=float), xs.shape),
+                                          nan=d, posinf=np.inf, neginf=-np.inf)
+                            for v, d in zip(cost.interval(xs, xs, q), (-np.inf, np.inf)))
+                Pf = np.broadcast_to(P, (size,))[fin]
+                Nf = np.broadcast_to(N, (size,))[fin]
+                carry = 1 + np.broadcast_to(rho, (size,))[fin] * (Nf - 1)
+                fx = np.clip(0.5 * flo + 0.5 * fhi, flo, fhi)
+                g = (Pf - fx) * carry / Nf + xs
+                spread = (fhi - flo) * carry / Nf
+            # (an uncertainty of f below 1e-305, the engine's underflow floor of a few
+            # 2**-1022 an operation, is not counted: it is no scale of the problem's; at
+            # the budget f(x*) = P to rounding, so fhi > P alone says nothing)
+            bad = ~(spread <= RESOLVE_RTOL * np.abs(g) + _FLOOR * carry / Nf)
+            if bad.any():
+                note = np.full(size, None, dtype=object)
+                for j in np.flatnonzero(bad):
+                    i = fin[j]
+                    note[i] = (f"unresolved: floating point cannot resolve f(x*) (its enclosure "
+                               f"at x* = {xs[j]:.6g} is [{flo[j]:.6g}, {fhi[j]:.6g}], P = "
+                               f"{Pf[j]:.6g}: cancellation or underflow), so x* and g* may be "
+                               "off; certify=True gives proved bounds")
+                warnings.warn(f"floating point cannot resolve the cost {cost.name!r} at x* "
+                              f"({int(bad.sum())} point(s); cancellation or underflow): x* and g* "
+                              "may be off there, see `status`", AccuracyWarning, stacklevel=4)
+    # the budget beyond the float range: f(XMAX) <= P and f still rising there
+    xb = np.broadcast_to(x_budget, (size,))
+    if np.isinf(xb).any():
+        with np.errstate(all="ignore"):
+            top = np.broadcast_to(np.asarray(cost.f(np.array([_XMAX, _XMAX / 2]) if all(
+                np.ndim(v) == 0 for v in p.values()) else np.stack(
+                [np.full(size, _XMAX), np.full(size, _XMAX / 2)]).T, p if all(
+                np.ndim(v) == 0 for v in p.values()) else {
+                k: (v if np.ndim(v) == 0 else np.asarray(v)[:, None]) for k, v in p.items()}),
+                dtype=float), (size, 2) if any(np.ndim(v) for v in p.values()) else (2,))
+        rising = (top[..., 0] > top[..., 1] * (1 + 1e-12)) & np.isfinite(top[..., 0])
+        beyond = np.isinf(xb) & np.broadcast_to(rising, (size,))
+        if beyond.any():
+            note = np.full(size, None, dtype=object) if note is None else note
+            for i in np.flatnonzero(beyond & np.equal(note, None)):
+                note[i] = ("beyond float range: f(1.8e308) <= P, so the budget lies beyond the "
+                           "largest float; " + ("x* is beyond it too" if np.isinf(x[i]) else
+                                                "x* is the best x below 1.8e308, and a larger "
+                                                "x may be better"))
+    return note
+
+
+_XMAX = float(np.finfo(float).max)
+_FLOOR = 1e-305
+
+
+def _range_notes(x, P, x_budget, size):
+    """The closed forms' notes where the float range cuts the answer: x* = inf (the
+    families' f is unbounded, so x* is finite but beyond 1.8e308), or a budget that
+    underflows to 0 although P > 0 = f(0). None where there is nothing to say."""
+    inf_x = np.isinf(x)
+    under = (np.broadcast_to(x_budget, (size,)) == 0) & (np.broadcast_to(P, (size,)) > 0)
+    if not (inf_x.any() or under.any()):
+        return None
+    note = np.full(size, None, dtype=object)
+    note[inf_x] = ("beyond float range: x* is finite but beyond the largest float "
+                   "(returned as inf, regime 'unbounded')")
+    note[under & ~inf_x] = ("beyond float range: the budget X_budget underflows (it is below "
+                            "the smallest float, returned as 0), so x* may be a tiny positive "
+                            "number rather than 0")
+    return note
+
+
+def _derived_block(cost, inp, x, x_budget, size):
+    """Every field derived from x* on one block of points (flat arrays)."""
+    N, P = inp["N"], inp["P"]
+    rho, lam = inp["overlap"], inp["runtime_penalty"]
+    p = _cost_params(cost, inp)
+    n_eff, _ = _effective_n(N, rho, lam)
+    # Derived fields, lean: scalars stay scalars, and the corrections of np.where
+    # are applied in place only where they are needed.
+    inf_x = np.isinf(x)
+    any_inf = bool(inf_x.any())
+    xr = np.where(inf_x, HUGE, x) if any_inf else x
+    scalar_p = all(np.ndim(v) == 0 for v in p.values())
+    with np.errstate(all="ignore"):
+        fx = np.broadcast_to(np.asarray(cost.f(xr, p), dtype=float), (size,))
+        # x* is feasible, f(x*) <= P: where rounding at the budget says otherwise, f(x*) = P.
+        over = fx > P
+        if np.any(over & ~inf_x):
+            fx = np.where(over & ~inf_x, P, fx)
+        if scalar_p:
+            f0 = float(np.asarray(cost.f(np.zeros(1), p), dtype=float).ravel()[0])
+        else:
+            f0 = np.broadcast_to(np.asarray(cost.f(np.zeros(size), p), dtype=float), (size,))
+        rho0 = np.ndim(rho) == 0 and rho == 0
+        carry = 1.0 if rho0 else 1 + rho * (N - 1)
+        base = (P - fx) * (carry / N)
+        if np.any(np.isinf(carry / N)):  # subnormal N: 0 * inf must be 0, not nan
+            base = np.where(P - fx == 0, 0.0, base)
+        learned = x if (np.ndim(lam) == 0 and lam == 0) else (1 - lam) * x
+        value = base + learned
+        learned_share = learned / value
+        if any_inf:
+            learned_share[inf_x] = 1.0
+        zero_v = value == 0
+        any_zero_v = bool(zero_v.any())
+        if any_zero_v:
+            learned_share[zero_v] = 0.0
+        if np.ndim(P) == 0:
+            budget_share = fx / P if P != 0 else np.zeros(size)
+            if P == 0:
+                mult = np.ones(size)
+            elif np.ndim(f0) == 0 and f0 == 0:
+                mult = n_eff * (value / P)
+            else:
+                mult = f0 / P + n_eff * (value / P)
+        else:
+            budget_share = np.where(P == 0, 0.0, fx / P)
+            mult = np.where(P == 0, 1.0, f0 / P + n_eff * (value / P))
+        if rho0 and np.isfinite(fx).all():
+            novel = learned  # + 0 * (P - fx), exactly
+        else:
+            novel = learned + rho * (P - fx)
+        novel_ratio = novel / value
+        if any_inf:
+            novel_ratio[inf_x] = 1.0
+        if any_zero_v:
+            novel_ratio[zero_v] = np.where(novel[zero_v] == 0, 1.0, np.inf)
+    if cost.closed_form and any_inf:
+        value = np.where(inf_x, np.inf, value)
+        base = np.where(inf_x, np.nan, base)
+    overflow = np.isinf(value)
+    if any_inf:
+        overflow &= ~inf_x
+    if np.any(overflow):
+        warnings.warn("the per-instance power g* = (P - f(x*))/N + x* exceeds the float64 range "
+                      "at some points (P/N > 1.8e308) and is returned as inf",
+                      AccuracyWarning, stacklevel=3)
+    full = lambda v: v if getattr(v, "shape", None) == (size,) else np.broadcast_to(  # noqa: E731
+        np.asarray(v, dtype=float), (size,))
+    return {"value": full(value), "base_per_instance": full(base),
+            "learned_share": full(learned_share), "budget_share": full(budget_share),
+            "compute_multiplier": full(mult), "novel_value": full(novel),
+            "novel_ratio": full(novel_ratio)}
+
+
+def _feasible(cost, p, x, P, U, x_budget, size):
+    """x* with f(x*) <= P exactly: where rounding at the budget puts f(x*) above P,
+    step x* down by an ulp or two (at most 8), and the budget with it (it is the
+    largest x with f(x) <= P). Returns ``(x, U, x_budget)``.
+
+    Proved, not evaluated, where it can be: for a closed-form family, f(x*) <= P
+    holds by convexity at every x* <= (1 - FEASIBLE_RTOL) X_budget (see
+    :data:`powermodel.costs.FEASIBLE_RTOL`), so only the points nearer the budget
+    (and those with a P small enough for f to underflow) are evaluated; for other
+    costs the points at U. Where every point checked is the same x (scalar
+    parameters and U), f is evaluated once.
+    """
+    if cost.closed_form and proved_regular(cost):
+        with np.errstate(invalid="ignore", over="ignore"):
+            at_u = np.flatnonzero(x >= np.multiply(x_budget, 1 - FEASIBLE_RTOL))
+            if np.min(P) < FEASIBLE_MIN_P:
+                at_u = np.union1d(at_u, np.flatnonzero(np.broadcast_to(P, (size,))
+                                                       < FEASIBLE_MIN_P))
+        if at_u.size:
+            at_u = at_u[np.isfinite(x[at_u]) & (x[at_u] > 0)]
+    else:
+        at_u = np.flatnonzero((x >= U) & np.isfinite(x) & (x > 0))
+    if at_u.size == 0:
+        return x, U, x_budget
+    scalar = not any(np.ndim(v) for v in p.values())
+    q = p if scalar else take(p, at_u)
+    Pi = np.broadcast_to(P, (size,))[at_u]
+    xi = x[at_u]
+    if scalar and np.ndim(P) == 0 and np.all(xi == xi[0]):
+        # one x and one P for every point checked: evaluate f once
+        x1 = xi[:1]
+        for _ in range(8):
+            with np.errstate(all="ignore"):
+                over = np.asarray(cost.f(x1, q), dtype=float).ravel()[:1] > P
+            if not over.any():
+                break
+            x1 = np.nextafter(x1, 0.0)
+        if x1[0] == xi[0]:
+            return x, U, x_budget
+        xi = np.full(xi.shape, x1[0])
+    else:
+        xi = xi.copy()
+        live = np.arange(xi.size)  # (each step evaluates only the points still above P)
+        for _ in range(8):
+            ql = q if scalar else take(q, live)
+            with np.errstate(all="ignore"):
+                over = np.broadcast_to(np.asarray(cost.f(xi[live], ql), dtype=float),
+                                       live.shape) > Pi[live]
+            live = live[over]
+            if not live.size:
+                break
+            xi[live] = np.nextafter(xi[live], 0.0)
+    moved = xi != x[at_u]
+    if not moved.any():
+        return x, U, x_budget
+    i = at_u[moved]
+    x, U, x_budget = (_own(v, size) for v in (x, U, x_budget))
+    x[i] = xi[moved]
+    U[i] = x[i]
+    x_budget[i] = np.minimum(x_budget[i], x[i])
+    return x, U, x_budget
+
+
+def _own(v, size):
+    """``v`` as a float array of ``size`` points that may be written into: itself when it
+    is one already (the block's own arrays, never an input's), else a copy."""
+    if isinstance(v, np.ndarray) and v.shape == (size,) and v.dtype == float \
+            and v.flags.owndata and v.flags.writeable:
+        return v
+    return np.array(np.broadcast_to(v, (size,)), dtype=float)
+
+
+def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol, x_budget=None):
+    """Run :func:`powermodel.certify.certify_points` on the finite points.
+
+    Returns x (replaced where the branch and bound proved a better one), the
+    bound on h, the proved lower value of h at x (-inf where f(x) <= P is not
+    proved) and a per-point note (None where certified)."""
+    from .certify import certify_points
+    from .family_certify import family_certificate, has_certificate
+
+    vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
+    n_, P_, U_, cap_ = vec(n), vec(P), vec(U), vec(cap)
+    bound_h = np.full(size, np.inf)
+    lower_h = np.where(np.isinf(x), np.inf, -np.inf)
+    fin = np.flatnonzero(np.isfinite(x) & (n_ > 0))
+    note = np.full(size, None, dtype=object)
+    if fin.size:
+        scalar = all(np.ndim(v) == 0 for v in p.values())
+        q = p if scalar else take(p, fin)
+        with np.errstate(all="ignore"):
+            fx = np.broadcast_to(np.asarray(cost.f(x[fin], q), dtype=float), (fin.size,))
+            carry = 1 + vec(rho)[fin] * (vec(N)[fin] - 1)
+            g = (P_[fin] - fx) * carry / vec(N)[fin] + (1 - vec(lam)[fin]) * x[fin]
+            # The tolerance on h = x - f(x)/n that makes the gap on g within rtol |g*|:
+            # g = P (1 + rho (N - 1))/N + (1 - lambda) h; half of it, for the rounding.
+            tol = 0.5 * rtol * np.abs(g) / (1 - vec(lam)[fin])
+        tol = np.where(np.isfinite(tol), tol, np.inf)
+        x = x.copy()
+        if x_budget is not None and has_certificate(cost):
+            # the family's analytic certificate (a few passes); the rest by branch and bound
+            xa, bh, lh, ok = family_certificate(cost, q, n_[fin], P_[fin], cap_[fin], x[fin],
+                                                vec(x_budget)[fin], tol)
+            done = fin[ok]
+            x[done], bound_h[done], lower_h[done] = xa[ok], bh[ok], lh[ok]
+            tol, fin = tol[~ok], fin[~ok]
+            q = p if scalar else take(p, fin)
+    if fin.size:
+        xb, bh, lh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin],
+                                        tol, scalar=scalar)
+        x[fin] = xb
+        bound_h[fin] = bh
+        lower_h[fin] = lh
+        note[fin[~ok]] = "not certified"
+    return x, bound_h, lower_h, note
+
+
+def _bound_fields(bound_h, lower_h, value, P, N, rho, lam, x, note, size, rtol):
+    """``bound`` (a rigorous upper bound on g*), ``lower`` (a rigorous lower bound on
+    g(x*)) and ``gap = bound - lower`` from the bounds on h; a point is certified where
+    f(x*) <= P is proved and the gap is within ``rtol |bound|``, whatever the search
+    said."""
+    vec = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (size,))  # noqa: E731
+    value = vec(value)
+    eps8 = 8 * 2.220446049250313e-16
+    with np.errstate(all="ignore"):
+        base = vec(P) * ((1 + vec(rho) * (vec(N) - 1)) / vec(N))
+        learned = (1 - vec(lam)) * bound_h
+        bound = base + learned
+        # Outward: a few ulps of the terms (each product and the sum round a few times).
+        bound = np.where(np.isfinite(bound), bound + eps8 * (
+            np.abs(base) + np.abs(learned)) + 1e-321, bound)
+        learned_lo = (1 - vec(lam)) * lower_h
+        lower = base + learned_lo
+        lower = np.where(np.isfinite(lower), lower - eps8 * (
+            np.abs(base) + np.abs(learned_lo)) - 1e-321, lower)
+        # (widening either to the float estimate keeps it a bound: lower <= value <= bound)
+        lower = np.where(np.isinf(x), np.inf, np.fmin(lower, value))
+        bound = np.where(np.isinf(x), np.inf, np.fmax(bound, value))
+        gap = np.where(np.isinf(x), 0.0, bound - lower)
+    note = np.array(note, dtype=object)
+    unproved = np.equal(note, None) & ~np.isinf(x) & ~np.isfinite(lower)
+    note[unproved] = "not certified"
+    with np.errstate(invalid="ignore"):
+        wide = np.equal(note, None) & ~(gap <= rtol * np.abs(bound))
+    note[wide] = "not certified"
+    bad = ~np.equal(note, None)
+    if not bad.any():  # (one "ok" for every point, stored once)
+        return {"bound": bound, "lower": lower, "gap": gap,
+                "status": np.broadcast_to(np.str_("ok"), (size,))}
+    status = np.full(size, "ok", dtype=object)
+    if bad.any():
+        with np.errstate(all="ignore"):
+            rel = gap / np.abs(bound)
+        for i in np.flatnonzero(bad):
+            if note[i] != "not certified":
+                status[i] = note[i]
+            elif not np.isfinite(lower[i]):
+                status[i] = ("not certified: f(x*) <= P could not be proved in interval "
+                             "arithmetic (x* is not proved feasible)")
+            else:
+                status[i] = (f"not certified: gap {gap[i]:.3g} ({rel[i]:.2g} relative) is "
+                             "above certify_rtol")
+    return {"bound": bound, "lower": lower, "gap": gap, "status": status.astype(str)}
+
+
+#: REGIMES as a (regimes, characters) array of code points: gathering rows of it
+#: builds the string array of regimes faster than indexing an array of str.
+_REGIME_CHARS = np.array(REGIMES).view(np.uint32).reshape(len(REGIMES), -1)
+
+
+def _regimes(x, inf_x, U, cap, x_budget, size):
+    """The regime names of every point (see :func:`_regime_code`)."""
+    code = _regime_code(x, inf_x, U, cap, x_budget, size)
+    return np.take(_REGIME_CHARS, code, axis=0).view(np.array(REGIMES).dtype).reshape(size)
+
+
+def _regime_code(x, inf_x, U, cap, x_budget, size):
+    """The regime of every point as an ``int8`` code (an index of
+    :data:`~powermodel.result.REGIMES`).
+
+    "none" where x* = 0, else "unbounded" where x* = inf, else "cap" where x*
+    reaches U and the cap is below the budget, else "budget" where x* reaches U,
+    else "interior".
+    """
+    at_u = x >= U
+    code = at_u.astype(np.int8)
+    code += 1  # 1 interior, 2 budget
+    cap_binds = cap < x_budget
+    if np.ndim(cap_binds):
+        code += at_u & cap_binds  # 3 cap
+    elif cap_binds:
+        code += at_u
+    code[x == 0] = 0
+    if inf_x is not None:
+        code[inf_x & (x != 0)] = 4
+    return code.reshape(size)
