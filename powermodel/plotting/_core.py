@@ -516,3 +516,16 @@ def _has_penalty(models, solve_kw):
 def _nice(v):
     """A number for a label: no exponent between 1 and 10^6."""
     return f"{v:,.0f}" if 10 <= abs(v) < 1e6 else f"{v:.3g}"
+
+
+def number_text(v):
+    """A number for a figure's text: a power of ten from 10^4 up as ``10⁶``, otherwise ``%g``.
+
+    >>> number_text(1e6), number_text(1e4), number_text(2e6), number_text(500.0)
+    ('10⁶', '10⁴', '2e+06', '500')
+    """
+    e = np.log10(v) if v > 0 else 0.0
+    if v >= 1e4 and e == int(e):
+        sup = str(int(e)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+        return f"10{sup}"
+    return f"{v:g}"
