@@ -7,9 +7,15 @@ it plots, long format ``panel,series,x,y``). Every function takes the model or
 costs and parameters it uses, with the paper's values as defaults, so any
 figure can be redrawn for another cost in a few lines::
 
+    import tempfile
     import powermodel as pm
     r = pm.FIGURES["optimum"](models={"mine": pm.Model("c*x**1.5 + 3*x", c=2.0)}, P=1e5)
-    r.figure.savefig("mine.png")          # or pass out="somewhere/" to write PDF, PNG, CSV
+    r.figure.savefig(tempfile.mkdtemp() + "/mine.png")   # or out=folder: PDF, PNG, CSV
+
+Each figure is a recipe over :mod:`powermodel.plotting` (``FIGURES[name].recipe``:
+given its Axes and options, it solves, draws and returns what the figure records);
+the wrapper around it checks ``resolution``, applies the style, makes the figure
+and writes the files. The docs' gallery shows every recipe.
 
 :func:`reproduce` regenerates every figure, its CSV and ``values.tex`` (every
 number quoted in the paper, as ``\newcommand`` macros), and builds the paper
