@@ -33,14 +33,14 @@ Examples
 
 from ._common import (BASE, BASE_P, FigureResult, csv_text, log_grid, read_csv,  # noqa: F401
                       tex_number)
+from .growth import (GAMMA_MODEL, LOGN_MODEL, cost_depends_on_N, gamma_thresholds,  # noqa: F401
+                     nested_novel)
 from .optima import (JUMP_MODEL, OPTIMUM_MODELS, decomposition, jumps,  # noqa: F401
                      landscape, optimum)
 from .phases import (OVERLAP_PHASE_MODEL, PHASE_MODEL, overlap_phase,  # noqa: F401
                      overlap_threshold, phase)
 from .registry import (FIGURES, LATEX_ENV, Reproduction, build_paper,  # noqa: F401
                        paper_source, reproduce, write_values)
-from .growth import (GAMMA_MODEL, LOGN_MODEL, cost_depends_on_N, gamma_thresholds,  # noqa: F401
-                     nested_novel)
 from .relaxations import multiplier, overlap, speed_prior  # noqa: F401
 from .sensitivities import (SENS_BASE, SENS_DISTRIBUTIONS, SENS_MODEL,  # noqa: F401
                             SENS_N, monte_carlo, morris, sobol, tornado)

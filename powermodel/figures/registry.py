@@ -10,9 +10,9 @@ from pathlib import Path
 from .. import _io
 from ..errors import InputError
 from ..result import Result
+from .growth import cost_depends_on_N, nested_novel
 from .optima import decomposition, jumps, landscape, optimum
 from .phases import overlap_phase, phase
-from .growth import cost_depends_on_N, nested_novel
 from .relaxations import multiplier, overlap, speed_prior
 from .sensitivities import monte_carlo, morris, sobol, tornado
 
