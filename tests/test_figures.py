@@ -277,6 +277,50 @@ def test_user_cost_in_a_few_lines(tmp_path):
     assert np.all(y[x <= 3] == 0)
 
 
+def _recipe_tree(name):
+    import ast
+    import inspect
+    import textwrap
+
+    fn = pm.FIGURES[name].recipe
+    (node,) = ast.parse(textwrap.dedent(inspect.getsource(fn))).body
+    return fn, node
+
+
+@pytest.mark.parametrize("name", sorted(pm.FIGURES))
+def test_each_figure_is_a_recipe_over_the_public_api(name):
+    import ast
+
+    fn, node = _recipe_tree(name)
+    assert fn.__name__ == name and pm.FIGURES[name].figure_name == name
+    # the body calls no private helper (the plumbing lives in the @_figure wrapper)
+    names = ({n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+             | {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)})
+    decorator = {n.id for d in node.decorator_list for n in ast.walk(d) if isinstance(n, ast.Name)}
+    private = sorted(n for n in names - decorator if n.startswith("_"))
+    assert private == [], f"{name}: the recipe uses {private}"
+    assert len(ast.unparse(node).splitlines()) <= 50, f"{name}: not a short recipe"
+
+
+def test_gallery_shows_each_recipe_and_writes_no_tracked_file():
+    import inspect
+
+    text = (REPO / "docs" / "gallery.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S))
+    assert set(sections) == set(pm.FIGURES)
+    for name, body in sections.items():
+        (inc,) = re.findall(r"```\{literalinclude\} \.\./(\S+)\n:language: python\n"
+                            r":pyobject: (\w+)\n```", body)
+        source = Path(inspect.getsourcefile(pm.FIGURES[name].recipe))
+        assert REPO / inc[0] == source and inc[1] == name, name
+        assert f"![{name}](../figures/{name}.png)" in body
+    for internal in ("_check_resolution", "_new_figure", "_finish", "_Table"):
+        assert internal not in text
+    # a snippet writes into a temporary folder, never over the tracked figures/
+    for doc in [REPO / "README.md", *(REPO / "docs").glob("*.md")]:
+        assert not re.search(r"""out=["']figures""", doc.read_text(encoding="utf-8")), doc
+
+
 def test_tex_number_and_bad_input(tmp_path, monkeypatch):
     assert F.tex_number(1154.7) == "1155" and F.tex_number(0.0) == "0"
     assert F.tex_number(float("nan")) == "n/a"

@@ -132,3 +132,14 @@ def test_the_package_has_no_import_cycle():
 def test_no_module_is_oversized(name, path):
     n = len(path.read_text(encoding="utf-8").splitlines())
     assert n <= MAX_LINES, f"{name} has {n} lines (limit {MAX_LINES}): split it"
+
+
+#: Most lines of a module of powermodel.figures: one module per figure family, each
+#: figure a short recipe (a family that outgrows this is two families).
+MAX_FIGURE_LINES = 400
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "figures").glob("*.py")), ids=lambda p: p.name)
+def test_figure_modules_stay_small(path):
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    assert n <= MAX_FIGURE_LINES, f"figures/{path.name} has {n} lines (limit {MAX_FIGURE_LINES})"

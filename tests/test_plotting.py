@@ -312,3 +312,91 @@ def test_bad_style_overrides_are_input_errors(overrides, match):
         with pl.style(**overrides):
             pass
     assert dict(matplotlib.rcParams) == before
+
+
+# ---------------------------------------------------------------------------
+# plots beyond the base case (plotting/relaxations.py)
+# ---------------------------------------------------------------------------
+
+F_JUMP = 1000.0
+JUMP = pm.Model("overhead", F=F_JUMP, s=1.0, c=1.0, k=2.0)
+
+
+def test_optimum_jump_marks_the_jump_at_two_sqrt_F(ax):
+    N = np.geomspace(10, 1000, 60)
+    pl.optimum_jump(JUMP, N=N, P=P, ax=ax)
+    x = ax.lines[0].get_ydata()
+    # below 2 sqrt(F) nothing is worth the overhead; above it x* = N/2 (e^-x is negligible)
+    nj = 2 * np.sqrt(F_JUMP)
+    assert np.all(x[N < 0.99 * nj] == 0)
+    assert np.allclose(x[N > 1.01 * nj], N[N > 1.01 * nj] / 2, rtol=1e-9)
+    (b,) = _lines(ax, "boundary")
+    assert b.get_xdata()[0] == pytest.approx(nj, rel=1e-9)
+    (note,) = ax.texts
+    assert note.get_text() == f"jump at N ≈ {b.get_xdata()[0]:.4g}"
+    convex = Figure().subplots()
+    pl.optimum_jump(SQ, N=N, P=P, ax=convex)          # x* = N/2 is continuous: nothing marked
+    assert _lines(convex, "boundary") == [] and len(convex.texts) == 0
+
+
+def test_jump_landscapes_two_equal_maxima_at_the_threshold(ax):
+    pl.jump_landscapes(JUMP, N=np.geomspace(10, 1000, 60), P=P, points=201, ax=ax)
+    nj = 2 * np.sqrt(F_JUMP)
+    curves = [ln for ln in ax.lines if ln.get_gid() not in ("optimum", "twin_maxima")]
+    assert [ln.get_label() for ln in curves] == [f"N = {n:.4g}" for n in (0.85 * nj, nj, 1.2 * nj)]
+    for n, ln in zip((0.85 * nj, nj, 1.2 * nj), curves):
+        x, y = ln.get_xdata(), ln.get_ydata()
+        assert x.size == 201 and x[0] == 0
+        # g(x) - g(0) = x - f(x)/N by hand (f(0) = 0)
+        assert np.allclose(y, x - (F_JUMP * (1 - np.exp(-x)) + x ** 2) / n, rtol=1e-9, atol=1e-9)
+    (twin,) = _lines(ax, "twin_maxima")
+    assert twin.get_xdata()[0] == 0 and twin.get_xdata()[1] == pytest.approx(nj / 2, rel=1e-6)
+    assert np.allclose(twin.get_ydata(), 0, atol=1e-6)
+    empty = Figure().subplots()
+    assert len(pl.jump_landscapes(SQ, N=[10, 100], P=P, ax=empty).lines) == 0
+
+
+def test_dominance_regions_marks_share_above_one_half(ax):
+    rho, Ps = np.geomspace(1e-4, 0.1, 7), np.geomspace(1e3, 1e8, 5)
+    R, PP = np.meshgrid(rho, Ps, indexing="ij")
+    share = SQ.solve(N=1 / R, P=PP).learned_share
+    rho_c = np.sqrt(3 / (4 * Ps))                      # closed form for f = x^2
+    pl.dominance_regions(rho, Ps, share, rho_c=rho_c, marks=[(1e-3, 1e6)], ax=ax)
+    mesh = ax.collections[0]
+    assert isinstance(mesh, QuadMesh)
+    # as N -> inf with overlap rho: x* = 1/(2 rho) (interior), g* = (P - x*^2) rho + x*
+    xs = 1 / (2 * R)
+    expect = xs / ((PP - xs ** 2) * R + xs) > 0.5
+    assert np.array_equal(np.asarray(mesh.get_array()).reshape(Ps.size, rho.size), expect.T)
+    # and the closed form rho_c separates them: dominance iff rho < rho_c(P)
+    assert np.array_equal(expect, R < np.sqrt(3 / (4 * PP)))
+    (line,) = _lines(ax, "rho_c")
+    assert np.array_equal(line.get_xdata(), rho_c) and np.array_equal(line.get_ydata(), Ps)
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "ρ_c(P)"
+    with pytest.raises(pm.InputError, match="`share` must have shape"):
+        pl.dominance_regions(rho, Ps, share.T, ax=Figure().subplots())
+
+
+def test_nested_levels_and_their_inner_boundary(ax):
+    N = np.geomspace(2, 1e4, 50)
+    pl.nested_levels(SQ, SQ, N=N, N_inner=10.0, P=P, ax=ax)
+    outer, inner = ax.lines[0].get_ydata(), ax.lines[1].get_ydata()
+    # f = x^2 at both levels: x*_1 = min(N/2, sqrt(P)); the inner level (10 instances,
+    # budget x*_1) buys min(10/2, sqrt(x*_1)): its budget binds until N/2 = 25
+    x1 = np.minimum(N / 2, np.sqrt(P))
+    assert np.allclose(outer, x1, rtol=1e-12)
+    assert np.allclose(inner, np.minimum(5.0, np.sqrt(x1)), rtol=1e-9)
+    (b,) = _lines(ax, "boundary")
+    assert b.get_xdata()[0] == pytest.approx(50.0, rel=1e-9)
+
+
+def test_novel_ratio_by_hand(ax):
+    N = np.geomspace(1, 1e5, 30)
+    pl.novel_ratio({"ρ = 0": (SQ, {"overlap": 0.0}), "ρ = 0.01": (SQ, {"overlap": 0.01})},
+                   N=N, P=P, ax=ax)
+    assert [ln.get_label() for ln in ax.lines] == ["ρ = 0", "ρ = 0.01"]
+    for rho, ln in zip((0.0, 0.01), ax.lines):
+        n_eff = N / (1 + rho * (N - 1))
+        x = np.minimum(n_eff / 2, np.sqrt(P))          # interior N_eff/2 until the budget
+        g = (P - x ** 2) * (1 + rho * (N - 1)) / N + x
+        assert np.allclose(ln.get_ydata(), (x + rho * (P - x ** 2)) / g, rtol=1e-9)

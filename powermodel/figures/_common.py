@@ -2,6 +2,8 @@
 number formats, grids, and the file writing of every figure."""
 
 import csv
+import functools
+import inspect
 import io
 import re
 from pathlib import Path
@@ -45,10 +47,52 @@ class FigureResult(Result):
 
 
 
-def _register(name):
-    def deco(fn):
-        fn.figure_name = name
-        return fn
+def _figure(name, record, *, rows=1, height=2.5, dims=1):
+    """Register a recipe as the paper figure ``name``: the plumbing around it.
+
+    The recipe ``recipe(ax, **options)`` draws on the Axes it is given (a
+    tuple of ``rows`` stacked Axes when ``rows > 1``; the figure is 3.4 in wide
+    and ``height`` in tall) and returns what ``record`` needs;
+    ``record(ax, drawn, **options)`` returns the keyword arguments ``table``,
+    ``numbers`` (and optionally ``digits``, ``texts``) of :func:`_finish`: the
+    CSV and the quoted numbers. The registered function takes ``out=None`` and
+    ``seed=0`` besides the recipe's options, checks ``resolution`` (for ``dims``
+    axes, before any grid is built), draws in :func:`powermodel.plotting.style`
+    and writes the files.
+    """
+    def deco(recipe):
+        sig = inspect.signature(recipe)
+        params = list(sig.parameters.values())[1:]
+        defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
+        var_kw = any(p.kind is p.VAR_KEYWORD for p in params)
+
+        @functools.wraps(recipe)
+        def figure(out=None, *, seed=0, **options):
+            from .. import plotting as pl
+
+            unknown = [k for k in options if k not in defaults]
+            if unknown and not var_kw:
+                raise TypeError(f"{name}() got an unexpected keyword argument {unknown[0]!r}")
+            opts = {**defaults, **options}
+            if "seed" in defaults:
+                opts["seed"] = seed
+            if "resolution" in opts:
+                opts["resolution"] = _check_resolution(opts["resolution"], dims)
+            with pl.style():
+                fig, axes = _new_figure(rows, height=height)
+                ax = axes[0] if rows == 1 else tuple(axes)
+                drawn = recipe(ax, **opts)
+                return _finish(name, fig, out=out, **record(ax, drawn, **opts))
+
+        out_param = inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        seed_param = [] if "seed" in defaults else [
+            inspect.Parameter("seed", inspect.Parameter.KEYWORD_ONLY, default=0)]
+        tail = [p for p in params if p.kind is p.VAR_KEYWORD]
+        figure.__signature__ = sig.replace(parameters=[
+            out_param, *[p for p in params if p.kind is p.KEYWORD_ONLY], *seed_param, *tail])
+        figure.figure_name = name
+        figure.recipe = recipe
+        return figure
     return deco
 
 
@@ -137,10 +181,6 @@ def _new_figure(rows=1, *, height=2.5):
     return fig, list(axes)
 
 
-def _panel_label(ax, text):
-    ax.set_title(text, loc="left", fontweight="bold")
-
-
 def _save(fig, path, fmt):
     buf = io.BytesIO()
     meta = {"pdf": {"CreationDate": None, "ModDate": None, "Producer": "powermodel"},
@@ -150,6 +190,7 @@ def _save(fig, path, fmt):
 
 
 def _finish(name, fig, table, numbers, out, digits=None, texts=None):
+    """Check the macro names, write NAME.pdf/.png/.csv into ``out`` (if given)."""
     for k in [*numbers, *(texts or ())]:
         if not _MACRO.fullmatch(k):
             raise ValueError(f"macro name {k!r} must be letters only")
@@ -167,14 +208,19 @@ def _grid(lo, hi, resolution):
     return np.logspace(np.log10(lo), np.log10(hi), int(resolution))
 
 
-def _grid_with(lo, hi, resolution, points):
-    """A log grid from lo to hi whose nearest points are replaced by ``points`` (exact values)."""
-    g = _grid(lo, hi, resolution)
-    for p in points:
+def log_grid(lo, hi, n, *, exact=()):
+    """``n`` log-spaced values from ``lo`` to ``hi``, the nearest to each of ``exact`` replaced
+    by that value (so quoted values such as N = 10^4 are on the grid exactly).
+
+    >>> log_grid(1.0, 1000.0, 4, exact=(20.0,)).tolist()
+    [1.0, 20.0, 100.0, 1000.0]
+    """
+    g = _grid(lo, hi, n)
+    for p in exact:
         if lo <= p <= hi:
             g[int(np.argmin(np.abs(np.log(g / p))))] = p
     if np.any(np.diff(g) <= 0):
-        raise InputError(f"`resolution` {resolution} is too coarse to hold the N values {points}")
+        raise InputError(f"`resolution` {n} is too coarse to hold the N values {exact}")
     return g
 
 
@@ -194,10 +240,6 @@ def _check_resolution(resolution, dims=1):
     return int(r)
 
 
-def _okw(kw):
-    return {k: v for k, v in kw.items() if k not in ("x_cap", "errors")}
-
-
 def _letter(i):
     """A, B, ..., Z, AA, AB, ...: a macro-safe (letters only) key for the i-th item."""
     out = ""
@@ -206,16 +248,6 @@ def _letter(i):
         i, r = divmod(i - 1, 26)
         out = chr(65 + r) + out
     return out
-
-
-
-def _plain(v):
-    """A number for a figure text: 10^k as '10⁶', else compact."""
-    e = np.log10(v) if v > 0 else 0.0
-    if v >= 1e4 and e == int(e):
-        sup = str(int(e)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
-        return f"10{sup}"
-    return f"{v:g}"
 
 
 

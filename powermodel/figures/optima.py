@@ -1,43 +1,46 @@
 """The optimum and its landscape: g(x) for several N, x*(N) for several costs, the
-decomposition into base and learned power, and the jump of a non-convex cost."""
+decomposition into base and learned power, and the jump of a non-convex cost.
+
+Each figure is a recipe over :mod:`powermodel.plotting` (the function under
+``@_figure``); its ``_..._numbers`` companion records the CSV and the quoted numbers.
+"""
 
 import numpy as np
 
 from .. import plotting as pl
 from ..model import Model
-from ._common import (BASE, BASE_P, _Table, _check_resolution, _finish, _grid, _letter, _new_figure,
-                      _okw, _panel_label, _plain, _register)
+from ..plotting._core import _curves
+from ..plotting.relaxations import _first_jump
+from ._common import BASE, BASE_P, _figure, _letter, _Table
 
 
-@_register("landscape")
-def landscape(out=None, *, model=BASE, N=(25.0, 50.0, 100.0, 400.0), P=1e4, resolution=400,
-              seed=0, **solve_kw):
+def _landscape_numbers(ax, sols, *, N, P, **_):
+    t = _Table()
+    lines = [ln for ln in ax.lines if ln.get_gid() != "optimum"]
+    marks = [ln for ln in ax.lines if ln.get_gid() == "optimum"]
+    for n, ln, mk in zip(N, lines, marks):
+        t.add("g", f"N={n:g}", ln.get_xdata(), ln.get_ydata())
+        t.add("optimum", f"N={n:g}", mk.get_xdata(), mk.get_ydata())
+    nums = {"landscapeP": P}
+    for i, s in enumerate(sols):
+        nums[f"landscapeXStar{_letter(i)}"] = s.x
+        nums[f"landscapeN{_letter(i)}"] = N[i]
+    return {"table": t, "numbers": nums}
+
+
+@_figure("landscape", _landscape_numbers)
+def landscape(ax, *, model=BASE, N=(25.0, 50.0, 100.0, 400.0), P=1e4, resolution=400,
+              **solve_kw):
     """The objective g(x) - g(0) for several N, optimum marked (budget binding at the largest).
 
     Numbers: ``landscapeP`` and, per N, the optimum ``landscapeXStar<A..>`` in the order of N.
     """
-    resolution = _check_resolution(resolution)
-    with pl.style():
-        fig, (ax,) = _new_figure()
-        sols = [model.solve(N=n, P=P, **solve_kw) for n in N]
-        top = min(min(s.x_budget for s in sols), 1.3 * max(s.x for s in sols))
-        x = np.linspace(0.0, top, resolution)
-        pl.landscape(model, N=N, P=P, x=x, ax=ax, **solve_kw)
-        gains = [s.value - model.objective(0.0, N=n, P=P, **_okw(solve_kw))
-                 for n, s in zip(N, sols)]
-        ax.set_ylim(-0.25 * max(gains), 1.15 * max(gains))
-        t = _Table()
-        lines = [ln for ln in ax.lines if ln.get_gid() != "optimum"]
-        marks = [ln for ln in ax.lines if ln.get_gid() == "optimum"]
-        for n, ln, mk in zip(N, lines, marks):
-            t.add("g", f"N={n:g}", ln.get_xdata(), ln.get_ydata())
-            t.add("optimum", f"N={n:g}", mk.get_xdata(), mk.get_ydata())
-        nums = {"landscapeP": P}
-        for i, s in enumerate(sols):
-            nums[f"landscapeXStar{_letter(i)}"] = s.x
-            nums[f"landscapeN{_letter(i)}"] = N[i]
-        return _finish("landscape", fig, t, nums, out)
-
+    sols = [model.solve(N=n, P=P, **solve_kw) for n in N]
+    top = min(min(s.x_budget for s in sols), 1.3 * max(s.x for s in sols))
+    pl.landscape(model, N=N, P=P, x=np.linspace(0.0, top, resolution), ax=ax, **solve_kw)
+    gain = max(ln.get_ydata()[0] for ln in ax.lines if ln.get_gid() == "optimum")
+    ax.set_ylim(-0.25 * gain, 1.15 * gain)
+    return sols
 
 
 #: Costs of the optimum figure: label -> Model.
@@ -52,9 +55,26 @@ OPTIMUM_MODELS = {
 _OPT_KEYS = ("PowerTwo", "PowerThree", "Exponential", "Linear", "Overhead")
 
 
-@_register("optimum")
-def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, seed=0,
-            **solve_kw):
+def _optimum_numbers(ax, Ns, *, models, P, **solve_kw):
+    models = OPTIMUM_MODELS if models is None else models
+    keys = _OPT_KEYS if models is OPTIMUM_MODELS else tuple(f"Cost{_letter(i)}"
+                                                              for i in range(len(models)))
+    solve_kw = {k: v for k, v in solve_kw.items() if k not in ("N", "resolution")}
+    t = _Table()
+    nums = {"optimumP": P}
+    for key, (label, m, kw) in zip(keys, _curves(models, P=P, **solve_kw)):
+        t.add("x_star", label, Ns, m.solve(N=Ns, **kw).x)
+        for i, tr in enumerate(pl.transitions(m, Ns, **kw)):
+            t.add("boundary", f"{label}: {tr['from']}->{tr['to']} below", tr["N"], tr["x_below"])
+            t.add("boundary", f"{label}: {tr['from']}->{tr['to']} above", tr["N"], tr["x_above"])
+            nums[f"optimumBoundary{key}{_letter(i)}"] = tr["N"]
+        for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand")):
+            nums[f"optimumX{key}At{word}"] = m.solve(N=n, **kw).x
+    return {"table": t, "numbers": nums}
+
+
+@_figure("optimum", _optimum_numbers, height=2.9)
+def optimum(ax, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, **solve_kw):
     """x*(N) for several costs on log axes, each regime change marked.
 
     Numbers: ``optimumP``; per cost (in order, keys PowerTwo, PowerThree,
@@ -64,118 +84,78 @@ def optimum(out=None, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, se
     """
     from matplotlib.lines import Line2D
 
-    resolution = _check_resolution(resolution)
-    models = OPTIMUM_MODELS if models is None else models
-    keys = _OPT_KEYS if models is OPTIMUM_MODELS else tuple(f"Cost{_letter(i)}"
-                                                              for i in range(len(models)))
-    Ng = _grid(N[0], N[1], resolution)
+    Ns = np.logspace(np.log10(N[0]), np.log10(N[1]), resolution)
+    pl.optimum_vs_N(OPTIMUM_MODELS if models is None else models, N=Ns, P=P, ax=ax, **solve_kw)
+    ax.set_ylim(0.3, 3e7)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend([*handles, Line2D([], [], color="#555555", ls=":", lw=0.9)],
+              [*labels, "regime change (curve's colour)"], loc="upper left", fontsize=5.8, ncol=2)
+    ax.set_title(f"P = {pl.number_text(P)} bits", fontsize=7, loc="right")
+    return Ns
+
+
+def _decomposition_numbers(ax, Ns, *, model, P, **solve_kw):
+    solve_kw = {k: v for k, v in solve_kw.items() if k not in ("N", "resolution")}
+    s = model.solve(N=Ns, P=P, **solve_kw)
+    lam = solve_kw.get("runtime_penalty", 0.0)
     t = _Table()
-    nums = {"optimumP": P}
-    with pl.style():
-        fig, (ax,) = _new_figure(height=2.9)
-        pl.optimum_vs_N(models, N=Ng, P=P, ax=ax, **solve_kw)
-        for key, (label, m, kw) in zip(keys, pl._curves(models, P=P, **solve_kw)):
-            s = m.solve(N=Ng, **kw)
-            t.add("x_star", label, Ng, s.x)
-            for i, tr in enumerate(pl.transitions(m, Ng, **kw)):
-                t.add("boundary", f"{label}: {tr['from']}->{tr['to']} below", tr["N"],
-                      tr["x_below"])
-                t.add("boundary", f"{label}: {tr['from']}->{tr['to']} above", tr["N"],
-                      tr["x_above"])
-                nums[f"optimumBoundary{key}{_letter(i)}"] = tr["N"]
-            for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand")):
-                nums[f"optimumX{key}At{word}"] = m.solve(N=n, **kw).x
-        ax.set_ylim(0.3, 3e7)
-        handles, labels = ax.get_legend_handles_labels()
-        handles.append(Line2D([], [], color="#555555", ls=":", lw=0.9))
-        labels.append("regime change (curve's colour)")
-        ax.legend(handles, labels, loc="upper left", fontsize=5.8, ncol=2)
-        ax.set_title(f"P = {_plain(P)} bits", fontsize=7, loc="right")
-        return _finish("optimum", fig, t, nums, out)
+    t.add("decomposition", "base", Ns, s.base_per_instance)
+    t.add("decomposition", "learned", Ns, (1 - lam) * np.asarray(s.x))
+    t.add("decomposition", "total", Ns, s.value)
+    nd = pl.crossing(model, Ns, "learned_share", 0.5, P=P, **solve_kw)
+    t.add("dominance", "learned_share=1/2", nd, 0.5)
+    nums = {"dominanceN": nd, "decompositionP": P}
+    for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand"),
+                    (1e4, "TenThousand")):
+        nums[f"shareAt{word}"] = model.solve(N=n, P=P, **solve_kw).learned_share
+    return {"table": t, "numbers": nums, "digits": {"dominanceN": 4}}
 
 
-@_register("decomposition")
-def decomposition(out=None, *, model=BASE, N=(1.0, 1e5), P=BASE_P, resolution=300, seed=0,
-                  **solve_kw):
+@_figure("decomposition", _decomposition_numbers)
+def decomposition(ax, *, model=BASE, N=(1.0, 1e5), P=BASE_P, resolution=300, **solve_kw):
     """Base vs learned per-instance power as N grows; where x comes to dominate.
 
     Numbers: ``dominanceN`` (learned share = 1/2), ``decompositionP``, the learned share
     at N = 10, 100, 1000, 10000 (``shareAtTen`` ...).
     """
-    resolution = _check_resolution(resolution)
-    Ng = _grid(N[0], N[1], resolution)
-    with pl.style():
-        fig, (ax,) = _new_figure()
-        pl.decomposition(model, N=Ng, P=P, ax=ax, **solve_kw)
-        s = model.solve(N=Ng, P=P, **solve_kw)
-        lam = solve_kw.get("runtime_penalty", 0.0)
-        t = _Table()
-        t.add("decomposition", "base", Ng, s.base_per_instance)
-        t.add("decomposition", "learned", Ng, (1 - lam) * np.asarray(s.x))
-        t.add("decomposition", "total", Ng, s.value)
-        nd = pl.crossing(model, Ng, "learned_share", 0.5, P=P, **solve_kw)
-        t.add("dominance", "learned_share=1/2", nd, 0.5)
-        nums = {"dominanceN": nd, "decompositionP": P}
-        for n, word in ((10.0, "Ten"), (100.0, "Hundred"), (1000.0, "Thousand"),
-                        (1e4, "TenThousand")):
-            nums[f"shareAt{word}"] = model.solve(N=n, P=P, **solve_kw).learned_share
-        return _finish("decomposition", fig, t, nums, out, digits={"dominanceN": 4})
+    Ns = np.logspace(np.log10(N[0]), np.log10(N[1]), resolution)
+    pl.decomposition(model, N=Ns, P=P, ax=ax, **solve_kw)
+    return Ns
 
 
 JUMP_MODEL = Model("overhead", F=1000.0, s=1.0, c=1.0, k=2.0)
 
 
-@_register("jumps")
-def jumps(out=None, *, model=JUMP_MODEL, N=(10.0, 1000.0), P=BASE_P, resolution=300, seed=0,
-          **solve_kw):
+def _jumps_numbers(axes, Ns, *, model, P, **solve_kw):
+    solve_kw = {k: v for k, v in solve_kw.items() if k not in ("N", "resolution")}
+    a1, a2 = axes
+    t = _Table()
+    nums = {"jumpF": model.params.get("F", np.nan), "jumpS": model.params.get("s", np.nan)}
+    t.add("a", "x_star", Ns, model.solve(N=Ns, P=P, **solve_kw).x)
+    jump = _first_jump(model, Ns, P=P, **solve_kw)
+    if jump is not None:
+        nums.update(jumpN=jump["N"], jumpXAbove=jump["x_above"], jumpXBelow=jump["x_below"])
+        t.add("a", "jump", jump["N"], jump["x_above"])
+        curves = [ln for ln in a2.lines if ln.get_gid() not in ("optimum", "twin_maxima")]
+        for n, ln in zip((0.85 * jump["N"], jump["N"], 1.2 * jump["N"]), curves):
+            t.add("b", f"N={n:.6g}", ln.get_xdata(), ln.get_ydata())
+        (tw,) = [ln for ln in a2.lines if ln.get_gid() == "twin_maxima"]
+        t.add("b", "twin maxima", tw.get_xdata(), tw.get_ydata())
+    return {"table": t, "numbers": nums, "digits": {"jumpN": 4}}
+
+
+@_figure("jumps", _jumps_numbers, rows=2, height=4.4)
+def jumps(axes, *, model=JUMP_MODEL, N=(10.0, 1000.0), P=BASE_P, resolution=300, **solve_kw):
     """A non-convex cost (fixed overhead): x* jumps from 0 as N crosses a threshold.
 
     Panel a: x*(N) with the jump; panel b: g(x) - g(0) just below, at and above
     the jump (two equal peaks at the threshold). Numbers: ``jumpN`` (threshold),
     ``jumpXAbove`` (x* just above it), ``jumpF``, ``jumpS``.
     """
-    resolution = _check_resolution(resolution)
-    Ng = _grid(N[0], N[1], resolution)
-    kw = dict(P=P, **solve_kw)
-    trs = [tr for tr in pl.transitions(model, Ng, **kw)]
-    jump = next((tr for tr in trs if tr["x_above"] - tr["x_below"] > 1e-9 * max(1, tr["x_above"])),
-                None)
-    t = _Table()
-    nums = {"jumpF": model.params.get("F", np.nan), "jumpS": model.params.get("s", np.nan)}
-    with pl.style():
-        fig, (a1, a2) = _new_figure(2, height=4.4)
-        s = model.solve(N=Ng, **kw)
-        a1.plot(Ng, s.x, color=pl.PALETTE[0], label="x*")
-        t.add("a", "x_star", Ng, s.x)
-        a1.set_xscale("log")
-        a1.set_xlabel("number of distinct instances N")
-        a1.set_ylabel("x* (bits)")
-        _panel_label(a1, "a")
-        if jump is not None:
-            nj = jump["N"]
-            ln = a1.axvline(nj, color="#555555", ls=":", lw=0.9)
-            ln.set_gid("boundary")
-            a1.annotate(f"jump at N ≈ {nj:.4g}", (nj, jump["x_above"]),
-                        xytext=(-70, 25), textcoords="offset points", fontsize=6.5,
-                        arrowprops={"arrowstyle": "->", "lw": 0.6})
-            nums.update(jumpN=nj, jumpXAbove=jump["x_above"], jumpXBelow=jump["x_below"])
-            t.add("a", "jump", nj, jump["x_above"])
-            Ns = (0.85 * nj, nj, 1.2 * nj)
-            xmax = 1.6 * model.solve(N=Ns[-1], **kw).x
-            x = np.linspace(0.0, xmax, resolution)
-            pl.landscape(model, N=Ns, P=P, x=x, ax=a2, **solve_kw)
-            for n, ln2 in zip(Ns, [ln_ for ln_ in a2.lines if ln_.get_gid() != "optimum"]):
-                t.add("b", f"N={n:.6g}", ln2.get_xdata(), ln2.get_ydata())
-            top = max(np.nanmax(ln_.get_ydata()) for ln_ in a2.lines)
-            a2.set_ylim(-1.2 * top, 1.2 * top)
-            a2.set_xlim(-0.05 * xmax, xmax)
-            # at the threshold both maxima (x = 0 and the jump target) have gain 0
-            g0 = model.objective(0.0, N=nj, P=P, **_okw(solve_kw))
-            gx = model.objective(jump["x_above"], N=nj, P=P, **_okw(solve_kw)) - g0
-            (tw,) = a2.plot([0.0, jump["x_above"]], [0.0, gx], ls="none", marker="D", ms=4,
-                            color="k", label="two equal maxima at the jump")
-            tw.set_gid("twin_maxima")
-            t.add("b", "twin maxima", [0.0, jump["x_above"]], [0.0, gx])
-            a2.legend(loc="upper left", bbox_to_anchor=(0.04, 1.0), fontsize=6)
-        _panel_label(a2, "b")
-        return _finish("jumps", fig, t, nums, out, digits={"jumpN": 4})
+    a1, a2 = axes
+    Ns = np.logspace(np.log10(N[0]), np.log10(N[1]), resolution)
+    pl.optimum_jump(model, N=Ns, P=P, ax=a1, **solve_kw)
+    a1.set_title("a", loc="left", fontweight="bold")
+    pl.jump_landscapes(model, N=Ns, P=P, points=resolution, ax=a2, **solve_kw)
+    a2.set_title("b", loc="left", fontweight="bold")
+    return Ns

@@ -1,21 +1,46 @@
 """Phase diagrams: the regimes of x* over (N, P), and over (rho, P) whether x comes
-to dominate as N -> inf, with the threshold rho_c."""
+to dominate as N -> inf, with the threshold rho_c.
+
+Each figure is a recipe over :mod:`powermodel.plotting` (the function under
+``@_figure``); its ``_..._numbers`` companion records the CSV and the quoted numbers.
+"""
 
 import numpy as np
+
+import powermodel as pm
 
 from .. import plotting as pl
 from ..model import Model
 from ..result import REGIMES
-from ._common import (BASE_P, _Table, _check_resolution, _exact_number, _finish, _grid, _new_figure,
-                      _register)
+from ._common import _exact_number, _figure, _grid, _Table
 
 
 PHASE_MODEL = Model("quadratic", c=1.0, b=10.0)
 
 
-@_register("phase")
-def phase(out=None, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.0,
-          resolution=81, seed=0, **solve_kw):
+def _phase_numbers(ax, r, *, model, x_cap, **_):
+    Ns, Ps = (np.asarray(v, dtype=float) for v in r.axes.values())
+    reg = np.asarray(r.solution.regime)
+    NN, PP = np.meshgrid(Ns, Ps, indexing="ij")
+    codes = np.zeros(reg.shape)
+    for i, name in enumerate(REGIMES):
+        codes[reg == name] = i
+    t = _Table()
+    t.add("regime", "code", NN.ravel(), codes.ravel())
+    t.add("regime", "P", NN.ravel(), PP.ravel())
+    nums = {"phaseCap": x_cap}
+    analytic = [ln for ln in ax.lines if ln.get_gid() == "analytic"]
+    if analytic:
+        c, b = model.params["c"], model.params["b"]
+        nums.update(phaseB=b, phaseC=c, phaseCapP=c * x_cap ** 2 + b * x_cap,
+                    phaseCapN=2 * c * x_cap + b)
+        t.add("analytic", "interior-budget", analytic[1].get_xdata(), analytic[1].get_ydata())
+    return {"table": t, "numbers": nums}
+
+
+@_figure("phase", _phase_numbers, height=2.7, dims=2)
+def phase(ax, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.0, resolution=81,
+          **solve_kw):
     """Regimes of x* over N and P (quadratic cost c x^2 + b x with a compute cap).
 
     Analytic boundaries (drawn as thin black lines, gid ``"analytic"``): N = b
@@ -23,42 +48,23 @@ def phase(out=None, *, model=PHASE_MODEL, N=(1.0, 1e5), P=(1e2, 1e8), x_cap=300.
     Numbers: ``phaseB``, ``phaseCap``, ``phaseCapP`` (the P above which the cap binds
     before the budget).
     """
-    from ..sweeps import phase_diagram
-
-    resolution = _check_resolution(resolution, dims=2)
-    Ng, Pg = _grid(N[0], N[1], resolution), _grid(P[0], P[1], resolution)
-    r = phase_diagram(model, ("N", Ng), ("P", Pg), x_cap=x_cap, **solve_kw)
-    t = _Table()
-    reg = np.asarray(r.solution.regime)
-    NN, PP = np.meshgrid(Ng, Pg, indexing="ij")
-    codes = np.zeros(reg.shape)
-    for i, name in enumerate(REGIMES):
-        codes[reg == name] = i
-    t.add("regime", "code", NN.ravel(), codes.ravel())
-    t.add("regime", "P", NN.ravel(), PP.ravel())
-    nums = {"phaseCap": x_cap}
-    with pl.style():
-        fig, (ax,) = _new_figure(height=2.7)
-        pl.phase_diagram(r, ax=ax)
-        if model.cost.name == "quadratic":
-            c, b = model.params["c"], model.params["b"]
-            nums.update(phaseB=b, phaseC=c, phaseCapP=c * x_cap ** 2 + b * x_cap)
-            # x_int = (N - b)/(2c) = Xb(P)  <=>  P = c x^2 + b x at x = x_int
-            Nb = Ng[Ng > b]
-            xi = (Nb - b) / (2 * c)
-            Pb = c * xi ** 2 + b * xi
-            budget_side = xi < x_cap
-            ln = [ax.axvline(b, color="k", lw=0.7),
-                  ax.plot(Nb[budget_side], Pb[budget_side], color="k", lw=0.7)[0],
-                  ax.plot([2 * c * x_cap + b, Ng[-1]], [nums["phaseCapP"]] * 2, color="k",
-                          lw=0.7)[0],
-                  ax.plot([2 * c * x_cap + b] * 2, [nums["phaseCapP"], Pg[-1]], color="k",
-                          lw=0.7)[0]]
-            for line in ln:
-                line.set_gid("analytic")
-            t.add("analytic", "interior-budget", Nb[budget_side], Pb[budget_side])
-            nums["phaseCapN"] = 2 * c * x_cap + b
-        return _finish("phase", fig, t, nums, out)
+    Ns = np.logspace(np.log10(N[0]), np.log10(N[1]), resolution)
+    Ps = np.logspace(np.log10(P[0]), np.log10(P[1]), resolution)
+    r = pm.phase_diagram(model, ("N", Ns), ("P", Ps), x_cap=x_cap, **solve_kw)
+    pl.phase_diagram(r, ax=ax)
+    if model.cost.name == "quadratic":  # the closed-form boundaries of c x^2 + b x
+        c, b = model.params["c"], model.params["b"]
+        x_int = (Ns[Ns > b] - b) / (2 * c)                 # interior optimum f'(x) = N
+        below = x_int < x_cap                              # ... meets the budget P = f(x_int)
+        N_cap, P_cap = 2 * c * x_cap + b, c * x_cap ** 2 + b * x_cap
+        lines = [ax.axvline(b, color="k", lw=0.7),
+                 *ax.plot(Ns[Ns > b][below], (c * x_int ** 2 + b * x_int)[below], color="k",
+                          lw=0.7),
+                 *ax.plot([N_cap, Ns[-1]], [P_cap] * 2, color="k", lw=0.7),
+                 *ax.plot([N_cap] * 2, [P_cap, Ps[-1]], color="k", lw=0.7)]
+        for line in lines:
+            line.set_gid("analytic")
+    return r
 
 
 def overlap_threshold(model, P, runtime_penalty=0.0):
@@ -84,10 +90,20 @@ def overlap_threshold(model, P, runtime_penalty=0.0):
 OVERLAP_PHASE_MODEL = Model("power", c=1.0, k=2.0)
 
 
-@_register("overlap_phase")
-def overlap_phase(out=None, *, model=OVERLAP_PHASE_MODEL, rho=(1e-5, 0.3), P=(1e2, 1e10),
-                  resolution=81, seed=0, marks=((0.0008, BASE_P), (0.001, BASE_P),
-                                                (0.01, BASE_P), (0.1, BASE_P))):
+def _overlap_phase_numbers(ax, drawn, *, model, **_):
+    rho, Ps, share, rho_c = drawn
+    RR, PP = np.meshgrid(rho, Ps, indexing="ij")
+    t = _Table()
+    t.add("limit", "share", RR.ravel(), share.ravel())
+    t.add("limit", "P", RR.ravel(), PP.ravel())
+    t.add("rho_c", "rho_c", Ps, rho_c)
+    nums = {"overlapPhaseC": model.params["c"]} if "c" in model.params else {}
+    return {"table": t, "numbers": nums}
+
+
+@_figure("overlap_phase", _overlap_phase_numbers, height=2.7, dims=2)
+def overlap_phase(ax, *, model=OVERLAP_PHASE_MODEL, rho=(1e-5, 0.3), P=(1e2, 1e10),
+                  resolution=81, marks=((0.0008, 1e6), (0.001, 1e6), (0.01, 1e6), (0.1, 1e6))):
     """Does x come to dominate as N -> inf? Regions over (rho, P), rho_c(P) drawn.
 
     Each cell is the limit of the learned share as N -> inf, i.e. the optimum at
@@ -99,43 +115,15 @@ def overlap_phase(out=None, *, model=OVERLAP_PHASE_MODEL, rho=(1e-5, 0.3), P=(1e
     ``P`` (each cell's P); panel ``rho_c``: x = P, y = rho_c.
     Numbers: ``overlapPhaseC``.
     """
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
-
-    resolution = _check_resolution(resolution, dims=2)
-    rg, Pg = _grid(rho[0], rho[1], resolution), _grid(P[0], P[1], resolution)
-    RR, PP = np.meshgrid(rg, Pg, indexing="ij")
-    share = np.asarray(model.solve(N=1.0 / RR, P=PP).learned_share, dtype=float)
-    t = _Table()
-    t.add("limit", "share", RR.ravel(), share.ravel())
-    t.add("limit", "P", RR.ravel(), PP.ravel())
-    rc = np.array([overlap_threshold(model, p) for p in Pg])
-    t.add("rho_c", "rho_c", Pg, rc)
-    nums = {}
-    if "c" in model.params:
-        nums["overlapPhaseC"] = model.params["c"]
-    with pl.style():
-        fig, (ax,) = _new_figure(height=2.7)
-        dom = (share > 0.5).astype(float)
-        ax.pcolormesh(pl._edges(rg, True), pl._edges(Pg, True), dom.T,
-                      cmap=ListedColormap(["#BBBBBB", "#56B4E9"]), vmin=0, vmax=1,
-                      shading="flat", rasterized=True)
-        (ln,) = ax.plot(rc, Pg, color="k", lw=0.9)
-        ln.set_gid("rho_c")
-        for r_, p_ in marks:
-            ax.plot([r_], [p_], ls="none", marker="o", mfc="white", color="k", ms=3.5)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.grid(False)
-        ax.set_xlabel("shared structure ρ")
-        ax.set_ylabel("base optimization power P (bits)")
-        ax.legend(handles=[Patch(facecolor="#56B4E9", label="x dominates as N → ∞"),
-                           Patch(facecolor="#BBBBBB", label="x never dominates"),
-                           ln],
-                  labels=["x dominates as N → ∞", "x never dominates", "ρ_c = √(3/(4cP))"
-                          if model is OVERLAP_PHASE_MODEL else "ρ_c(P)"],
-                  loc="upper right", frameon=True, framealpha=0.85, fontsize=6)
-        if model is OVERLAP_PHASE_MODEL:
-            ax.set_title("f = x² (c = 1); circles: the curves of the overlap figure",
-                         fontsize=6.5, loc="right")
-        return _finish("overlap_phase", fig, t, nums, out)
+    rhos = np.logspace(np.log10(rho[0]), np.log10(rho[1]), resolution)
+    Ps = np.logspace(np.log10(P[0]), np.log10(P[1]), resolution)
+    RR, PP = np.meshgrid(rhos, Ps, indexing="ij")
+    share = np.asarray(model.solve(N=1.0 / RR, P=PP).learned_share, dtype=float)  # N -> inf
+    rho_c = np.array([overlap_threshold(model, p) for p in Ps])
+    paper = model is OVERLAP_PHASE_MODEL
+    pl.dominance_regions(rhos, Ps, share, rho_c=rho_c, marks=marks, ax=ax,
+                         rho_c_label="ρ_c = √(3/(4cP))" if paper else "ρ_c(P)")
+    if paper:
+        ax.set_title("f = x² (c = 1); circles: the curves of the overlap figure",
+                     fontsize=6.5, loc="right")
+    return rhos, Ps, share, rho_c

@@ -10,9 +10,10 @@ from pathlib import Path
 from .. import _io
 from ..errors import InputError
 from ..result import Result
+from .growth import cost_depends_on_N, nested_novel
 from .optima import decomposition, jumps, landscape, optimum
 from .phases import overlap_phase, phase
-from .relaxations import cost_depends_on_N, multiplier, nested_novel, overlap, speed_prior
+from .relaxations import multiplier, overlap, speed_prior
 from .sensitivities import monte_carlo, morris, sobol, tornado
 
 #: Every paper figure: name -> function (in the paper's order).

@@ -1,15 +1,20 @@
 """Sensitivity figures (powermodel.sensitivity): Sobol' indices, Morris elementary
-effects, a one-at-a-time tornado and Monte Carlo bands of x*(N)."""
+effects, a one-at-a-time tornado and Monte Carlo bands of x*(N).
+
+Each figure is a recipe over :mod:`powermodel.plotting` (the function under
+``@_figure``); its ``_..._numbers`` companion records the CSV and the quoted numbers.
+"""
 
 import re
 
 import numpy as np
 
+import powermodel as pm
+
 from .. import plotting as pl
 from ..errors import InputError
 from ..model import Model
-from ._common import (_Table, _check_resolution, _finish, _grid_with, _new_figure, _panel_label,
-                      _register, tex_number)
+from ._common import _figure, _Table, log_grid, tex_number
 
 
 #: The cost of the sensitivity analyses: the non-convex overhead family (s fixed).
@@ -49,6 +54,10 @@ def _ranges(dists):
             raise InputError(f"the tornado needs bounded ranges; `{k}` has {spec[0]!r}")
         out[k] = (spec[1], spec[2])
     return out
+
+
+#: Ranges of the one-at-a-time analysis: the bounds of :data:`SENS_DISTRIBUTIONS`.
+SENS_RANGES = _ranges(SENS_DISTRIBUTIONS)
 
 
 #: The sampled numbers the paper quotes (Sobol' first and total per input, Morris mu*
@@ -95,26 +104,7 @@ def _wilson(p, n, level=LEVEL):
     return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
-@_register("sobol")
-def sobol(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
-          n=2 ** 14, seed=0, **fixed):
-    """First-order and total Sobol' indices of the learned share at N (bars with intervals).
-
-    The intervals are Student's t across 16 independent replicates at the level
-    :data:`LEVEL` (simultaneous 95% over the paper's :data:`SAMPLED` sampled
-    numbers); ``n`` is set so that those of the total indices are about +-0.02
-    wide. Numbers: ``sobolN`` (the N), ``sobolSamples``, ``sensFamilyLevel`` (95),
-    ``sensSampled``, per input ``sobolFirst<Key>``,
-    ``sobolTotal<Key>`` (Key: F, C, K, P, Overlap, Penalty), each with its interval
-    ``...Low``, ``...High`` (rounded outward); text macros ``sobolRankA``,
-    ``sobolRankB``, ``sobolRankLast`` (by total index) and ``sobolTotalOrder``,
-    ``sobolFirstOrder`` (the inputs ranked, ``>`` only where the intervals separate).
-    """
-    from ..sensitivity import sobol as _sobol
-
-    dists = SENS_DISTRIBUTIONS if distributions is None else distributions
-    r = _sobol(model, dists, output=output, n=n, seed=seed, N=N, confidence_level=LEVEL,
-               replicates=16, **fixed)
+def _sobol_numbers(ax, r, *, N, **_):
     t = _Table()
     nums = {"sobolN": N, "sobolSamples": r.n * (len(r.names) + 2),
             "sensFamilyLevel": 100 * FAMILY_LEVEL, "sensSampled": SAMPLED}
@@ -128,20 +118,53 @@ def sobol(out=None, *, model=SENS_MODEL, distributions=None, output="learned_sha
                        *r.total_order_interval[k])
     rank = sorted(r.names, key=lambda k: -r.total_order[k])
     texts.update(sobolTotalOrder=_order(r.names, r.total_order, r.total_order_interval),
-                 sobolFirstOrder=_order(r.names, r.first_order, r.first_order_interval))
-    with pl.style():
-        fig, (ax,) = _new_figure()
-        pl.sobol_bars(r, ax=ax)
-        ax.set_title(f"learned share (1−λ)x*/g* at N = {N:g}", fontsize=7)
-        texts.update(sobolRankA=_tex_name(rank[0]), sobolRankB=_tex_name(rank[1]),
-                     sobolRankLast=_tex_name(rank[-1]))
-        return _finish("sobol", fig, t, nums, out, digits={k: 2 for k in nums if "First" in k
-                                                           or "Total" in k},
-                       texts=texts)
+                 sobolFirstOrder=_order(r.names, r.first_order, r.first_order_interval),
+                 sobolRankA=_tex_name(rank[0]), sobolRankB=_tex_name(rank[1]),
+                 sobolRankLast=_tex_name(rank[-1]))
+    return {"table": t, "numbers": nums, "texts": texts,
+            "digits": {k: 2 for k in nums if "First" in k or "Total" in k}}
 
 
-@_register("morris")
-def morris(out=None, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
+@_figure("sobol", _sobol_numbers)
+def sobol(ax, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
+          n=2 ** 14, seed=0, **fixed):
+    """First-order and total Sobol' indices of the learned share at N (bars with intervals).
+
+    The intervals are Student's t across 16 independent replicates at the level
+    :data:`LEVEL` (simultaneous 95% over the paper's :data:`SAMPLED` sampled
+    numbers); ``n`` is set so that those of the total indices are about +-0.02
+    wide. Numbers: ``sobolN`` (the N), ``sobolSamples``, ``sensFamilyLevel`` (95),
+    ``sensSampled``, per input ``sobolFirst<Key>``,
+    ``sobolTotal<Key>`` (Key: F, C, K, P, Overlap, Penalty), each with its interval
+    ``...Low``, ``...High`` (rounded outward); text macros ``sobolRankA``,
+    ``sobolRankB``, ``sobolRankLast`` (by total index) and ``sobolTotalOrder``,
+    ``sobolFirstOrder`` (the inputs ranked, ``>`` only where the intervals separate).
+    """
+    r = pm.sobol(model, SENS_DISTRIBUTIONS if distributions is None else distributions,
+                 output=output, n=n, seed=seed, N=N, confidence_level=LEVEL, replicates=16,
+                 **fixed)
+    pl.sobol_bars(r, ax=ax)
+    ax.set_title(f"learned share (1−λ)x*/g* at N = {N:g}", fontsize=7)
+    return r
+
+
+def _morris_numbers(ax, r, *, trajectories, levels, **_):
+    t = _Table()
+    nums = {"morrisTrajectories": trajectories, "morrisDelta": levels / (2 * (levels - 1))}
+    texts = {"morrisOrder": _order(r.names, r.mu_star, r.mu_star_interval)}
+    for k in r.names:
+        t.add("mu_star", k, [0, 1, 2], [r.mu_star[k], *r.mu_star_interval[k]])
+        t.add("sigma", k, 0, r.sigma[k])
+        _with_interval(nums, texts, f"morrisMuStar{_key(k)}", r.mu_star[k],
+                       *r.mu_star_interval[k])
+    rank = sorted(r.names, key=lambda k: -r.mu_star[k])
+    texts.update(morrisRankA=_tex_name(rank[0]), morrisRankB=_tex_name(rank[1]))
+    return {"table": t, "numbers": nums, "texts": texts,
+            "digits": {k: 2 for k in nums if "Mu" in k}}
+
+
+@_figure("morris", _morris_numbers)
+def morris(ax, *, model=SENS_MODEL, distributions=None, output="learned_share", N=SENS_N,
            trajectories=4000, levels=4, seed=0, **fixed):
     """Morris elementary effects (mu* with intervals, sigma) of the learned share at N.
 
@@ -155,43 +178,15 @@ def morris(out=None, *, model=SENS_MODEL, distributions=None, output="learned_sh
     (the inputs ranked, ``>`` only where the intervals separate). sigma is
     drawn and written to the CSV, not quoted (it has no interval).
     """
-    from ..sensitivity import morris as _morris
-
-    dists = SENS_DISTRIBUTIONS if distributions is None else distributions
-    r = _morris(model, dists, output=output, trajectories=trajectories, levels=levels,
-                seed=seed, N=N, confidence_level=LEVEL, n_resamples=9999, **fixed)
-    t = _Table()
-    nums = {"morrisTrajectories": trajectories, "morrisDelta": levels / (2 * (levels - 1))}
-    texts = {"morrisOrder": _order(r.names, r.mu_star, r.mu_star_interval)}
-    for k in r.names:
-        t.add("mu_star", k, [0, 1, 2], [r.mu_star[k], *r.mu_star_interval[k]])
-        t.add("sigma", k, 0, r.sigma[k])
-        _with_interval(nums, texts, f"morrisMuStar{_key(k)}", r.mu_star[k],
-                       *r.mu_star_interval[k])
-    rank = sorted(r.names, key=lambda k: -r.mu_star[k])
-    with pl.style():
-        fig, (ax,) = _new_figure()
-        pl.morris_bars(r, ax=ax)
-        ax.set_ylabel(f"share change per step Δ = {nums['morrisDelta']:.2g}")
-        texts.update(morrisRankA=_tex_name(rank[0]), morrisRankB=_tex_name(rank[1]))
-        return _finish("morris", fig, t, nums, out, digits={k: 2 for k in nums if "Mu" in k},
-                       texts=texts)
+    r = pm.morris(model, SENS_DISTRIBUTIONS if distributions is None else distributions,
+                  output=output, trajectories=trajectories, levels=levels, seed=seed, N=N,
+                  confidence_level=LEVEL, n_resamples=9999, **fixed)
+    pl.morris_bars(r, ax=ax)
+    ax.set_ylabel(f"share change per step Δ = {levels / (2 * (levels - 1)):.2g}")
+    return r
 
 
-@_register("tornado")
-def tornado(out=None, *, model=SENS_MODEL, ranges=None, base=None, output="learned_share",
-            N=SENS_N, seed=0):
-    """One-at-a-time tornado of the learned share at N around a base point.
-
-    Numbers: ``tornadoBase`` (the output at the base point), per input
-    ``tornadoLow<Key>``, ``tornadoHigh<Key>``; text macros ``tornadoRankA``, ``tornadoRankB``.
-    """
-    from ..sensitivity import one_at_a_time
-
-    ranges = _ranges(SENS_DISTRIBUTIONS) if ranges is None else ranges
-    base = dict(SENS_BASE if base is None else base)
-    base.setdefault("N", N)
-    r = one_at_a_time(model, ranges, output=output, **base)
+def _tornado_numbers(ax, r, **_):
     t = _Table()
     nums = {"tornadoBase": r.base_output}
     for k in r.names:
@@ -200,17 +195,47 @@ def tornado(out=None, *, model=SENS_MODEL, ranges=None, base=None, output="learn
         nums[f"tornadoLow{_key(k)}"] = r.low_output[k]
         nums[f"tornadoHigh{_key(k)}"] = r.high_output[k]
     t.add("base", "base", 0, r.base_output)
-    with pl.style():
-        fig, (ax,) = _new_figure()
-        pl.tornado(r, ax=ax)
-        ax.set_xlabel(f"learned share (1−λ)x*/g* at N = {base['N']:g}")
-        return _finish("tornado", fig, t, nums, out, digits={k: 2 for k in nums},
-                       texts={"tornadoRankA": _tex_name(r.names[0]),
-                              "tornadoRankB": _tex_name(r.names[1])})
+    return {"table": t, "numbers": nums, "digits": {k: 2 for k in nums},
+            "texts": {"tornadoRankA": _tex_name(r.names[0]),
+                      "tornadoRankB": _tex_name(r.names[1])}}
 
 
-@_register("monte_carlo")
-def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7), n=8000,
+@_figure("tornado", _tornado_numbers)
+def tornado(ax, *, model=SENS_MODEL, ranges=None, base=None, output="learned_share", N=SENS_N):
+    """One-at-a-time tornado of the learned share at N around a base point.
+
+    Numbers: ``tornadoBase`` (the output at the base point), per input
+    ``tornadoLow<Key>``, ``tornadoHigh<Key>``; text macros ``tornadoRankA``, ``tornadoRankB``.
+    """
+    base = dict(SENS_BASE if base is None else base)
+    base.setdefault("N", N)
+    r = pm.one_at_a_time(model, SENS_RANGES if ranges is None else ranges, output=output,
+                         **base)
+    pl.tornado(r, ax=ax)
+    ax.set_xlabel(f"learned share (1−λ)x*/g* at N = {base['N']:g}")
+    return r
+
+
+def _monte_carlo_numbers(axes, runs, *, n, **_):
+    t = _Table()
+    nums = {"mcSamples": n}
+    texts = {}
+    for key, r in runs.items():
+        for q, band in zip(r.quantiles, r.bands):
+            t.add(f"bands {key}", f"q={q:g}", r.N, band)
+        t.add(f"probability {key}", "p_mesa", r.N, r.p_mesa)
+        t.add(f"probability {key}", "p_dominant", r.N, r.p_dominant)
+        for n_, word in ((1e2, "Hundred"), (1e4, "TenThousand"), (1e7, "TenMillion")):
+            j = np.flatnonzero(np.asarray(r.N) == n_)
+            if j.size:
+                for what, p in (("Mesa", r.p_mesa[j[0]]), ("Dominant", r.p_dominant[j[0]])):
+                    _with_interval(nums, texts, f"mcP{what}{key}At{word}", p, *_wilson(p, n))
+    return {"table": t, "numbers": nums, "texts": texts,
+            "digits": {k: 2 for k in nums if k.startswith("mcP")}}
+
+
+@_figure("monte_carlo", _monte_carlo_numbers, rows=2, height=4.4)
+def monte_carlo(axes, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7), n=8000,
                 resolution=71, seed=0, **fixed):
     """Uncertainty propagated to x*(N): quantile bands and P(mesa-optimization) against N.
 
@@ -224,39 +249,20 @@ def monte_carlo(out=None, *, model=SENS_MODEL, distributions=None, N=(1.0, 1e7),
     Numbers: ``mcSamples``, ``mcPMesa<Paper|Shared>At<Hundred|TenThousand|TenMillion>``,
     ``mcPDominant<Paper|Shared>At<...>``, each with its interval ``...Low``, ``...High``.
     """
-    from ..sensitivity import monte_carlo as _mc
-
-    resolution = _check_resolution(resolution)
+    a1, a2 = axes
     dists = SENS_DISTRIBUTIONS if distributions is None else distributions
-    Ng = _grid_with(N[0], N[1], resolution, (1e2, 1e4, 1e7))
+    Ns = log_grid(N[0], N[1], resolution, exact=(1e2, 1e4, 1e7))  # a log grid holding the N quoted
     paper = {k: v for k, v in dists.items() if k not in ("overlap", "runtime_penalty")}
-    runs = {"Paper": _mc(model, paper, N=Ng, n=n, seed=seed, **fixed),
-            "Shared": _mc(model, dists, N=Ng, n=n, seed=seed, **fixed)}
-    t = _Table()
-    nums = {"mcSamples": n}
-    texts = {}
-    for key, r in runs.items():
-        for q, band in zip(r.quantiles, r.bands):
-            t.add(f"bands {key}", f"q={q:g}", Ng, band)
-        t.add(f"probability {key}", "p_mesa", Ng, r.p_mesa)
-        t.add(f"probability {key}", "p_dominant", Ng, r.p_dominant)
-        for n_, word in ((1e2, "Hundred"), (1e4, "TenThousand"), (1e7, "TenMillion")):
-            j = np.flatnonzero(Ng == n_)
-            if j.size:
-                for what, p in (("Mesa", r.p_mesa[j[0]]), ("Dominant", r.p_dominant[j[0]])):
-                    _with_interval(nums, texts, f"mcP{what}{key}At{word}", p, *_wilson(p, n))
-    with pl.style():
-        fig, (a1, a2) = _new_figure(2, height=4.4)
-        pl.quantile_bands(runs["Paper"], ax=a1,
-                          ylabel="x* (bits; symlog axis)")
-        a1.legend(loc="upper left", fontsize=6, ncol=3, bbox_to_anchor=(0.0, 1.0))
-        a1.set_ylim(0, 3e6)
-        a1.text(0.99, 0.02, "linear below 1 bit", transform=a1.transAxes, ha="right",
-                va="bottom", fontsize=6, color="#555555")
-        pl.mesa_probability(runs["Paper"], label="ρ = λ = 0", color=pl.PALETTE[0], ax=a2)
-        pl.mesa_probability(runs["Shared"], label="uncertain ρ, λ", color=pl.PALETTE[3], ax=a2)
-        a2.legend(loc="lower right", fontsize=6, bbox_to_anchor=(1.0, 0.17))
-        _panel_label(a1, "a")
-        _panel_label(a2, "b")
-        return _finish("monte_carlo", fig, t, nums, out, texts=texts,
-                       digits={k: 2 for k in nums if k.startswith("mcP")})
+    runs = {"Paper": pm.monte_carlo(model, paper, N=Ns, n=n, seed=seed, **fixed),
+            "Shared": pm.monte_carlo(model, dists, N=Ns, n=n, seed=seed, **fixed)}
+    pl.quantile_bands(runs["Paper"], ax=a1, ylabel="x* (bits; symlog axis)")
+    a1.legend(loc="upper left", fontsize=6, ncol=3, bbox_to_anchor=(0.0, 1.0))
+    a1.set_ylim(0, 3e6)
+    a1.text(0.99, 0.02, "linear below 1 bit", transform=a1.transAxes, ha="right",
+            va="bottom", fontsize=6, color="#555555")
+    pl.mesa_probability(runs["Paper"], label="ρ = λ = 0", color=pl.PALETTE[0], ax=a2)
+    pl.mesa_probability(runs["Shared"], label="uncertain ρ, λ", color=pl.PALETTE[3], ax=a2)
+    a2.legend(loc="lower right", fontsize=6, bbox_to_anchor=(1.0, 0.17))
+    a1.set_title("a", loc="left", fontweight="bold")
+    a2.set_title("b", loc="left", fontweight="bold")
+    return runs

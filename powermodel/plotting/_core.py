@@ -1,56 +1,17 @@
-r"""Plots of the allocation model, in matplotlib's object-oriented style.
-
-Every plotting function takes ``ax=None`` (a new figure is made with pyplot
-only when no Axes is given), draws, and returns the Axes. Styling lives in the
-:func:`style` context manager; nothing here changes global ``rcParams``.
-Colours come from the Okabe-Ito palette (colour-blind safe); every axis is
-labelled with its unit (bits of optimization power) and the defaults are
-legible at one-column width (3.4 in).
-
-Plots of the model (each solves it with :meth:`powermodel.Model.solve`):
-
-* :func:`landscape` -- the objective g(x) for several N, optimum marked;
-* :func:`optimum_vs_N` -- x*(N) for several costs, regime changes marked;
-* :func:`decomposition` -- base vs learned per-instance power as N grows;
-* :func:`compute_multiplier` -- the price M = P'/P of holding x to zero
-  (P' = f(0) + N_eff g*: the base power a system held at x = 0 needs to match g*);
-* :func:`learned_share` -- the learned share (1 - lambda) x*/g* against N (x*/g* in
-  the paper's model), the dominance line 1/2 marked.
-
-Plots of analysis results (duck-typed on their fields):
-
-* :func:`phase_diagram` -- regimes over two parameters (a sweep result);
-* :func:`sobol_bars`, :func:`morris_bars`, :func:`tornado` -- sensitivity;
-* :func:`quantile_bands`, :func:`mesa_probability` -- Monte Carlo results.
-
-Curves are given as a :class:`~powermodel.Model`, a list of them, or a dict
-``label -> Model`` or ``label -> (Model, {solve keyword arguments})`` (for
-example several overlaps of one cost).
-
-Examples
---------
->>> import powermodel as pm
->>> from powermodel import plotting
->>> from matplotlib.figure import Figure
->>> ax = Figure().subplots()
->>> with plotting.style():
-...     ax = plotting.optimum_vs_N(pm.Model("power", c=1.0, k=2.0), N=[1, 10, 100], P=1e6, ax=ax)
->>> ax.lines[0].get_ydata().tolist()
-[0.5, 5.0, 50.0]
-"""
+"""Style, shared helpers, the plots of the model and the phase diagram (re-exported by
+:mod:`powermodel.plotting`)."""
 
 import contextlib
 
 import numpy as np
 
-from . import _validation as V
-from .errors import InputError
-from .result import REGIMES, Solution
+from .. import _validation as V
+from ..errors import InputError
+from ..result import REGIMES, Solution
 
 __all__ = [
     "PALETTE", "REGIME_COLORS", "style", "landscape", "optimum_vs_N", "decomposition",
-    "compute_multiplier", "learned_share", "phase_diagram", "sobol_bars", "morris_bars",
-    "tornado", "quantile_bands", "mesa_probability", "transitions", "crossing",
+    "compute_multiplier", "learned_share", "phase_diagram", "transitions", "crossing",
 ]
 
 #: Okabe-Ito colours (colour-blind safe), in the order curves use them.
@@ -146,7 +107,7 @@ def _result(result, kind, attrs):
 
 
 def _model(m, name="model"):
-    from .model import Model
+    from ..model import Model
 
     if not isinstance(m, Model):
         raise InputError(f"`{name}` must be a powermodel.Model, got {type(m).__name__}")
@@ -155,7 +116,7 @@ def _model(m, name="model"):
 
 def _curves(models, **solve_kw):
     """Normalise a curve specification to ``[(label, model, kwargs)]``."""
-    from .model import Model
+    from ..model import Model
 
     if isinstance(models, Model):
         return [(_label(models), models, dict(solve_kw))]
@@ -546,153 +507,6 @@ def _edges(v, log):
     return np.exp(e) if log else e
 
 
-def _interval_err(values, intervals, names):
-    v = np.array([values[n] for n in names], dtype=float)
-    lo = np.array([intervals[n][0] for n in names], dtype=float)
-    hi = np.array([intervals[n][1] for n in names], dtype=float)
-    return v, np.vstack([np.maximum(v - lo, 0), np.maximum(hi - v, 0)])
-
-
-def sobol_bars(result, *, ax=None):
-    """First-order and total Sobol indices as grouped bars with confidence intervals.
-
-    ``result`` has ``names``, ``first_order``/``total_order`` (dict name -> float)
-    and ``first_order_interval``/``total_order_interval`` (dict name -> (low, high)).
-    The first ``len(names)`` bar patches are the first-order indices, the next
-    the total indices, in the order of ``names``.
-    """
-    _result(result, "a SobolResult", ("names", "first_order", "total_order",
-                                      "first_order_interval", "total_order_interval"))
-    ax = _ax(ax)
-    names = list(result.names)
-    pos = np.arange(len(names))
-    w = 0.38
-    s1, e1 = _interval_err(result.first_order, result.first_order_interval, names)
-    st, et = _interval_err(result.total_order, result.total_order_interval, names)
-    ax.bar(pos - w / 2, s1, w, yerr=e1, color=PALETTE[0], label="first order $S_i$",
-           capsize=2, error_kw={"lw": 0.8})
-    ax.bar(pos + w / 2, st, w, yerr=et, color=PALETTE[1], label="total $S_{Ti}$",
-           capsize=2, error_kw={"lw": 0.8})
-    ax.set_xticks(pos, [_short_name(n) for n in names])
-    ax.set_ylabel("share of output variance")
-    ax.axhline(0, color="#000000", lw=0.6)
-    ax.grid(False, axis="x")
-    level = getattr(result, "confidence_level", None)
-    top = max([*(s1 + e1[1]), *(st + et[1]), 0.0])
-    if top > 0:
-        ax.set_ylim(top=1.4 * top)
-    # (a level such as 1 - 0.05/30 is 99.8 %, not "100 %")
-    ax.legend(loc="upper left", ncol=2, title=f"{100 * level:.3g}% intervals" if level else None)
-    return ax
-
-
-def morris_bars(result, *, ax=None):
-    """Morris elementary effects: mu* bars with intervals, sigma as markers.
-
-    ``result`` has ``names``, ``mu_star``, ``sigma`` (dict name -> float) and
-    ``mu_star_interval`` (dict name -> (low, high)). Bars follow ``names``.
-    """
-    _result(result, "a MorrisResult", ("names", "mu_star", "sigma", "mu_star_interval"))
-    ax = _ax(ax)
-    names = list(result.names)
-    pos = np.arange(len(names))
-    mu, err = _interval_err(result.mu_star, result.mu_star_interval, names)
-    ax.bar(pos, mu, 0.6, yerr=err, color=PALETTE[0], capsize=2, label="μ* (mean |effect|)",
-           error_kw={"lw": 0.8})
-    (s,) = ax.plot(pos, [result.sigma[n] for n in names], ls="none", marker="D",
-                   color=PALETTE[3], label="σ (spread of effects)")
-    s.set_gid("sigma")
-    top = max([*(mu + err[1]), *[result.sigma[n] for n in names], 0.0])
-    if top > 0:
-        ax.set_ylim(0, 1.3 * top)
-    ax.set_xticks(pos, [_short_name(n) for n in names])
-    ax.set_ylabel("elementary effect (output units)")
-    ax.grid(False, axis="x")
-    ax.legend(loc="best")
-    return ax
-
-
-def tornado(result, *, ax=None):
-    """One-at-a-time tornado chart: output at each input's low and high value.
-
-    ``result`` has ``names`` (ranked, most influential first), ``base_output``
-    and ``low_output``/``high_output`` (dict name -> float). The most
-    influential input is drawn at the top. Bars: first the low-side bars, then
-    the high-side bars, each in the order of ``names``.
-    """
-    _result(result, "an OATResult", ("names", "base_output", "low_output", "high_output"))
-    ax = _ax(ax)
-    names = list(result.names)
-    base = float(result.base_output)
-    y = np.arange(len(names))[::-1]
-    lo = np.array([result.low_output[n] for n in names], dtype=float)
-    hi = np.array([result.high_output[n] for n in names], dtype=float)
-    ax.barh(y, lo - base, left=base, color=PALETTE[0], height=0.6, label="input at low value")
-    ax.barh(y, hi - base, left=base, color=PALETTE[1], height=0.6, label="input at high value")
-    b = ax.axvline(base, color="#000000", lw=0.8)
-    b.set_gid("base")
-    ax.set_yticks(y, [_short_name(n) for n in names])
-    ax.set_xlabel("output at the low / high input value")
-    ax.grid(False, axis="y")
-    ax.legend(loc="best")
-    return ax
-
-
-def quantile_bands(result, *, ylabel="x* (bits)", ax=None):
-    """Monte Carlo quantile bands of the output against N.
-
-    ``result`` has ``N``, ``quantiles`` (increasing, symmetric about 0.5 when
-    bands are to be shaded) and ``bands`` (shape ``(len(quantiles), len(N))``).
-    Pairs ``(q, 1 - q)`` are shaded (one PolyCollection each, outermost first);
-    the median, when present, is a line (gid ``"median"``).
-    """
-    _result(result, "a MonteCarloResult", ("N", "quantiles", "bands"))
-    ax = _ax(ax)
-    q = [float(v) for v in result.quantiles]
-    N = np.asarray(result.N, dtype=float)
-    bands = np.asarray(result.bands, dtype=float)
-    qr = [round(v, 12) for v in q]
-    pairs = [(i, qr.index(round(1 - qi, 12))) for i, qi in enumerate(q)
-             if qi < 0.5 and round(1 - qi, 12) in qr]
-    for k, (i, j) in enumerate(pairs):
-        ax.fill_between(N, bands[i], bands[j], color=PALETTE[0], alpha=0.18 + 0.17 * k, lw=0,
-                        label=f"{q[i]:.0%}–{q[j]:.0%}")
-    if 0.5 in qr:
-        (m,) = ax.plot(N, bands[qr.index(0.5)], color=PALETTE[0], label="median")
-        m.set_gid("median")
-    ax.set_xscale("log")
-    if np.all(bands[np.isfinite(bands)] >= 0) and np.nanmax(bands) > 0:
-        ax.set_yscale("symlog", linthresh=1.0)
-        ax.set_ylim(bottom=0)
-    ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel(ylabel)
-    ax.legend(loc="best")
-    return ax
-
-
-def mesa_probability(result, *, label=None, color=None, ax=None):
-    """Probability of mesa-optimization (x* > 0) and of dominance (share > 1/2) against N.
-
-    ``result`` has ``N``, ``p_mesa`` and ``p_dominant`` (arrays over N). Lines:
-    ``P(x* > 0)`` (solid) then ``P(share > 1/2)`` (dashed; the learned share
-    (1 - lambda) x*/g*); ``label`` prefixes
-    their legend entries (to overlay several results on one Axes).
-    """
-    _result(result, "a MonteCarloResult", ("N", "p_mesa", "p_dominant"))
-    ax = _ax(ax)
-    N = np.asarray(result.N, dtype=float)
-    pre = f"{label}: " if label else ""
-    color = color or PALETTE[len(ax.lines) // 2 % len(PALETTE)]
-    ax.plot(N, result.p_mesa, color=color, label=f"{pre}P(x* > 0)")
-    ax.plot(N, result.p_dominant, color=color, ls="--", label=f"{pre}P(share > 1/2)")
-    ax.set_xscale("log")
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel("probability")
-    ax.legend(loc="best")
-    return ax
-
-
 def _has_penalty(models, solve_kw):
     specs = models.values() if isinstance(models, dict) else ()
     kws = [solve_kw] + [sp[1] for sp in specs if isinstance(sp, tuple)]
@@ -704,5 +518,14 @@ def _nice(v):
     return f"{v:,.0f}" if 10 <= abs(v) < 1e6 else f"{v:.3g}"
 
 
-def _short_name(n):
-    return {"overlap": "ρ", "runtime_penalty": "λ", "x_cap": "x_cap"}.get(n, n)
+def number_text(v):
+    """A number for a figure's text: a power of ten from 10^4 up as ``10⁶``, otherwise ``%g``.
+
+    >>> number_text(1e6), number_text(1e4), number_text(2e6), number_text(500.0)
+    ('10⁶', '10⁴', '2e+06', '500')
+    """
+    e = np.log10(v) if v > 0 else 0.0
+    if v >= 1e4 and e == int(e):
+        sup = str(int(e)).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+        return f"10{sup}"
+    return f"{v:g}"
