@@ -2,8 +2,10 @@
 
 Exit codes: 0 success, 2 bad input (one line ``error: ...`` on stderr),
 1 internal failure (one line, rerun with ``--debug`` for the traceback) or
-output lost (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe (the
-reader of stdout went away, e.g. ``| head``).
+output lost (stdout closed), 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM), 141 broken pipe (the reader of stdout went away, e.g. ``| head``).
+After Ctrl-C or SIGTERM, files being written are removed (finished ones stay)
+and worker processes are stopped.
 
 Subcommands register themselves in :data:`COMMANDS` through
 :func:`command`; each gets the parsed arguments and returns the text to
@@ -81,13 +83,16 @@ def _error(message):
 EXIT_BROKEN_PIPE = 141
 #: Exit code after Ctrl-C: 128 + SIGINT.
 EXIT_INTERRUPTED = 130
+#: Exit code after SIGTERM: 128 + SIGTERM.
+EXIT_TERMINATED = 143
 
 
 def main(argv=None):
     """Entry point of the ``powermodel`` command; returns the exit code.
 
     Exit codes: 0 success, 2 bad input, 1 internal failure or output lost
-    (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe.
+    (stdout closed), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM),
+    141 broken pipe.
     """
     from ..errors import InputError, UnsolvableError
 
@@ -102,7 +107,9 @@ def main(argv=None):
             return 2
         import warnings
 
-        with warnings.catch_warnings(record=True) as caught:
+        from .._workers import terminate_raises
+
+        with terminate_raises(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")  # (printed below, whatever the caller's filters)
             out = args._run(args)
         for w in caught:  # one line each, not Python's two-line format
@@ -116,7 +123,12 @@ def main(argv=None):
     except (InputError, UnsolvableError) as exc:  # a question SymPy cannot answer: no bug
         _error(exc)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from .._workers import Terminated
+
+        if isinstance(exc, Terminated):
+            _error("terminated")
+            return EXIT_TERMINATED
         _error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
