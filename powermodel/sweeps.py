@@ -100,7 +100,7 @@ def dump_json(path, obj):
 
     >>> import tempfile, pathlib
     >>> p = dump_json(pathlib.Path(tempfile.mkdtemp()) / "a.json", {"x": np.arange(2.0)})
-    >>> p.read_text() == json.dumps({"x": [0.0, 1.0]}, indent=1) + "\n"
+    >>> p.read_text() == json.dumps({"x": [0.0, 1.0]}, indent=1) + chr(10)
     True
     """
     with _io.atomic_write(path) as fh:
