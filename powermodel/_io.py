@@ -120,10 +120,24 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
                 os.replace(tmp, path)
             else:
                 os.unlink(tmp)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+            # a full disk, a quota, a read-only file system: the environment, not a bug
+            raise InputError(f"cannot write `{_short_path(path)}`: "
+                             f"{exc.strerror or exc}") from None
         raise
+
+
+def _errnos(*names):
+    import errno
+
+    return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
+
+
+#: Write errors that come from the environment (reported as bad input, exit 2).
+_ENVIRONMENT_ERRNOS = _errnos("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EFBIG")
 
 
 def _short_path(path, limit=120):

@@ -88,6 +88,7 @@ _RC = {
     "ps.fonttype": 42,
     "svg.hashsalt": "powermodel",
     "figure.constrained_layout.use": True,
+    "text.usetex": False,  # (a matplotlibrc's usetex would need LaTeX for every label)
 }
 
 

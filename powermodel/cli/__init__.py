@@ -48,12 +48,38 @@ def build_parser():
     return parser
 
 
+def terminal_safe(text):
+    r"""``text`` with control and format characters escaped (``\x1b``, ``\u202e``):
+    a path or a name echoed to the terminal cannot move the cursor, recolour the
+    screen or reverse the text. Newlines and tabs are kept.
+
+    >>> terminal_safe("a\x1b[2Jb\u202ec\n")
+    'a\\x1b[2Jb\\u202ec\n'
+    """
+    import re
+
+    def esc(m):
+        ch = m.group()
+        return ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+
+    return re.sub(r"[^\n\t\x20-\x7e]", esc, str(text))
+
+
+def _write(stream, text):
+    """Print ``text``; characters the stream's encoding lacks are written as escapes."""
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:  # PYTHONIOENCODING=ascii and a non-ASCII path
+        enc = getattr(stream, "encoding", None) or "ascii"
+        print(text.encode(enc, "backslashreplace").decode(enc), file=stream)
+
+
 def _emit(text):
     stream = sys.stdout
     if stream is None or getattr(stream, "closed", False):
         raise _OutputLost("standard output is closed")
     try:
-        print(text, file=stream)
+        _write(stream, terminal_safe(text))
         stream.flush()
     except BrokenPipeError:
         raise
@@ -72,11 +98,29 @@ def _silence_stdout():
         pass
 
 
-def _error(message):
+def _error(message, prefix="error"):
     try:
-        print(f"error: {message}".splitlines()[0], file=sys.stderr)
+        _write(sys.stderr, terminal_safe(f"{prefix}: {message}".splitlines()[0]))
     except (OSError, ValueError, AttributeError):  # stderr closed too: the exit code says it
         pass
+
+
+def _check_environment():
+    """The environment variables powermodel reads, checked by name before any work."""
+    import os
+
+    from .. import _memory
+    from ..errors import InputError
+
+    if os.environ.get(_memory.ENV):
+        _memory.budget()
+    backend = os.environ.get("MPLBACKEND")
+    if backend:
+        try:
+            import matplotlib  # noqa: F401  (reads MPLBACKEND on import)
+        except ValueError:
+            raise InputError(f"`MPLBACKEND` is not a matplotlib backend: {backend!r} "
+                             "(unset it, or set it to agg)") from None
 
 
 #: Exit code after a broken pipe (stdout closed by the reader, e.g. ``| head``): 128 + SIGPIPE.
@@ -105,6 +149,7 @@ def main(argv=None):
             _error(f"no command given (commands: {', '.join(COMMANDS)}); "
                    "see powermodel --help")
             return 2
+        _check_environment()
         import warnings
 
         from .._workers import terminate_raises
@@ -113,7 +158,7 @@ def main(argv=None):
             warnings.simplefilter("default")  # (printed below, whatever the caller's filters)
             out = args._run(args)
         for w in caught:  # one line each, not Python's two-line format
-            print(f"warning: {w.message}".splitlines()[0], file=sys.stderr)
+            _error(w.message, "warning")
         if out:
             _emit(out)
         return 0
