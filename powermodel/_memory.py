@@ -34,7 +34,7 @@ DEFAULT_FRACTION = 0.5
 #: The environment variable that overrides the budget.
 ENV = "POWERMODEL_MEMORY"
 #: The smallest and the largest budget ``POWERMODEL_MEMORY`` may set.
-MIN_BUDGET = 2**20
+MIN_BUDGET = 2**10
 MAX_BUDGET = 2**62
 _UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50}
 

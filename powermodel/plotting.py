@@ -168,9 +168,11 @@ def _curves(models, **solve_kw):
                     raise InputError(f"`models[{label!r}]` must be a Model or a (Model, dict of "
                                      f"solve arguments) pair, got {spec!r}")
                 m, kw = spec
-                out.append((str(label), _model(m, f"models[{label!r}]"), {**solve_kw, **kw}))
+                out.append((_text("label", label), _model(m, f"models[{label!r}]"),
+                            {**solve_kw, **kw}))
             else:
-                out.append((str(label), _model(spec, f"models[{label!r}]"), dict(solve_kw)))
+                out.append((_text("label", label), _model(spec, f"models[{label!r}]"),
+                            dict(solve_kw)))
         return out
     if isinstance(models, (list, tuple)):
         return [(_label(_model(m, f"models[{i}]")), m, dict(solve_kw))
@@ -178,9 +180,24 @@ def _curves(models, **solve_kw):
     raise InputError(f"`models` must be a Model, a list or a dict of them, got {models!r}")
 
 
+#: The longest label (characters) a plot takes: a longer one is refused (given) or
+#: shortened (made from a long cost expression); laying out 1e5 characters took 26 s.
+MAX_LABEL = 200
+
+
 def _label(m):
     ps = ", ".join(f"{k}={v:g}" for k, v in m.params.items() if np.ndim(v) == 0)
-    return f"{m.cost.name} ({ps})" if ps else m.cost.name
+    text = f"{m.cost.name} ({ps})" if ps else m.cost.name
+    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 3] + "..."
+
+
+def _text(name, value):
+    """A label given by the caller: any object as its str, at most MAX_LABEL characters."""
+    text = str(value)
+    if len(text) > MAX_LABEL:
+        raise InputError(f"`{name}` must be at most {MAX_LABEL} characters, got "
+                         f"{len(text):,}")
+    return text
 
 
 def _logN(N, default):
@@ -665,7 +682,7 @@ def quantile_bands(result, *, ylabel="x* (bits)", ax=None):
         ax.set_yscale("symlog", linthresh=1.0)
         ax.set_ylim(bottom=0)
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(_text("ylabel", ylabel))
     ax.legend(loc="best")
     return ax
 
@@ -681,7 +698,7 @@ def mesa_probability(result, *, label=None, color=None, ax=None):
     _result(result, "a MonteCarloResult", ("N", "p_mesa", "p_dominant"))
     ax = _ax(ax)
     N = np.asarray(result.N, dtype=float)
-    pre = f"{label}: " if label else ""
+    pre = f"{_text('label', label)}: " if label else ""
     color = color or PALETTE[len(ax.lines) // 2 % len(PALETTE)]
     ax.plot(N, result.p_mesa, color=color, label=f"{pre}P(x* > 0)")
     ax.plot(N, result.p_dominant, color=color, ls="--", label=f"{pre}P(share > 1/2)")

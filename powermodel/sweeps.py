@@ -483,8 +483,8 @@ def _solve_chunked(model, inputs, shaped, full, chunks, errors):
     from . import _memory
     from .solver import BYTES_PER_POINT
 
-    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
-        raise InputError(f"`chunks` must be an integer >= 1, got {chunks!r}")
+    # (any integer type, NumPy's included, as in the analyses; a huge one is one block)
+    chunks = min(V.integer("chunks", chunks, 1), math.prod(full))
     _memory.check(f"a grid of {math.prod(full):,} points {full}",
                   math.prod(full) * (BYTES_PER_POINT + 8))
     optional_import("dask", "dask")

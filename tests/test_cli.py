@@ -472,3 +472,9 @@ def test_a_full_disk_is_reported_as_such(tmp_path, monkeypatch):
     line = one_error_line(err)
     assert code == 2 and "No space left on device" in line and "internal" not in line
     assert list(tmp_path.iterdir()) == []                 # no temporary file left
+
+
+def test_a_name_repeated_in_a_nested_level_is_refused():
+    code, out, err = run(["nested", "--level", "power; N=10; c=1; k=2; c=3",
+                          "--level", "power; N=5; c=1; k=2"])
+    assert code == 2 and "`c` given twice in level" in one_error_line(err)

@@ -236,3 +236,19 @@ def test_table_exports_are_sized_against_the_memory_budget(monkeypatch):
     monkeypatch.setenv("POWERMODEL_MEMORY", "10K")
     with pytest.raises(pm.InputError, match="to_pandas of 1,000 points needs about"):
         r.to_pandas()
+
+
+def test_chunks_take_any_integer_type_and_a_huge_one_is_one_block():
+    pytest.importorskip("dask")
+    m = pm.Model("power", c=1.0, k=2.0)
+    want = np.array([0.5, 1.0])                                  # x* = N/2
+    for chunks in (np.int64(1), 2**80):
+        np.testing.assert_array_equal(pm.sweep(m, N=[1.0, 2.0], P=1e6, chunks=chunks).solution.x,
+                                      want)
+    with pytest.raises(pm.InputError, match="`chunks` must be an integer >= 1"):
+        pm.sweep(m, N=[1.0, 2.0], P=1e6, chunks=2.0)
+
+
+def test_more_dimensions_than_numpy_supports_are_refused_by_name():
+    with pytest.raises(pm.InputError, match="`N` has 40 dimensions; at most 32"):
+        pm.grid(pm.Model("power", c=1.0, k=2.0), {"N": np.ones((1,) * 40)}, P=1.0)
