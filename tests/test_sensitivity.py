@@ -725,3 +725,9 @@ def test_sobol_of_a_constant_output_is_refused_by_name(tmp_path, capsys):
     assert main(["sensitivity", str(sc), "--out", str(tmp_path / "o.csv")]) == 2
     assert "output `x_budget` is constant" in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_distribution_bound_given_as_a_list_is_refused_before_the_work():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match=r"`N.low` must be a number, got \[10\]"):
+        pm.sobol(m, {"N": ("loguniform", [10], 1000)}, P=1e6, n=2**6, seed=1)
