@@ -456,8 +456,7 @@ def test_echoed_names_and_paths_are_escaped(tmp_path):
     line = one_error_line(err)
     assert code == 2 and "\x1b" not in line and "\u202e" not in line
     assert "c\\u202e\\x1b[2J" in line
-    code, out, err = run(["reproduce", "--out", str(tmp_path / "a\x1b]0;x\x07b"), "--no-pdf",
-                          "--figure", "decomposition"])
+    code, out, err = run(["sweep", "nsweep-power", "--out", str(tmp_path / "a\x1b]0;x\x07b.csv")])
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "a\\x1b]0;x\\x07b" in out
 
 
