@@ -8,13 +8,60 @@ Windows). Missing folders are created.
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from .errors import InputError
 
 __all__ = ["atomic_write", "write_text", "write_bytes", "read_regular", "NotRegularFile",
-           "silence_fd", "make_folder"]
+           "silence_fd", "make_folder", "remove_stale_temporaries"]
+
+#: Temporary files: ``.NAME.pmPID.XXXXXXXX.tmp`` next to the destination ``NAME``;
+#: PID is the writing process, so a file whose writer is dead is known to be stale.
+_TMP = re.compile(r"^\.(?P<name>.+)\.pm(?P<pid>[0-9]+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):  # another user's process: alive
+        return pid < 2**31
+    return True
+
+
+def remove_stale_temporaries(folder, name=None):
+    """Remove this package's temporary files in ``folder`` whose writer is dead.
+
+    A write killed by SIGKILL cannot remove its temporary file; the next run
+    into the same folder does. ``name`` limits the sweep to the temporaries of
+    one destination file name. Returns the number of files removed; errors are
+    ignored (an unreadable folder is reported by the write itself).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / ".a.csv.pm999999999.abcd1234.tmp").write_text("half")
+    >>> remove_stale_temporaries(d), sorted(p.name for p in d.iterdir())
+    (1, [])
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for e in entries:
+        m = _TMP.match(e.name)
+        if not m or (name is not None and m.group("name") != name):
+            continue
+        pid = int(m.group("pid"))
+        if pid == os.getpid() or _alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(e.path)
+            removed += 1
+    return removed
 
 
 @contextlib.contextmanager
@@ -46,7 +93,9 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
         if path.is_dir():
             raise InputError(f"`{path}` is a folder, expected a file name")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        remove_stale_temporaries(path.parent, path.name)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.pm{os.getpid()}.",
+                                   suffix=".tmp")
     except OSError as exc:  # a name too long, a parent that is a file, no permission
         raise InputError(f"cannot write `{_short_path(path)}`: {_reason(path, exc)}") from None
     try:
@@ -71,10 +120,24 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
                 os.replace(tmp, path)
             else:
                 os.unlink(tmp)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+            # a full disk, a quota, a read-only file system: the environment, not a bug
+            raise InputError(f"cannot write `{_short_path(path)}`: "
+                             f"{exc.strerror or exc}") from None
         raise
+
+
+def _errnos(*names):
+    import errno
+
+    return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
+
+
+#: Write errors that come from the environment (reported as bad input, exit 2).
+_ENVIRONMENT_ERRNOS = _errnos("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EFBIG")
 
 
 def _short_path(path, limit=120):

@@ -33,6 +33,9 @@ __all__ = ["budget", "check", "parse_size", "DEFAULT_FRACTION", "ENV"]
 DEFAULT_FRACTION = 0.5
 #: The environment variable that overrides the budget.
 ENV = "POWERMODEL_MEMORY"
+#: The smallest and the largest budget ``POWERMODEL_MEMORY`` may set.
+MIN_BUDGET = 2**10
+MAX_BUDGET = 2**62
 _UNITS = {"": 1, "B": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50}
 
 
@@ -47,6 +50,9 @@ def physical_memory():
 def parse_size(text):
     """Bytes from ``"2G"``, ``"512 MB"``, ``"3e9"``; a number below 1 is a share of memory."""
     s = str(text).strip().upper().replace(" ", "")
+    if not s.isascii():  # float() would read Arabic-Indic or fullwidth digits
+        raise InputError(f"`{ENV}` must be a size in ASCII digits like 2G, 512M or 3e9, "
+                         f"got {text!r}")
     if s.endswith("IB"):
         s = s[:-2]
     elif s.endswith("B") and len(s) > 1 and s[-2] in "KMGTP":
@@ -58,11 +64,17 @@ def parse_size(text):
     except ValueError:
         raise InputError(f"`{ENV}` must be a size like 2G, 512M or 3e9, or a share of memory "
                          f"like 0.25, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
+    if value == float("inf"):
+        raise InputError(f"`{ENV}` must be at most {human(MAX_BUDGET)}, got {text!r}")
+    if not value > 0:
         raise InputError(f"`{ENV}` must be positive, got {text!r}")
-    if value < 1 and not unit:
-        return int(value * physical_memory())
-    return int(value * _UNITS[unit])
+    nbytes = value * physical_memory() if value < 1 and not unit else value * _UNITS[unit]
+    if not nbytes < MAX_BUDGET:
+        raise InputError(f"`{ENV}` must be at most {human(MAX_BUDGET)}, got {text!r}")
+    if nbytes < MIN_BUDGET:
+        raise InputError(f"`{ENV}` must be at least {human(MIN_BUDGET)} (a smaller budget "
+                         f"refuses everything), got {text!r}")
+    return int(nbytes)
 
 
 def budget():

@@ -42,6 +42,10 @@ _NOT_REAL = {"b": ("a boolean", "booleans"), "U": ("a string", "strings"),
              "c": ("a complex number", "complex numbers"), "V": ("a record", "records")}
 
 
+#: The most dimensions an input array may have (NumPy's limit for broadcasting).
+MAX_DIMS = 32
+
+
 def as_real_array(name, value, *, copy=True):
     """``value`` as a float64 array, refusing anything that is not real numbers.
 
@@ -71,6 +75,9 @@ def as_real_array(name, value, *, copy=True):
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"`{name}` must be a real number or an array of real numbers, "
                          f"got {_short(value)}") from None
+    if raw.ndim > MAX_DIMS:  # NumPy's broadcasting stops there with a RuntimeError
+        raise InputError(f"`{name}` has {raw.ndim} dimensions; at most {MAX_DIMS} are "
+                         "supported (NumPy's limit)")
     kind = raw.dtype.kind
     if kind in _NOT_REAL:
         one, many = _NOT_REAL[kind]

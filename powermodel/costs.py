@@ -769,6 +769,10 @@ class CallableCost(Cost):
         if arr.dtype.kind not in "fiub":
             raise InputError(f"the {label} of cost {self.name!r} must return real numbers, "
                              f"got {arr.dtype}")
+        if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:  # (its rounding swamps f')
+            raise InputError(f"the {label} of cost {self.name!r} returned {arr.dtype} values: "
+                             "their rounding swamps the differences x* is found from; "
+                             "return float64")
         return arr.astype(float)
 
     def f(self, x, p):
@@ -816,8 +820,9 @@ def make_cost(cost):
         key = cost.strip()
         if key in FAMILIES:
             return FAMILIES[key]()
-        if key.lower() in FAMILIES:
-            return FAMILIES[key.lower()]()
+        folded = {k.lower(): v for k, v in FAMILIES.items()}  # ("power-logn": power-logN)
+        if key.lower() in folded:
+            return folded[key.lower()]()
         if key.isidentifier() and key.isascii() and len(key) <= 40 and key != "x":
             # (anything else, e.g. a long or non-ASCII name, gets the parser's message)
             raise ExpressionError(f"unknown cost family `{key}` (families: "

@@ -54,6 +54,11 @@ class _Names(Mapping):
         return f"{{{', '.join(map(repr, self._d))}}}"
 
 
+#: The explorer's N axis lies within these bounds (a log axis beyond them overflows
+#: while placing its ticks).
+N_LIMITS = (1e-100, 1e100)
+
+
 def _range(name, spec, default, bound):
     """``(lo, hi, init)`` from a scalar (the initial value) or a ``(lo, hi[, init])`` tuple."""
     if spec is None:
@@ -76,13 +81,16 @@ def _range(name, spec, default, bound):
     v = V.real(name, spec)
     if np.ndim(v):
         raise InputError(f"`{name}` must be a scalar here, got an array")
+    big = np.finfo(float).max  # (a slider to ten times a value near the float limit stops there)
     if v > 0:
-        lo, hi = v / 10, v * 10
+        lo, hi = v / 10, min(v * 10, big)
     elif v == 0:
         lo, hi = 0.0, 1.0
     else:
-        lo, hi = v * 10, -v * 10
+        lo, hi = max(v * 10, -big), min(-v * 10, big)
     if bound is not None:
+        if v < bound[0]:
+            raise InputError(f"`{name}` must be >= {bound[0]:g}, got {v!r}")
         lo = max(lo, bound[0])
     return lo, hi, v
 
@@ -189,7 +197,13 @@ class Explorer:
             y = y[np.isfinite(y) & (y > 0)]
             if y.size:
                 lo, hi = y.min(), y.max()
-                self.axes[key].set_ylim(lo / 2, hi * 2 if hi > lo else lo * 4)
+                with np.errstate(over="ignore", under="ignore"):
+                    bottom, top = lo / 2, (hi * 2 if hi > lo else lo * 4)
+                # (near the float limits a margin overflows or underflows: none there)
+                bottom = bottom if bottom > 0 else lo
+                top = top if np.isfinite(top) else hi
+                if top > bottom:
+                    self.axes[key].set_ylim(bottom, top)
         bad = np.asarray(s.status) != "ok"
         shown = ", ".join(f"{_LABELS.get(k, k).split(' ')[0]}={x:.3g}" for k, x in v.items())
         self._status.set_text(f"{self.model.cost.name}: {shown}" + (
@@ -300,8 +314,8 @@ def explore(model, *, N=(1.0, 1e5), P, points=400, **ranges):
         lo_N, hi_N = N
     except (TypeError, ValueError):
         raise InputError(f"`N` must be a (lo, hi) pair, got {N!r}") from None
-    lo_N = V.real("N", lo_N, low=0, low_open=True)
-    hi_N = V.real("N", hi_N, low=0, low_open=True)
+    lo_N = V.real("N", lo_N, low=N_LIMITS[0], high=N_LIMITS[1])
+    hi_N = V.real("N", hi_N, low=N_LIMITS[0], high=N_LIMITS[1])
     if not lo_N < hi_N:
         raise InputError(f"`N` must be a (lo, hi) pair with lo < hi, got {N!r}")
     points = V.integer("points", points, 2)

@@ -15,10 +15,16 @@ __all__ = ["Result", "Solution", "REGIMES"]
 REGIMES = ("none", "interior", "budget", "cap", "unbounded")
 
 
+#: Arrays longer than this are shown by shape and type alone in a repr (constant time).
+REPR_SUMMARY_LIMIT = 10**5
+
+
 def _short(v):
     if isinstance(v, np.ndarray):
         if v.ndim == 0:
             return _short(v[()])
+        if v.size > REPR_SUMMARY_LIMIT:
+            return f"array(shape={v.shape}, dtype={v.dtype})"
         if v.dtype.kind in "US":
             vals, counts = np.unique(v, return_counts=True)
             top = ", ".join(f"{a!s}: {b}" for a, b in zip(vals[:5], counts[:5]))

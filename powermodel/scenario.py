@@ -108,6 +108,10 @@ def _toml():
     return tomllib
 
 
+def _rebuild_scenario(fields):
+    return Scenario(**fields)
+
+
 class Scenario:
     """A checked scenario: a model, fixed values and one analysis.
 
@@ -135,6 +139,9 @@ class Scenario:
 
     def __setattr__(self, name, value):
         raise AttributeError("Scenario is immutable")
+
+    def __reduce__(self):  # pickle and copy: rebuilt through __init__
+        return (_rebuild_scenario, ({k.lstrip("_"): getattr(self, k) for k in self.__slots__},))
 
     @property
     def model(self):

@@ -22,7 +22,6 @@ array([ 0.5,  5. , 50. ])
 """
 
 import csv
-import io
 import json
 import math
 
@@ -31,7 +30,7 @@ import numpy as np
 from . import _io
 from . import _validation as V
 from .errors import InputError
-from .result import Result, Solution
+from .result import Result, Solution, regime_names
 
 __all__ = ["sweep", "grid", "phase_diagram", "SweepResult", "DEFAULT_N"]
 
@@ -87,13 +86,120 @@ def jsonable(v):
     return v
 
 
+#: Values formatted at a time by the writers: their memory does not grow with the rows.
+WRITE_BLOCK = 2**13
+
+
 def dump_json(path, obj):
     """Write ``obj`` as strict JSON atomically (deterministic: same object, same bytes).
 
-    Non-finite numbers are written as null (see :func:`jsonable`).
+    Non-finite numbers are written as null (see :func:`jsonable`). Arrays are
+    written in blocks of :data:`WRITE_BLOCK` values, so the writer's memory does
+    not grow with their size; the bytes are those of
+    ``json.dumps(jsonable(obj), indent=1)``.
+
+    >>> import tempfile, pathlib
+    >>> p = dump_json(pathlib.Path(tempfile.mkdtemp()) / "a.json", {"x": np.arange(2.0)})
+    >>> p.read_text() == json.dumps({"x": [0.0, 1.0]}, indent=1) + chr(10)
+    True
     """
-    text = json.dumps(jsonable(obj), indent=1, allow_nan=False) + "\n"
-    return _io.write_text(path, text)
+    with _io.atomic_write(path) as fh:
+        _stream_json(fh.write, obj, 0)
+        fh.write("\n")
+    from pathlib import Path
+
+    return Path(path)
+
+
+def _json_scalar(v):
+    return json.dumps(jsonable(v), allow_nan=False)
+
+
+def _stream_json(write, v, level):
+    """Write ``v`` as ``json.dumps(jsonable(v), indent=1)`` would, arrays block by block."""
+    pad = "\n" + " " * (level + 1)
+    if isinstance(v, Solution):
+        # the regimes as their int8 codes, named block by block (not a U9 copy of all)
+        code = v.regime_code
+        v = {k: _Named(code) if k == "regime" and isinstance(code, np.ndarray) and code.ndim
+             else getattr(v, k) for k in v._fields}
+    elif isinstance(v, Result):
+        v = {k: getattr(v, k) for k in v._fields}
+    if isinstance(v, _Named) or isinstance(v, np.ndarray) and v.ndim:
+        names = isinstance(v, _Named)
+        if names:
+            v = v.code
+        if v.shape[0] == 0:
+            write("[]")
+            return
+        # whole rows at a time, about WRITE_BLOCK values each
+        inner = v.shape[1:]
+        rows = max(1, WRITE_BLOCK // max(1, math.prod(inner)))
+        write("[")
+        for start in range(0, v.shape[0], rows):
+            block = v[start:start + rows]
+            texts = _leaf_texts(regime_names(block).reshape(-1) if names else block.reshape(-1))
+            if inner:
+                step = math.prod(inner)
+                parts = (_nest(texts[i * step:(i + 1) * step], inner, level + 1)
+                         for i in range(block.shape[0]))
+            else:
+                parts = texts
+            write(("," if start else "") + pad + ("," + pad).join(parts))
+        write("\n" + " " * level + "]")
+    elif isinstance(v, dict):
+        if not v:
+            write("{}")
+            return
+        write("{")
+        for i, (k, x) in enumerate(v.items()):
+            write(("," if i else "") + pad + json.dumps(str(k)) + ": ")
+            _stream_json(write, x, level + 1)
+        write("\n" + " " * level + "}")
+    elif isinstance(v, (list, tuple)):
+        if not v:
+            write("[]")
+            return
+        write("[")
+        for i, x in enumerate(v):
+            write(("," if i else "") + pad)
+            _stream_json(write, x, level + 1)
+        write("\n" + " " * level + "]")
+    else:
+        write(_json_scalar(v))
+
+
+class _Named:
+    """Regime codes to be written as names (see :func:`_stream_json`)."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code):
+        self.code = code
+
+
+def _leaf_texts(a):
+    """JSON texts of the values of the 1-D array ``a`` (as json.dumps(jsonable(...)))."""
+    if a.dtype.kind == "f":
+        out = list(map(float.__repr__, a.astype(float).tolist()))
+        for i in np.flatnonzero(~np.isfinite(a)).tolist():
+            out[i] = "null"
+        return out
+    return [_json_scalar(x) for x in a.tolist()]
+
+
+def _nest(texts, shape, level):
+    """A nested JSON list of ``shape`` from its flat value texts, indented as by indent=1."""
+    if shape[0] == 0:
+        return "[]"
+    pad = "\n" + " " * (level + 1)
+    if len(shape) == 1:
+        parts = texts
+    else:
+        step = math.prod(shape[1:])
+        parts = (_nest(texts[i * step:(i + 1) * step], shape[1:], level + 1)
+                 for i in range(shape[0]))
+    return "[" + pad + ("," + pad).join(parts) + "\n" + " " * level + "]"
 
 
 def _cell(v):
@@ -105,13 +211,19 @@ def _cell(v):
 
 
 def dump_csv(path, header, rows):
-    """Write a header and rows as CSV atomically; floats use their shortest repr."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for row in rows:
-        w.writerow([_cell(v) for v in row])
-    return _io.write_text(path, buf.getvalue())
+    """Write a header and rows as CSV atomically; floats use their shortest repr.
+
+    ``rows`` may be any iterable (a generator): the rows are written as they
+    come, so the writer's memory does not grow with their number.
+    """
+    from pathlib import Path
+
+    with _io.atomic_write(path) as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for row in rows:
+            w.writerow([_cell(v) for v in row])
+    return Path(path)
 
 
 def check_inputs(model, varied, fixed, how):
@@ -191,39 +303,96 @@ class SweepResult(Result):
         """The grid shape, ``tuple(len(a) for a in axes.values())``."""
         return tuple(len(a) for a in self.axes.values())
 
-    def _columns(self):
-        names = list(self.axes)
-        mesh = np.meshgrid(*self.axes.values(), indexing="ij")
-        cols = {n: m.ravel() for n, m in zip(names, mesh)}
+    def _specs(self):
+        """Column name -> where its values come from (axis index, fixed value or field)."""
+        spec = {n: ("axis", i) for i, n in enumerate(self.axes)}
         for k, v in self.fixed.items():
-            if k not in cols:
-                cols[k] = np.full(mesh[0].size, v, dtype=float)
+            if k not in spec:
+                spec[k] = ("fixed", v)
         for f in Solution._fields:
-            cols[f] = np.asarray(getattr(self.solution, f)).ravel()
-        return cols
+            spec[f] = ("field", f)
+        return spec
+
+    def _sources(self, spec):
+        """Each column's array (grid shape, any strides; regimes as codes) or fixed value."""
+        axes = list(self.axes.values())
+        out = []
+        for kind, ref in spec.values():
+            if kind == "axis":
+                out.append((kind, axes[ref], ref))
+            elif kind == "fixed":
+                out.append((kind, ref, None))
+            elif ref == "regime" and isinstance(self.solution.regime_code, np.ndarray):
+                code = np.broadcast_to(self.solution.regime_code, self.shape)
+                out.append(("regime", code, None))
+            else:
+                a = np.asarray(getattr(self.solution, ref))
+                out.append((kind, np.broadcast_to(a, self.shape), None))
+        return out
+
+    def _block(self, sources, start, stop):
+        """The columns of grid points ``start:stop`` (flat, C order), read by index (no
+        copy of a whole column, whatever its strides)."""
+        idx = np.unravel_index(np.arange(start, stop), self.shape)
+        out = []
+        for kind, a, axis in sources:
+            if kind == "axis":
+                out.append(a[idx[axis]])
+            elif kind == "fixed":
+                out.append(np.full(stop - start, a, dtype=float))
+            elif kind == "regime":
+                out.append(regime_names(a[idx]))
+            else:
+                out.append(a[idx])
+        return out
+
+    def _rows(self):
+        sources = self._sources(self._specs())
+        n = math.prod(self.shape)
+        for start in range(0, n, WRITE_BLOCK):
+            cols = self._block(sources, start, min(n, start + WRITE_BLOCK))
+            # formatted a column at a time, as _cell would format each value
+            yield from zip(*[list(map(float.__repr__, c.tolist())) if c.dtype.kind == "f"
+                             else list(map(str, c.tolist())) for c in cols])
+
+    def _columns(self):
+        spec = self._specs()
+        return dict(zip(spec, self._block(self._sources(spec), 0, math.prod(self.shape))))
 
     def to_csv(self, path):
         """Write one row per grid point: the axes, the fixed inputs, every field.
 
-        Returns the path. The file is written atomically.
+        Returns the path. The file is written atomically, block by block (the
+        writer's memory does not grow with the number of points).
         """
-        cols = self._columns()
-        rows = zip(*cols.values())
-        return dump_csv(path, list(cols), rows)
+        return dump_csv(path, list(self._specs()), self._rows())
 
     def to_json(self, path):
-        """Write ``{"axes", "fixed", "solution"}`` as JSON (NaN as null); returns the path."""
+        """Write ``{"axes", "fixed", "solution"}`` as JSON (NaN as null); returns the path.
+
+        Written atomically, the arrays block by block (see :func:`dump_json`).
+        """
         return dump_json(path, {"axes": self.axes, "fixed": self.fixed,
                                 "solution": self.solution})
 
     def to_pandas(self):
         """A tidy :class:`pandas.DataFrame`: one row per grid point (needs pandas)."""
         pd = optional_import("pandas", "pandas")
+        self._check_copy("to_pandas")
         return pd.DataFrame(self._columns())
+
+    def _check_copy(self, what):
+        """A table is a copy of every column: refused against the memory budget first."""
+        from . import _memory
+
+        n = math.prod(self.shape)
+        text = sum(1 for f in ("regime", "status") if f in Solution._fields)
+        _memory.check(f"{what} of {n:,} points", n * (8 * len(self._specs()) + 64 * text))
 
     def to_xarray(self):
         """An :class:`xarray.Dataset` with the axes as dimensions (needs xarray)."""
         xr = optional_import("xarray", "xarray")
+        self._check_copy("to_xarray")
         dims = list(self.axes)
         data = {f: (dims, np.asarray(getattr(self.solution, f))) for f in Solution._fields}
         return xr.Dataset(data, coords={k: np.asarray(v) for k, v in self.axes.items()},
@@ -314,8 +483,8 @@ def _solve_chunked(model, inputs, shaped, full, chunks, errors):
     from . import _memory
     from .solver import BYTES_PER_POINT
 
-    if isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1:
-        raise InputError(f"`chunks` must be an integer >= 1, got {chunks!r}")
+    # (any integer type, NumPy's included, as in the analyses; a huge one is one block)
+    chunks = min(V.integer("chunks", chunks, 1), math.prod(full))
     _memory.check(f"a grid of {math.prod(full):,} points {full}",
                   math.prod(full) * (BYTES_PER_POINT + 8))
     optional_import("dask", "dask")

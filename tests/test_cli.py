@@ -231,7 +231,7 @@ def test_numbers_python_reads_exactly_are_taken(text):
 
 
 @pytest.mark.parametrize("seed", ["inf", "-inf", "nan", "1e30", "-1", "1.5", "x",
-                                  str(2**63), "9" * 31])
+                                  str(2**128), "9" * 40])
 def test_bad_seeds_exit_2_naming_the_option(seed):
     code, out, err = run(["sensitivity", "sobol-power", f"--seed={seed}", "--out", "x.csv"])
     line = one_error_line(err)
@@ -240,7 +240,8 @@ def test_bad_seeds_exit_2_naming_the_option(seed):
 
 
 @pytest.mark.parametrize("text, value", [("0", 0), ("12", 12), ("1e3", 1000),
-                                         (str(2**63 - 1), 2**63 - 1)])
+                                         (str(2**63), 2**63),
+                                         (str(2**128 - 1), 2**128 - 1)])
 def test_good_seeds_are_the_integers_they_name(text, value):
     from powermodel.cli import _seed
 
@@ -400,3 +401,81 @@ def test_solve_needs_N_and_P(drop):
     code, out, err = run(argv)
     assert code == 2 and out == ""
     assert drop in one_error_line(err)
+
+
+# ---------------------------------------------------------------------------
+# round 3: seeds round-trip, the environment, terminal safety, full disks
+# ---------------------------------------------------------------------------
+
+def test_the_seed_an_unseeded_analysis_prints_is_taken_back():
+    from powermodel.cli import _seed
+
+    m = pm.Model("power", c=1.0, k=2.0)
+    dists = {"N": ("loguniform", 10, 1e3), "P": ("loguniform", 1e6, 1e8)}
+    first = pm.sobol(m, dists, n=2**6)                     # a fresh 128-bit seed
+    assert first.seed >= 0
+    again = pm.sobol(m, dists, n=2**6, seed=_seed(str(first.seed)))
+    assert again.first_order == first.first_order and again.total_order == first.total_order
+
+
+@pytest.mark.parametrize("value", ["1e308P", "1e400", "1e-300", "0", "\u0661\u0660G", "lots"])
+def test_a_bad_memory_budget_exits_2_naming_the_variable_even_for_a_scalar_solve(
+        monkeypatch, value):
+    monkeypatch.setenv("POWERMODEL_MEMORY", value)
+    code, out, err = run(SOLVE)
+    assert code == 2 and "`POWERMODEL_MEMORY`" in one_error_line(err) and out == ""
+
+
+def _powermodel(args, env, cwd):
+    env = {**os.environ, **env}
+    return subprocess.run([sys.executable, "-m", "powermodel", *args], capture_output=True,
+                          env=env, cwd=cwd, timeout=120, text=True, errors="replace")
+
+
+def test_a_bogus_backend_exits_2_naming_it(tmp_path):
+    r = _powermodel(SOLVE, {"MPLBACKEND": "bogus"}, tmp_path)
+    assert r.returncode == 2 and r.stderr.splitlines() == [
+        "error: `MPLBACKEND` is not a matplotlib backend: 'bogus' (unset it, or set it to agg)"]
+
+
+def test_usetex_in_matplotlibrc_and_an_ascii_terminal_still_reproduce(tmp_path):
+    # a user's rc with text.usetex: True (LaTeX for every label) and PYTHONIOENCODING=ascii
+    # with a non-ASCII output folder: both ended in exit 1
+    (tmp_path / "mpl").mkdir()
+    (tmp_path / "mpl" / "matplotlibrc").write_text("text.usetex: True\n")
+    out = tmp_path / "r\u00e9sultats"
+    r = _powermodel(["reproduce", "--out", str(out), "--no-pdf", "--figure", "decomposition"],
+                    {"MPLCONFIGDIR": str(tmp_path / "mpl"), "PYTHONIOENCODING": "ascii"},
+                    tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "r\\xe9sultats" in r.stdout                # escaped, not an encoding error
+    assert (out / "decomposition.png").is_file()
+
+
+def test_echoed_names_and_paths_are_escaped(tmp_path):
+    code, out, err = run(["solve", "power", "--N", "10", "--P", "1e6",
+                          "--param", "c\u202e\x1b[2J=1"])
+    line = one_error_line(err)
+    assert code == 2 and "\x1b" not in line and "\u202e" not in line
+    assert "c\\u202e\\x1b[2J" in line
+    code, out, err = run(["sweep", "nsweep-power", "--out", str(tmp_path / "a\x1b]0;x\x07b.csv")])
+    assert code == 0 and "\x1b" not in out and "\x07" not in out and "a\\x1b]0;x\\x07b" in out
+
+
+def test_a_full_disk_is_reported_as_such(tmp_path, monkeypatch):
+    import errno
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, out, err = run(["sweep", "nsweep-power", "--out", str(tmp_path / "s.csv")])
+    line = one_error_line(err)
+    assert code == 2 and "No space left on device" in line and "internal" not in line
+    assert list(tmp_path.iterdir()) == []                 # no temporary file left
+
+
+def test_a_name_repeated_in_a_nested_level_is_refused():
+    code, out, err = run(["nested", "--level", "power; N=10; c=1; k=2; c=3",
+                          "--level", "power; N=5; c=1; k=2"])
+    assert code == 2 and "`c` given twice in level" in one_error_line(err)

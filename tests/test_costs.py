@@ -253,3 +253,12 @@ def test_callable_returning_a_list_is_taken():
     sol = pm.Model(lambda x: list(np.atleast_1d(x) ** 2) if np.ndim(x) else x**2).solve(
         N=np.array([10.0, 20.0]), P=1e6)
     np.testing.assert_allclose(sol.x, [5.0, 10.0])
+
+
+def test_family_names_in_any_case_and_low_precision_callables():
+    assert pm.Model("power-logn", c=1.0, k=2.0, beta=0.0).cost.name == "power-logN"
+    # beta = 0: x* = N/(2c), as the power family
+    assert pm.Model("POWER-LOGN", c=1.0, k=2.0, beta=0.0).solve(N=100, P=1e6).x == 50.0
+    m = pm.Model(lambda x, c: np.asarray(c * x**2, dtype=np.float32), c=1.0)
+    with pytest.raises(pm.InputError, match="returned float32 values.*return float64"):
+        m.solve(N=100, P=1e6)

@@ -106,3 +106,19 @@ def test_bad_points_refused_before_allocating(points, match):
 def test_parameter_without_value():
     with pytest.raises(pm.InputError, match="`c` has no value"):
         pm.explore(pm.Model("power", k=2.0), P=1e4)
+
+
+def test_extreme_ranges_end_in_a_figure_or_an_input_error():
+    import matplotlib
+
+    matplotlib.use("agg")
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match=r"`N` must be >= 1e-100, got 1e-300"):
+        pm.explore(m, N=(1e-300, 1e300), P=1e5)
+    with pytest.raises(pm.InputError, match=r"`P` must be >= 0, got -1e\+308"):
+        pm.explore(m, N=(1, 1e6), P=-1e308)
+    for P in (1e308, 5e-324):     # a slider to 10 P would overflow: it stops at the max
+        e = pm.explore(m, N=(1, 1e6), P=P)   # (the sliders' limits were NaN or inf)
+        slider = e.sliders["P"]
+        assert np.isfinite(slider.valmin) and np.isfinite(slider.valmax)
+        assert slider.valmin <= P <= slider.valmax

@@ -73,14 +73,14 @@ def test_failing_system_call_keeps_the_old_file(target, monkeypatch, fail):
         raise OSError(28, "No space left on device")
 
     if fail == "write":
-        with pytest.raises(OSError):
+        with pytest.raises(pm.InputError, match="No space left on device"):
             with _io.atomic_write(target) as fh:
                 fh.write("new start ")
                 monkeypatch.setattr(fh, "write", boom)
                 fh.write("never")
     else:
         monkeypatch.setattr(os, fail, boom)
-        with pytest.raises(OSError):
+        with pytest.raises(pm.InputError, match="No space left on device"):
             _io.write_text(target, "new content")
         monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == OLD

@@ -314,6 +314,15 @@ def test_bad_style_overrides_are_input_errors(overrides, match):
     assert dict(matplotlib.rcParams) == before
 
 
+def test_labels_are_length_checked():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match=r"`label` must be at most 200 characters, got 100,000"):
+        pl.optimum_vs_N({"x" * 100_000: m}, P=1e6)
+    long = pm.Model("x**2" + " + x" * 100)                   # a label made from a long cost
+    ax = pl.optimum_vs_N(long, P=1e6, mark=False)
+    assert len(ax.lines[0].get_label()) == pl.MAX_LABEL
+
+
 # ---------------------------------------------------------------------------
 # plots beyond the base case (plotting/relaxations.py)
 # ---------------------------------------------------------------------------

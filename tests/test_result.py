@@ -73,6 +73,14 @@ def test_overflow_warning_still_comes_from_solve():
         pm.solve("power", N=np.array([1e-300, 1.0]), P=1e300, c=1.0, k=2.0)
 
 
+def test_repr_of_a_long_array_shows_its_shape_without_scanning_it():
+    from powermodel import result
+
+    v = np.zeros(result.REPR_SUMMARY_LIMIT + 1, dtype="U9")      # np.unique would sort it
+    assert result._short(v) == f"array(shape={v.shape}, dtype=<U9)"
+    assert result._short(np.arange(7.0)) == "array(shape=(7,), min=0, max=6)"
+
+
 def test_success_and_message_follow_status_as_in_scipy():
     s = pm.solve("power", N=100.0, P=1e6, c=1.0, k=2.0)
     assert s.success is True and s.message == "ok"

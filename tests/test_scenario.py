@@ -359,3 +359,14 @@ def test_progress_on_a_terminal_rewrites_one_line():
             time.sleep(0.3)
             raise RuntimeError("boom")
     assert buf.getvalue().rsplit("\r", 1)[1].startswith("x: stopped in ")
+
+
+def test_a_loaded_scenario_pickles_and_copies():
+    import copy
+    import pickle
+
+    sc = pm.load_scenario("sobol-power")
+    for twin in (pickle.loads(pickle.dumps(sc)), copy.deepcopy(sc), copy.copy(sc)):
+        assert (twin.name, twin.cost, twin.params, repr(twin.model)) == \
+            (sc.name, sc.cost, sc.params, repr(sc.model))
+        assert twin.analysis == sc.analysis

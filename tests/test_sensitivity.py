@@ -670,3 +670,64 @@ def test_output_function_that_raises_is_an_input_error():
         pm.sobol(pm.Model("power", k=2.0), {"c": ("uniform", 1, 2)}, N=10.0, P=1e6,
                  output=_bad_output, n=64)
     assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+# ---------------------------------------------------------------------------
+# no silent NaN: outputs near the float limit, constant outputs
+# ---------------------------------------------------------------------------
+
+def test_sobol_of_an_output_near_the_float_limit_equals_that_of_the_scaled_output():
+    # value = P/N + N/4 with P up to 1e300: its squares overflow. Indices do not depend
+    # on the output's scale, so they must equal those of value / 1e300 (no overflow).
+    import warnings
+
+    m = pm.Model("power", c=1.0, k=2.0)
+    dists = {"N": ("loguniform", 10, 1e3), "P": ("loguniform", 1e200, 1e300)}
+
+    def scaled(s):
+        return s.value / 1e300
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # not even an overflow warning
+        big = pm.sobol(m, dists, output="value", n=2**8, seed=3)
+        small = pm.sobol(m, dists, output=scaled, n=2**8, seed=3)
+    for a, b in ((big.first_order, small.first_order), (big.total_order, small.total_order)):
+        for k in dists:
+            assert np.isfinite(a[k]) and a[k] == pytest.approx(b[k], rel=1e-9, abs=1e-12)
+
+
+def test_morris_of_an_output_near_the_float_limit_is_finite_and_scales():
+    m = pm.Model("power", c=1.0, k=2.0)
+    dists = {"N": ("loguniform", 10, 1e3), "P": ("loguniform", 1e200, 1e308)}
+
+    def scaled(s):
+        return s.value / 1e300
+
+    big = pm.morris(m, dists, output="value", seed=1, n_resamples=0)
+    small = pm.morris(m, dists, output=scaled, seed=1, n_resamples=0)
+    for k in dists:   # the effects are linear in the output
+        for f in ("mu", "mu_star", "sigma"):
+            assert np.isfinite(getattr(big, f)[k])
+            assert getattr(big, f)[k] == pytest.approx(getattr(small, f)[k] * 1e300, rel=1e-9)
+
+
+def test_sobol_of_a_constant_output_is_refused_by_name(tmp_path, capsys):
+    from powermodel.cli import main
+
+    m = pm.Model("power", c=1.0, k=2.0)
+    # x_budget = (P/c)**(1/k) does not depend on N
+    with pytest.raises(pm.InputError, match=r"output `x_budget` is constant \(1000 at all 768"):
+        pm.sobol(m, {"N": ("loguniform", 10, 1e3)}, output="x_budget", P=1e6, n=2**8, seed=1)
+    sc = tmp_path / "c.toml"
+    sc.write_text('cost = "power"\nparams = {c = 1.0, k = 2.0, P = 1e6}\n'
+                  '[analysis]\ntype = "sobol"\noutput = "x_budget"\nn = 256\nseed = 1\n'
+                  'distributions.N = ["loguniform", 10, 1000]\n')
+    assert main(["sensitivity", str(sc), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "output `x_budget` is constant" in capsys.readouterr().err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_distribution_bound_given_as_a_list_is_refused_before_the_work():
+    m = pm.Model("power", c=1.0, k=2.0)
+    with pytest.raises(pm.InputError, match=r"`N.low` must be a number, got \[10\]"):
+        pm.sobol(m, {"N": ("loguniform", [10], 1000)}, P=1e6, n=2**6, seed=1)

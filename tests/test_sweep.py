@@ -170,3 +170,85 @@ def test_result_is_immutable():
     mine = np.array([1.0, 2.0])
     pm.sweep(pm.Model("linear", c=1.0), N=mine, P=1.0)
     mine[0] = 5.0                         # the caller's array is neither frozen nor shared
+
+
+# ---------------------------------------------------------------------------
+# the writers stream: their memory does not grow with the number of points
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("axes", [
+    {"N": [1.0, 1e3, -1.0, 1e300]},                               # NaN, inf, invalid
+    {"N": [10.0, 1e3], "k": [2.0, 3.0], "P": [1.0, 1e6, np.inf]},  # three axes
+    {"N": [5.0], "k": [2.0]},                                     # length-one axes
+])
+def test_json_writer_gives_the_bytes_of_json_dumps_block_by_block(tmp_path, monkeypatch, axes):
+    from powermodel import sweeps
+
+    monkeypatch.setattr(sweeps, "WRITE_BLOCK", 2)              # many blocks on a tiny grid
+    fixed = {k: v for k, v in {"P": 1e4, "k": 2.0}.items() if k not in axes}
+    r = pm.grid(pm.Model("power", c=1.0), axes, errors="nan", **fixed)
+    path = r.to_json(tmp_path / "a.json")
+    whole = {"axes": r.axes, "fixed": r.fixed, "solution": r.solution}
+    expected = json.dumps(sweeps.jsonable(whole), indent=1, allow_nan=False) + "\n"
+    assert path.read_text() == expected
+
+
+def test_csv_writer_gives_the_rows_of_the_grid_block_by_block(tmp_path, monkeypatch):
+    from powermodel import sweeps
+
+    monkeypatch.setattr(sweeps, "WRITE_BLOCK", 3)
+    r = pm.grid(pm.Model("power", c=1.0), {"N": [10.0, -1.0], "k": [2.0, 3.0, 4.0]}, P=1e6,
+                errors="nan")
+    with open(r.to_csv(tmp_path / "g.csv"), newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["N", "k", "P", "c", *pm.Solution._fields]
+    for row, (i, j) in zip(rows[1:], np.ndindex(2, 3)):   # C order, every field by repr
+        want = [r.axes["N"][i], r.axes["k"][j], 1e6, 1.0,
+                *(getattr(r.solution, f)[i, j] for f in pm.Solution._fields)]
+        assert row == [repr(float(v)) if isinstance(v, float) else str(v) for v in want]
+    assert len(rows) == 1 + 6
+
+
+def test_writers_memory_does_not_grow_with_the_points(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from powermodel import sweeps
+
+    monkeypatch.setattr(sweeps, "WRITE_BLOCK", 256)
+    peaks = {}
+    for n in (2000, 16000):
+        r = pm.sweep(pm.Model("power", c=1.0, k=2.0), N=np.geomspace(1, 1e6, n), P=1e6)
+        for f in pm.Solution._fields:            # the Solution derives fields on first use
+            getattr(r.solution, f)
+        for kind in ("csv", "json"):
+            tracemalloc.start()
+            getattr(r, f"to_{kind}")(tmp_path / f"a.{kind}")
+            peaks[n, kind] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    for kind in ("csv", "json"):
+        # 8x the points: the whole table as Python objects would be 8x (> 1 MB) larger
+        assert peaks[16000, kind] < peaks[2000, kind] + 200_000, peaks
+
+
+def test_table_exports_are_sized_against_the_memory_budget(monkeypatch):
+    pytest.importorskip("pandas")
+    r = pm.sweep(pm.Model("power", c=1.0, k=2.0), N=np.geomspace(1, 1e6, 1000), P=1e6)
+    monkeypatch.setenv("POWERMODEL_MEMORY", "10K")
+    with pytest.raises(pm.InputError, match="to_pandas of 1,000 points needs about"):
+        r.to_pandas()
+
+
+def test_chunks_take_any_integer_type_and_a_huge_one_is_one_block():
+    pytest.importorskip("dask")
+    m = pm.Model("power", c=1.0, k=2.0)
+    want = np.array([0.5, 1.0])                                  # x* = N/2
+    for chunks in (np.int64(1), 2**80):
+        np.testing.assert_array_equal(pm.sweep(m, N=[1.0, 2.0], P=1e6, chunks=chunks).solution.x,
+                                      want)
+    with pytest.raises(pm.InputError, match="`chunks` must be an integer >= 1"):
+        pm.sweep(m, N=[1.0, 2.0], P=1e6, chunks=2.0)
+
+
+def test_more_dimensions_than_numpy_supports_are_refused_by_name():
+    with pytest.raises(pm.InputError, match="`N` has 40 dimensions; at most 32"):
+        pm.grid(pm.Model("power", c=1.0, k=2.0), {"N": np.ones((1,) * 40)}, P=1.0)

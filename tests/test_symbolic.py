@@ -520,3 +520,56 @@ def test_numeric_thresholds_of_a_regime_present_from_the_start_are_zero():
     assert th["onset"] == 0 and th["jump"] == 0
     xb = float(m.solve(N=1.0, P=1e4).x_budget)
     assert rel(float(th["budget"]), 2 * xb + 20 * xb * np.exp(-xb**2)) < 1e-9
+
+
+# ---------------------------------------------------------------------------
+# time limits without side effects; pickling
+# ---------------------------------------------------------------------------
+
+SLOW = "log1p(log1p(log1p(log1p(x)))) + x**2"   # SymPy takes minutes on its optimum
+
+
+def test_a_time_limit_leaves_the_callers_alarm_and_handler_alone():
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("no interval timers here")
+    fired = []
+
+    def handler(signum, frame):
+        fired.append(signum)
+
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 120)
+        m = pm.Model("power", c=1.0)
+        d = m.symbolic.derive()                       # runs in a worker process
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert signal.getsignal(signal.SIGALRM) is handler
+        assert 0 < left <= 120 and not fired          # the caller's alarm is still pending
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        assert d.text() == m.symbolic.derive().text()   # same as with the timer of its own
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("method", ["optimum", "thresholds", "statics"])
+def test_the_symbolic_methods_have_a_time_limit(method):
+    with pytest.raises(pm.UnsolvableError, match=rf"symbolic {method}\(\) did not finish "
+                                                 r"within the time limit of 0.5 s"):
+        getattr(pm.Model(SLOW).symbolic, method)(timeout=0.5)
+    with pytest.raises(pm.InputError, match="`timeout`"):
+        getattr(pm.Model("power").symbolic, method)(timeout=-1)
+
+
+def test_symbolic_models_pickle_and_copy():
+    import copy
+    import pickle
+
+    s = pm.Model("power", c=1.0).symbolic
+    for t in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s), copy.copy(s)):
+        assert str(t.optimum()) == str(s.optimum()) and repr(t) == repr(s)

@@ -2,8 +2,10 @@
 
 Exit codes: 0 success, 2 bad input (one line ``error: ...`` on stderr),
 1 internal failure (one line, rerun with ``--debug`` for the traceback) or
-output lost (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe (the
-reader of stdout went away, e.g. ``| head``).
+output lost (stdout closed), 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM), 141 broken pipe (the reader of stdout went away, e.g. ``| head``).
+After Ctrl-C or SIGTERM, files being written are removed (finished ones stay)
+and worker processes are stopped.
 
 Subcommands register themselves in :data:`COMMANDS` through
 :func:`command`; each gets the parsed arguments and returns the text to
@@ -46,12 +48,38 @@ def build_parser():
     return parser
 
 
+def terminal_safe(text):
+    r"""``text`` with control and format characters escaped (``\x1b``, ``\u202e``):
+    a path or a name echoed to the terminal cannot move the cursor, recolour the
+    screen or reverse the text. Newlines and tabs are kept.
+
+    >>> terminal_safe("a\x1b[2Jb\u202ec\n")
+    'a\\x1b[2Jb\\u202ec\n'
+    """
+    import re
+
+    def esc(m):
+        ch = m.group()
+        return ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+
+    return re.sub(r"[^\n\t\x20-\x7e]", esc, str(text))
+
+
+def _write(stream, text):
+    """Print ``text``; characters the stream's encoding lacks are written as escapes."""
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:  # PYTHONIOENCODING=ascii and a non-ASCII path
+        enc = getattr(stream, "encoding", None) or "ascii"
+        print(text.encode(enc, "backslashreplace").decode(enc), file=stream)
+
+
 def _emit(text):
     stream = sys.stdout
     if stream is None or getattr(stream, "closed", False):
         raise _OutputLost("standard output is closed")
     try:
-        print(text, file=stream)
+        _write(stream, terminal_safe(text))
         stream.flush()
     except BrokenPipeError:
         raise
@@ -70,24 +98,45 @@ def _silence_stdout():
         pass
 
 
-def _error(message):
+def _error(message, prefix="error"):
     try:
-        print(f"error: {message}".splitlines()[0], file=sys.stderr)
+        _write(sys.stderr, terminal_safe(f"{prefix}: {message}".splitlines()[0]))
     except (OSError, ValueError, AttributeError):  # stderr closed too: the exit code says it
         pass
+
+
+def _check_environment():
+    """The environment variables powermodel reads, checked by name before any work."""
+    import os
+
+    from .. import _memory
+    from ..errors import InputError
+
+    if os.environ.get(_memory.ENV):
+        _memory.budget()
+    backend = os.environ.get("MPLBACKEND")
+    if backend:
+        try:
+            import matplotlib  # noqa: F401  (reads MPLBACKEND on import)
+        except ValueError:
+            raise InputError(f"`MPLBACKEND` is not a matplotlib backend: {backend!r} "
+                             "(unset it, or set it to agg)") from None
 
 
 #: Exit code after a broken pipe (stdout closed by the reader, e.g. ``| head``): 128 + SIGPIPE.
 EXIT_BROKEN_PIPE = 141
 #: Exit code after Ctrl-C: 128 + SIGINT.
 EXIT_INTERRUPTED = 130
+#: Exit code after SIGTERM: 128 + SIGTERM.
+EXIT_TERMINATED = 143
 
 
 def main(argv=None):
     """Entry point of the ``powermodel`` command; returns the exit code.
 
     Exit codes: 0 success, 2 bad input, 1 internal failure or output lost
-    (stdout closed), 130 interrupted (Ctrl-C), 141 broken pipe.
+    (stdout closed), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM),
+    141 broken pipe.
     """
     from ..errors import InputError, UnsolvableError
 
@@ -100,13 +149,16 @@ def main(argv=None):
             _error(f"no command given (commands: {', '.join(COMMANDS)}); "
                    "see powermodel --help")
             return 2
+        _check_environment()
         import warnings
 
-        with warnings.catch_warnings(record=True) as caught:
+        from .._workers import terminate_raises
+
+        with terminate_raises(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")  # (printed below, whatever the caller's filters)
             out = args._run(args)
         for w in caught:  # one line each, not Python's two-line format
-            print(f"warning: {w.message}".splitlines()[0], file=sys.stderr)
+            _error(w.message, "warning")
         if out:
             _emit(out)
         return 0
@@ -116,7 +168,12 @@ def main(argv=None):
     except (InputError, UnsolvableError) as exc:  # a question SymPy cannot answer: no bug
         _error(exc)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from .._workers import Terminated
+
+        if isinstance(exc, Terminated):
+            _error("terminated")
+            return EXIT_TERMINATED
         _error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:

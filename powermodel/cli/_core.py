@@ -68,8 +68,9 @@ def _number(text):
     return v
 
 
-#: Seeds are integers in [0, MAX_SEED].
-MAX_SEED = 2**63 - 1
+#: Seeds are integers in [0, MAX_SEED]: every seed powermodel prints (an unseeded analysis
+#: prints its 128-bit seed) can be given back.
+MAX_SEED = 2**128 - 1
 
 
 def _whole(text):
@@ -85,7 +86,7 @@ def _whole(text):
 def _seed(text):
     """A seed: a non-negative integer (``12``, or ``1e3`` when exactly an integer)."""
     bad = argparse.ArgumentTypeError(
-        f"expected a non-negative integer seed below 2**63, got {text!r}")
+        f"expected a non-negative integer seed below 2**128, got {text!r}")
     if not text.isascii():
         raise bad
     try:

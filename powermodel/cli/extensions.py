@@ -18,6 +18,8 @@ def _level(text):
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise argparse.ArgumentTypeError(f"expected NAME=VALUE in level {text!r}, got {item!r}")
+        if name.strip() in out:  # (as a repeated --param: never silently the last one)
+            raise argparse.ArgumentTypeError(f"`{name.strip()}` given twice in level {text!r}")
         out[name.strip()] = _number(value)
     return out
 

@@ -25,7 +25,8 @@ def _args(p):
     p.add_argument("--figure", action="append", default=None, metavar="NAME",
                    help="regenerate only this figure (repeatable; default: all)")
     p.add_argument("--jobs", type=_whole, default=None, metavar="J",
-                   help="worker processes rendering figures (default: one per CPU)")
+                   help="worker processes rendering figures (default and maximum: one per "
+                        "CPU; they stop when this command stops)")
 
 
 @command("reproduce", "regenerate every figure (PDF, PNG, CSV), the paper's numbers and its PDF")

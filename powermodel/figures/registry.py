@@ -171,21 +171,12 @@ def _render(name, fig_dir, seed):
 
 def _render_all(names, fig_dir, seed, jobs):
     """Render ``names`` with ``jobs`` worker processes (1: in this process), in a stable order."""
-    if jobs == 1 or len(names) == 1:
-        return {n: _render(n, fig_dir, seed) for n in names}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import threading
+    from .. import _workers
 
     order = sorted(names, key=lambda n: (_COST_ORDER.index(n) if n in _COST_ORDER else -1))
-    # fork is cheap and needs no `if __name__ == "__main__"` guard in a user's script,
-    # but is only safe without other threads; otherwise start clean interpreters
-    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-        futs = {n: ex.submit(_render, n, str(fig_dir), seed) for n in order}
-        return {n: futs[n].result() for n in names}
+    out = _workers.run(_render, [(n, str(fig_dir), seed) for n in order], jobs=jobs,
+                       folder=fig_dir)
+    return dict(zip(order, out))
 
 
 def _package_version():
@@ -220,7 +211,9 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
         only their numbers).
     jobs : int, optional
         Worker processes rendering figures in parallel (default: the number of
-        CPUs, at most the number of figures; 1: in this process). The files
+        CPUs, at most the number of figures; 1: in this process; more than
+        the number of CPUs is refused). The workers stop with this process
+        (see :mod:`powermodel._workers`). The files
         are byte-identical whatever ``jobs``.
 
     Returns
@@ -245,10 +238,9 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
     V.reject_unknown("figure", dict.fromkeys(names), FIGURES)
     if build_pdf not in (None, True, False):
         raise InputError(f"`build_pdf` must be True, False or None, got {build_pdf!r}")
-    if jobs is None:
-        jobs = min(len(names), os.cpu_count() or 1)
-    elif isinstance(jobs, bool) or not isinstance(jobs, numbers.Integral) or jobs < 1:
-        raise InputError(f"`jobs` must be a positive integer, got {jobs!r}")
+    from .._workers import check_jobs
+
+    jobs = check_jobs(jobs, len(names))
     fig_dir, values_file, repo = _layout(out)
     if build_pdf is True and _pdf_unavailable():
         raise InputError("cannot build the paper: " + _pdf_unavailable().split(": ", 1)[1])

@@ -44,8 +44,8 @@ Examples
 [0.5, 5.0, 50.0]
 """
 
-from ._core import (BITS, LINESTYLES, PALETTE, REGIME_COLORS, compute_multiplier,  # noqa: F401
-                    crossing, decomposition, landscape, learned_share, number_text,
+from ._core import (BITS, LINESTYLES, MAX_LABEL, PALETTE, REGIME_COLORS,  # noqa: F401
+                    compute_multiplier, crossing, decomposition, landscape, learned_share, number_text,
                     optimum_vs_N, phase_diagram, style, transitions)
 from .sensitivity import (mesa_probability, morris_bars, quantile_bands, sobol_bars,  # noqa: F401
                           tornado)
@@ -57,5 +57,5 @@ __all__ = [
     "compute_multiplier", "learned_share", "phase_diagram", "sobol_bars", "morris_bars",
     "tornado", "quantile_bands", "mesa_probability", "transitions", "crossing",
     "optimum_jump", "jump_landscapes", "dominance_regions", "nested_levels", "novel_ratio",
-    "number_text",
+    "number_text", "MAX_LABEL",
 ]

@@ -49,6 +49,7 @@ _RC = {
     "ps.fonttype": 42,
     "svg.hashsalt": "powermodel",
     "figure.constrained_layout.use": True,
+    "text.usetex": False,  # (a matplotlibrc's usetex would need LaTeX for every label)
 }
 
 
@@ -128,9 +129,11 @@ def _curves(models, **solve_kw):
                     raise InputError(f"`models[{label!r}]` must be a Model or a (Model, dict of "
                                      f"solve arguments) pair, got {spec!r}")
                 m, kw = spec
-                out.append((str(label), _model(m, f"models[{label!r}]"), {**solve_kw, **kw}))
+                out.append((_text("label", label), _model(m, f"models[{label!r}]"),
+                            {**solve_kw, **kw}))
             else:
-                out.append((str(label), _model(spec, f"models[{label!r}]"), dict(solve_kw)))
+                out.append((_text("label", label), _model(spec, f"models[{label!r}]"),
+                            dict(solve_kw)))
         return out
     if isinstance(models, (list, tuple)):
         return [(_label(_model(m, f"models[{i}]")), m, dict(solve_kw))
@@ -138,9 +141,24 @@ def _curves(models, **solve_kw):
     raise InputError(f"`models` must be a Model, a list or a dict of them, got {models!r}")
 
 
+#: The longest label (characters) a plot takes: a longer one is refused (given) or
+#: shortened (made from a long cost expression); laying out 1e5 characters took 26 s.
+MAX_LABEL = 200
+
+
 def _label(m):
     ps = ", ".join(f"{k}={v:g}" for k, v in m.params.items() if np.ndim(v) == 0)
-    return f"{m.cost.name} ({ps})" if ps else m.cost.name
+    text = f"{m.cost.name} ({ps})" if ps else m.cost.name
+    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 3] + "..."
+
+
+def _text(name, value):
+    """A label given by the caller: any object as its str, at most MAX_LABEL characters."""
+    text = str(value)
+    if len(text) > MAX_LABEL:
+        raise InputError(f"`{name}` must be at most {MAX_LABEL} characters, got "
+                         f"{len(text):,}")
+    return text
 
 
 def _logN(N, default):

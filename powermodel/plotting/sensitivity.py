@@ -3,7 +3,7 @@ chart and Monte Carlo bands and probabilities (re-exported by :mod:`powermodel.p
 
 import numpy as np
 
-from ._core import PALETTE, _ax, _result
+from ._core import PALETTE, _ax, _result, _text
 
 
 def _interval_err(values, intervals, names):
@@ -125,7 +125,7 @@ def quantile_bands(result, *, ylabel="x* (bits)", ax=None):
         ax.set_yscale("symlog", linthresh=1.0)
         ax.set_ylim(bottom=0)
     ax.set_xlabel("number of distinct instances N")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(_text("ylabel", ylabel))
     ax.legend(loc="best")
     return ax
 
@@ -141,7 +141,7 @@ def mesa_probability(result, *, label=None, color=None, ax=None):
     _result(result, "a MonteCarloResult", ("N", "p_mesa", "p_dominant"))
     ax = _ax(ax)
     N = np.asarray(result.N, dtype=float)
-    pre = f"{label}: " if label else ""
+    pre = f"{_text('label', label)}: " if label else ""
     color = color or PALETTE[len(ax.lines) // 2 % len(PALETTE)]
     ax.plot(N, result.p_mesa, color=color, label=f"{pre}P(x* > 0)")
     ax.plot(N, result.p_dominant, color=color, ls="--", label=f"{pre}P(share > 1/2)")

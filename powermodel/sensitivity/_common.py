@@ -89,6 +89,39 @@ def _require_finite(y, samples, what):
                          f"narrower ranges")
 
 
+def _output_name(output):
+    return output if isinstance(output, str) else getattr(output, "__name__", "output")
+
+
+def _require_spread(Y, output, what):
+    """Refuse a constant ``Y``: it has no variance to apportion."""
+    with np.errstate(over="ignore"):
+        constant = float(np.ptp(Y)) == 0
+    if constant:
+        raise InputError(f"{what}: the output `{_output_name(output)}` is constant "
+                         f"({float(Y.flat[0]):.6g} at all {Y.size} points), so it has no "
+                         "variance to apportion and the indices are undefined; choose "
+                         "another output or vary an input it depends on")
+
+
+def _rescaled(Y):
+    """``Y`` divided by its largest magnitude: statistics of it cannot overflow.
+
+    Used only when the statistics of ``Y`` itself overflow (an output near the
+    float limit), so that results are bit for bit unchanged otherwise.
+    """
+    top = float(np.max(np.abs(Y), initial=0.0))
+    return Y / top if 0 < top < np.inf else Y
+
+
+def _require_finite_result(values, output, what, part, hint):
+    """Refuse non-finite ``values`` (an analysis's statistics), naming the output."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise InputError(f"{what}: {int(bad.sum())} of {bad.size} {part} of the output "
+                         f"`{_output_name(output)}` are not finite; {hint}")
+
+
 def _notify(progress, message):
     if progress is not None:
         progress(message)

@@ -95,6 +95,9 @@ def parse_distribution(name, spec):
         raise InputError(f"distribution of `{name}`: {sig} takes {len(need)} number"
                          f"{'s' if len(need) > 1 else ''}, got {len(spec) - 1}")
     args = tuple(V.real(f"{name}.{p}", v) for p, v in zip(need, spec[1:]))
+    for p, a, v in zip(need, args, spec[1:]):  # (V.real takes arrays: a bound is a number)
+        if np.ndim(a):
+            raise InputError(f"`{name}.{p}` must be a number, got {V._short(v)}")
     raw = dict(zip(need, spec[1:]))
 
     def bad(cond, text):

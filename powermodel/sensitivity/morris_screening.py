@@ -7,7 +7,7 @@ import numpy as np
 from .. import _validation as V
 from ..errors import InputError
 from ._common import (_block_bytes, _chunks, _global_setup, _notify, _output_values,
-                      _require_finite, _rng_kw, _run, _solve)
+                      _require_finite, _require_finite_result, _rescaled, _rng_kw, _run, _solve)
 from .results import MorrisResult
 
 
@@ -130,10 +130,28 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     ee = np.empty((r, d))
     for j in range(d):
         i = order[:, j]
-        ee[rows, i] = (y[:, j + 1] - y[:, j]) / (sign[rows, i] * delta)
-    mu = ee.mean(axis=0)
-    mu_star = np.abs(ee).mean(axis=0)
-    sigma = ee.std(axis=0, ddof=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            ee[rows, i] = (y[:, j + 1] - y[:, j]) / (sign[rows, i] * delta)
+    _require_finite_result(ee, output, "morris", "elementary effects",
+                           "the output's differences overflow: rescale it (a callable "
+                           "output) or narrow the ranges")
+
+    def statistics(e):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return e.mean(axis=0), np.abs(e).mean(axis=0), e.std(axis=0, ddof=1)
+
+    top = 1.0
+    mu, mu_star, sigma = statistics(ee)
+    if not np.isfinite(np.concatenate([mu, mu_star, sigma])).all():
+        # effects near the float limit: their sums and squares overflow; the statistics
+        # of the effects divided by their largest magnitude do not
+        scaled = _rescaled(ee)
+        top = float(np.max(np.abs(ee))) if scaled is not ee else 1.0
+        ee = scaled
+        mu, mu_star, sigma = (s * top for s in statistics(ee))
+    _require_finite_result(np.concatenate([mu, mu_star, sigma]), output, "morris",
+                           "statistics (mu, mu*, sigma) of the effects",
+                           "rescale the output (a callable output) or narrow the ranges")
     if n_resamples:
         _notify(progress, "bootstrap")
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -141,8 +159,8 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
                                    method="percentile", n_resamples=n_resamples,
                                    confidence_level=level, batch=batch,
                                    **_rng_kw(stats.bootstrap, rng_boot))
-        lo = np.asarray(boot.confidence_interval.low, dtype=float).reshape(d)
-        hi = np.asarray(boot.confidence_interval.high, dtype=float).reshape(d)
+        lo = np.asarray(boot.confidence_interval.low, dtype=float).reshape(d) * top
+        hi = np.asarray(boot.confidence_interval.high, dtype=float).reshape(d) * top
     else:
         lo = hi = np.full(d, np.nan)
 

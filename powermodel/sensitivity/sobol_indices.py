@@ -7,7 +7,8 @@ import numpy as np
 from .. import _validation as V
 from ..errors import InputError
 from ._common import (_block_bytes, _chunks, _global_setup, _notify, _output_values,
-                      _require_finite, _rng_kw, _run, _solve)
+                      _require_finite, _require_finite_result, _require_spread, _rescaled,
+                      _rng_kw, _run, _solve)
 from .results import SobolResult
 
 
@@ -57,7 +58,11 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     distributions : dict
         Input name -> ``(kind, *numbers)`` (see the module docstring).
     output : str or callable
-        A numeric result field, or ``f(solution) -> array``; must be finite.
+        A numeric result field, or ``f(solution) -> array``; must be finite
+        at every point and not constant (an InputError names the output and
+        the count of bad points otherwise). Outputs near the float limit
+        are fine: the indices are computed on the output divided by its
+        largest magnitude, which does not change them.
     n : int
         Base sample size, a power of 2 (with the Sobol' sampler); the model is
         solved at ``n * (d + 2)`` points (``d`` varied inputs).
@@ -143,7 +148,15 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     _notify(progress, f"solving at {n * (d + 2)} points")
     Y = np.concatenate(_run(_sobol_block, tasks, chunks, progress), axis=1).reshape(d + 2, R, m)
     del tasks, u
-    est_r = _saltelli(Y[0], Y[1], Y[2:])                    # (2d, R)
+    _require_spread(Y, output, "sobol")
+    with np.errstate(over="ignore", invalid="ignore"):
+        est_r = _saltelli(Y[0], Y[1], Y[2:])                # (2d, R)
+    if not np.isfinite(est_r).all():  # an output near the float limit: its squares overflow
+        Y = _rescaled(Y)                                     # (the indices do not change)
+        est_r = _saltelli(Y[0], Y[1], Y[2:])
+    _require_finite_result(est_r, output, "sobol", "index estimates (inputs x replicates)",
+                           f"the output is constant within a replicate of {m} points: "
+                           "use a larger n or fewer replicates")
     est = est_r.mean(axis=1)
     if interval == "replicates":
         from scipy import stats

@@ -57,10 +57,19 @@ _LIMITS = []
 
 
 def _alarm_available():
+    """Whether a time limit may use the real-time timer here: in the main thread of a
+    POSIX process, and only when the caller has no timer running and no SIGALRM
+    handler of its own (a limit never touches the caller's timer or handler; where
+    it would, the work runs in a worker process instead)."""
     import signal
 
-    return (threading.current_thread() is threading.main_thread()
-            and hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM"))
+    if not (threading.current_thread() is threading.main_thread()
+            and hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")):
+        return False
+    if _LIMITS:  # inside a limit of ours: the timer and the handler are ours
+        return True
+    return (signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
 
 
 def _arm():

@@ -26,6 +26,42 @@ def _option(name, value, **rule):
     return _exact(v)
 
 
+def _check_timeout(timeout):
+    timeout = V.real("timeout", timeout, low=0, low_open=True, allow_inf=True)
+    if np.ndim(timeout):
+        raise InputError("`timeout` must be a number of seconds, got an array")
+    return timeout
+
+
+def _limited(method):
+    """Give a method a ``timeout`` (seconds, default :data:`DERIVE_TIMEOUT`), as derive has.
+
+    Inside another limit (``derive`` calling ``optimum``) the outer limit applies.
+    """
+    import functools
+
+    from ._common import _LIMITS
+
+    name = method.__name__
+
+    @functools.wraps(method)
+    def wrapper(self, *, timeout=DERIVE_TIMEOUT, **kwargs):
+        timeout = _check_timeout(timeout)
+        if timeout > MAX_FINITE_TIMEOUT or _LIMITS:
+            return method(self, **kwargs)
+        if not _alarm_available():
+            return _derive_in_worker(self._model, kwargs, timeout, name)
+        try:
+            with _time_limit(timeout, _DeriveTimeout):
+                return method(self, **kwargs)
+        except _DeriveTimeout:
+            raise UnsolvableError(_timeout_message(timeout, name)) from None
+
+    wrapper.__doc__ = (method.__doc__ or "") + (
+        f"\n        ``timeout`` bounds the call as it bounds :meth:`derive`.\n")
+    return wrapper
+
+
 class SymbolicModel:
     r"""Closed forms for a :class:`~powermodel.model.Model` (``Model.symbolic``).
 
@@ -77,6 +113,9 @@ class SymbolicModel:
 
     def __repr__(self):
         return f"SymbolicModel({self._model!r})"
+
+    def __reduce__(self):  # pickle and copy: rebuilt from its model
+        return (SymbolicModel, (self._model,))
 
     # -- plumbing -------------------------------------------------------------
     def _core(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0, subs=None):
@@ -162,6 +201,7 @@ class SymbolicModel:
         return self._core().output("x_budget")
 
     # -- the optimum ----------------------------------------------------------
+    @_limited
     def optimum(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """x* as a ``Piecewise`` over the regimes none, cap, budget, interior.
 
@@ -272,6 +312,7 @@ class SymbolicModel:
         return _tidy(share.subs(N, (1 - core.lam) / core.rho))
 
     # -- thresholds -------------------------------------------------------------
+    @_limited
     def thresholds(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """The values of N where the regime changes (a :class:`Thresholds` dict).
 
@@ -389,6 +430,7 @@ class SymbolicModel:
         return out
 
     # -- statics --------------------------------------------------------------
+    @_limited
     def statics(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         r"""Derivatives of x* and g* w.r.t. N, P and every cost parameter.
 
@@ -572,9 +614,7 @@ class SymbolicModel:
         optimum      x* = Piecewise((0, N <= 2), (P/2, True))
         ...
         """
-        timeout = V.real("timeout", timeout, low=0, low_open=True, allow_inf=True)
-        if np.ndim(timeout):
-            raise InputError("`timeout` must be a number of seconds, got an array")
+        timeout = _check_timeout(timeout)
         kwargs = dict(P=P, x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
         if timeout > MAX_FINITE_TIMEOUT:  # timers overflow past about 1e9 s
             return self._derive(**kwargs)
@@ -591,14 +631,14 @@ class SymbolicModel:
         notes = []
         optimum = thresholds = statics = None
         try:
-            optimum = self.optimum(**opts)
+            optimum = self.optimum(timeout=np.inf, **opts)  # (derive's limit applies)
         except UnsolvableError as exc:
             notes.append(f"no closed-form optimum: {exc}")
         try:
-            thresholds = self.thresholds(P=P, **opts)
+            thresholds = self.thresholds(P=P, timeout=np.inf, **opts)
         except UnsolvableError as exc:
             notes.append(f"no thresholds: {exc}")
-        statics = self.statics(**opts)
+        statics = self.statics(timeout=np.inf, **opts)
         ext = dict(overlap=overlap, runtime_penalty=runtime_penalty)
         return Derivation(cost=self.cost(), objective=self.objective(**ext),
                           foc=self.foc(overlap=overlap, runtime_penalty=runtime_penalty),

@@ -113,9 +113,10 @@ class Derivation(Result):
         return f"$\\displaystyle {self.latex()}$"
 
 
-def _timeout_message(timeout):
-    return (f"the symbolic derivation did not finish within the time limit of {timeout:g} s "
-            "(derive(timeout=...), powermodel.symbolic.DERIVE_TIMEOUT); "
+def _timeout_message(timeout, method="derive"):
+    what = "derivation" if method == "derive" else f"{method}()"
+    return (f"the symbolic {what} did not finish within the time limit of {timeout:g} s "
+            f"({method}(timeout=...), powermodel.symbolic.DERIVE_TIMEOUT); "
             "use the numeric solver Model.solve")
 
 
@@ -123,11 +124,12 @@ def _timeout_message(timeout):
 _WORKER_STARTUP = 15.0
 
 
-def _derive_in_worker(model, kwargs, timeout):
-    """Run ``model.symbolic.derive(**kwargs)`` in a fresh interpreter, killed at the limit.
+def _derive_in_worker(model, kwargs, timeout, method="derive"):
+    """Run ``model.symbolic.<method>(**kwargs)`` in a fresh interpreter, killed at the limit.
 
-    Used where no timer signal can interrupt SymPy (outside the main thread, or
-    without SIGALRM). The worker imports this same powermodel; the model and the
+    Used where no timer signal can interrupt SymPy (outside the main thread,
+    without SIGALRM, or where the caller has a timer or a SIGALRM handler of its
+    own, which a limit must not touch). The worker imports this same powermodel; the model and the
     result travel as pickles over its stdin and stdout.
     """
     import os
@@ -137,7 +139,7 @@ def _derive_in_worker(model, kwargs, timeout):
     from pathlib import Path
 
     try:
-        payload = pickle.dumps((model, kwargs, timeout))
+        payload = pickle.dumps((model, kwargs, timeout, method))
     except Exception as exc:  # noqa: BLE001 - e.g. a parameter array of objects
         raise UnsolvableError(f"this model cannot be sent to a worker process ({exc}); "
                               "call derive(timeout=float('inf')) or from the main thread") \
@@ -150,7 +152,7 @@ def _derive_in_worker(model, kwargs, timeout):
                            capture_output=True, timeout=timeout + _WORKER_STARTUP,
                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
     except subprocess.TimeoutExpired:
-        raise UnsolvableError(_timeout_message(timeout)) from None
+        raise UnsolvableError(_timeout_message(timeout, method)) from None
     except OSError as exc:  # no interpreter to start (an embedded Python)
         raise UnsolvableError(f"cannot start a worker process for the time limit ({exc}); "
                               "call derive from the main thread or with "
@@ -174,10 +176,10 @@ def _worker_main():
     import pickle
     import sys
 
-    model, kwargs, timeout = pickle.loads(sys.stdin.buffer.read())
+    model, kwargs, timeout, method = pickle.loads(sys.stdin.buffer.read())
     try:
-        out = ("ok", model.symbolic.derive(timeout=timeout if _alarm_available()
-                                           else float("inf"), **kwargs))
+        out = ("ok", getattr(model.symbolic, method)(
+            timeout=timeout if _alarm_available() else float("inf"), **kwargs))
     except (UnsolvableError, InputError) as exc:
         out = ("error", exc)
     sys.stdout.buffer.write(pickle.dumps(out))
