@@ -162,7 +162,7 @@ def _check_memory(raw):
     try:
         shapes = [np.shape(v) for v in raw.values() if v is not None and not isinstance(v, str)]
         shape = np.broadcast_shapes(*shapes)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RuntimeError):  # (RuntimeError: over 32 dimensions)
         return  # prepare() says what is wrong
     size = math.prod(shape)
     if size > 1:

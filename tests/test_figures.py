@@ -703,3 +703,18 @@ def test_reproduce_from_an_ordinary_install(built, tmp_path):
                        env={**__import__("os").environ, "PYTHONPATH": ""})
     assert p.returncode == 0, p.stderr
     assert "only some figures" in p.stdout
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk is not installed")
+def test_latexmk_runs_without_home_and_keeps_the_reason(tmp_path, monkeypatch):
+    # HOME unset made latexmk stop with exit 12 and no word ("latexmk failed (exit 12):")
+    from powermodel.figures import registry
+
+    monkeypatch.delenv("HOME", raising=False)
+    (tmp_path / "ok.tex").write_text("\\documentclass{article}\\begin{document}x\\end{document}\n")
+    registry._latexmk(tmp_path, "ok.tex", "build")
+    assert (tmp_path / "build" / "ok.pdf").is_file()
+    (tmp_path / "bad.tex").write_text("\\documentclass{article}\\begin{document}\\nosuchmacro"
+                                      "\\end{document}\n")
+    with pytest.raises(RuntimeError, match="Undefined control sequence"):
+        registry._latexmk(tmp_path, "bad.tex", "build")

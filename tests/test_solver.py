@@ -406,3 +406,9 @@ def test_novel_ratio_at_zero_value_is_one():
     np.testing.assert_array_equal(s.value, [0.0, 12.5])
     np.testing.assert_array_equal(s.novel_ratio, [1.0, 5.0 / 12.5])
     assert pm.solve("c*x**2", N=10.0, P=0.0, c=1.0).novel_ratio == 1.0
+
+
+def test_an_input_of_over_32_dimensions_is_refused_by_name():
+    # NumPy broadcasts at most 32 dimensions (a raw RuntimeError before)
+    with pytest.raises(pm.InputError, match=r"`N` has 40 dimensions; at most 32"):
+        pm.solve("power", N=np.ones((1,) * 40), P=1e6, c=1.0, k=2.0)

@@ -85,16 +85,22 @@ def _latexmk(src_dir, main, outdir):
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            f"-outdir={outdir}", main]
     env = dict(os.environ, **LATEX_ENV)
+    # (TeX and latexmk want a HOME for their caches: without one they stop with exit 12
+    # and no word; the private staging folder serves)
+    if not env.get("HOME"):
+        env["HOME"] = str(src_dir)
     try:
         p = subprocess.run(cmd, cwd=src_dir, capture_output=True, text=True, timeout=300,
                            env=env)
     except FileNotFoundError:
         raise InputError("cannot build the paper: `latexmk` is not on PATH (install latexmk "
                          "and a TeX distribution, or pass --no-pdf)") from None
-    if p.returncode != 0:
-        tail = "\n".join((p.stdout + p.stderr).splitlines()[-25:])
-        raise RuntimeError(f"latexmk failed (exit {p.returncode}):\n{tail}")
     log = Path(src_dir) / outdir / (Path(main).stem + ".log")
+    if p.returncode != 0:
+        text = (p.stdout + p.stderr).strip() or (log.read_text(errors="replace")
+                                                 if log.is_file() else "")
+        tail = "\n".join(text.splitlines()[-25:]) or "(latexmk printed nothing and left no log)"
+        raise RuntimeError(f"latexmk failed (exit {p.returncode}):\n{tail}")
     return log.read_text(errors="replace") if log.is_file() else ""
 
 
