@@ -255,6 +255,23 @@ class Solution(Result):
                 v.setflags(write=False)
         return v
 
+    def __repr__(self):
+        # Fields not derived yet are not derived for a repr of a large solution: their
+        # shape and type are known without them (a repr of 1e7 points stays constant time).
+        x = self._data.get("x")
+        if not isinstance(x, np.ndarray) or x.size <= REPR_SUMMARY_LIMIT:
+            return super().__repr__()
+        width = max(len(f) for f in self._fields)
+        lines = [f"{type(self).__name__}("]
+        for f in self._fields:
+            if f in self._data and not (f == "regime" and _is_code(self._data[f])):
+                text = _short(self._data[f])
+            else:  # (not derived, or regime codes: names would cost a pass over them)
+                dtype = "<U9" if f == "regime" else "float64"
+                text = f"array(shape={x.shape}, dtype={dtype})"
+            lines.append(f"  {f:>{width}} = {text},")
+        return "\n".join(lines) + "\n)"
+
     @property
     def success(self):
         """SciPy-style: whether ``status`` is ``"ok"`` (a bool, or a bool array for array

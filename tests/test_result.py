@@ -92,3 +92,20 @@ def test_success_and_message_follow_status_as_in_scipy():
     assert not c.success.any() and all(m.startswith("assumed:") for m in c.message)
     # x* = N/2 for f = x^2 all the same
     assert c.x.tolist() == pytest.approx([5.0, 50.0], rel=1e-9)
+
+
+def test_repr_of_a_large_solution_derives_nothing():
+    # 12.5 s for 1e7 points before: the repr derived every field, then formatted it
+    N = np.geomspace(1.0, 1e6, result_module().REPR_SUMMARY_LIMIT + 1)
+    s = pm.solve("power", N=N, P=1e6, c=1.0, k=2.0)
+    text = repr(s)
+    assert s._derive is not None  # nothing was derived for it
+    assert f"value = array(shape=({N.size},), dtype=float64)" in text
+    assert s.value[0] == pytest.approx((1e6 - 0.25) / 1.0 + 0.5)  # x* = N/2 at N = 1
+    assert repr(s).count("shape=") == len(Solution._fields)
+
+
+def result_module():
+    from powermodel import result
+
+    return result
