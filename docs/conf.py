@@ -5,6 +5,7 @@ docstrings (autosummary) and a gallery of the paper's figures. No Sphinx
 import at module level: pytest imports this file when it collects doctests.
 """
 
+import importlib.util
 import os
 import sys
 
@@ -41,3 +42,22 @@ numpydoc_validation_checks = set()
 html_theme = "alabaster"
 html_title = "powermodel"
 html_static_path = []
+
+# Math: MathJax 3 served from the site itself (no CDN, so formulas render
+# offline). Its files come from the ``sphinx-mathjax-offline`` package (the
+# ``docs`` extra), copied into ``_static/mathjax``. A missing package stops the
+# build in ``setup`` below rather than falling back to a CDN.
+_MATHJAX_PACKAGE = "sphinx-mathjax-offline"
+_mathjax_spec = importlib.util.find_spec(_MATHJAX_PACKAGE)
+if _mathjax_spec is not None:
+    html_static_path.append(os.path.join(os.path.dirname(_mathjax_spec.origin), "static"))
+mathjax_path = "mathjax/tex-mml-chtml.js"  # relative: under _static/
+
+
+def setup(app):
+    """Refuse to build without the local MathJax (no silent CDN fallback)."""
+    if _mathjax_spec is None:
+        from sphinx.errors import ConfigError
+        raise ConfigError(
+            f"the documentation serves MathJax itself and needs the Python package "
+            f"{_MATHJAX_PACKAGE!r}: pip install -e '.[docs]'")

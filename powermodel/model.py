@@ -14,7 +14,7 @@ __all__ = ["Model"]
 
 
 class Model:
-    r"""The power-allocation model of "Risks from Learned Optimization" (sec. 2.1).
+    r"""The power-allocation model of "Risks from Learned Optimization" (section 2.1).
 
     A base optimizer with ``P`` bits spends ``f(x)`` on a learned algorithm
     that optimizes ``x`` bits at run time on each of ``N`` instances and splits

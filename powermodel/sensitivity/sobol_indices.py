@@ -49,14 +49,21 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
 
     The model is solved block by block (``chunks`` points at a time), so
     memory holds the design and the outputs, not the solver's intermediate
-    arrays; a request whose design and outputs exceed the memory budget
-    (see :mod:`powermodel._memory`) is refused at once.
+    arrays; a request whose design and outputs exceed the memory budget (half
+    the physical memory, or the environment variable ``POWERMODEL_MEMORY``:
+    bytes such as ``"2G"``, or a share of it such as ``"0.25"``) is refused at
+    once with an :class:`~powermodel.InputError` that gives its size.
 
     Parameters
     ----------
     model : Model or str
     distributions : dict
-        Input name -> ``(kind, *numbers)`` (see the module docstring).
+        Input name -> ``(kind, *numbers)``: ``("uniform", low, high)``,
+        ``("loguniform", low, high)``, ``("normal", mu, sd)``,
+        ``("lognormal", mu, sigma)`` (of the logarithm),
+        ``("triangular", low, mode, high)`` or ``("fixed", value)``. Any
+        solver input may vary (``N``, ``P``, ``x_cap``, ``overlap``,
+        ``runtime_penalty``, every cost parameter).
     output : str or callable
         A numeric result field, or ``f(solution) -> array``; must be finite
         at every point and not constant (an InputError names the output and
@@ -94,6 +101,8 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     Returns
     -------
     SobolResult
+        Immutable: the indices, their intervals and the settings that
+        reproduce them (:class:`powermodel.sensitivity.SobolResult`).
 
     Examples
     --------
