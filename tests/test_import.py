@@ -61,3 +61,19 @@ def test_the_namespace_holds_only_the_package_s_names():
     names = [n for n in dir(pm) if not n.startswith("_")]
     assert "importlib" not in names and "np" not in names
     assert set(pm.__all__) <= set(dir(pm))
+
+
+def test_a_set_mplbackend_does_not_load_matplotlib_for_a_solve():
+    # CI exports MPLBACKEND=Agg: the CLI checks the variable only for a command that draws
+    import os
+
+    env = dict(os.environ, MPLBACKEND="Agg")
+    code = ("import contextlib, io, json, sys\n"
+            "from powermodel.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    assert main(['solve', 'power', '--param', 'c=1', '--param', 'k=2',"
+            " '--N', '100', '--P', '1e6']) == 0\n"
+            "print(json.dumps('matplotlib' in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, env=env).stdout
+    assert json.loads(out.strip().splitlines()[-1]) is False

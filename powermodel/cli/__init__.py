@@ -105,8 +105,13 @@ def _error(message, prefix="error"):
         pass
 
 
-def _check_environment():
-    """The environment variables powermodel reads, checked by name before any work."""
+#: The commands that draw (and so read MPLBACKEND): only these import matplotlib.
+DRAWING = ("reproduce",)
+
+
+def _check_environment(command=None):
+    """The environment variables powermodel reads, checked by name before any work
+    (MPLBACKEND only for a command that draws: the others never load matplotlib)."""
     import os
 
     from .. import _memory
@@ -115,7 +120,7 @@ def _check_environment():
     if os.environ.get(_memory.ENV):
         _memory.budget()
     backend = os.environ.get("MPLBACKEND")
-    if backend:
+    if backend and command in DRAWING:
         try:
             import matplotlib  # noqa: F401  (reads MPLBACKEND on import)
         except ValueError:
@@ -149,7 +154,7 @@ def main(argv=None):
             _error(f"no command given (commands: {', '.join(COMMANDS)}); "
                    "see powermodel --help")
             return 2
-        _check_environment()
+        _check_environment(args.command)
         import warnings
 
         from .._workers import terminate_raises
