@@ -433,9 +433,13 @@ def _powermodel(args, env, cwd):
 
 
 def test_a_bogus_backend_exits_2_naming_it(tmp_path):
-    r = _powermodel(SOLVE, {"MPLBACKEND": "bogus"}, tmp_path)
+    # a command that draws refuses it at once; a solve draws nothing and never reads it
+    r = _powermodel(["reproduce", "--out", str(tmp_path / "o"), "--no-pdf", "--figure",
+                     "decomposition"], {"MPLBACKEND": "bogus"}, tmp_path)
     assert r.returncode == 2 and r.stderr.splitlines() == [
         "error: `MPLBACKEND` is not a matplotlib backend: 'bogus' (unset it, or set it to agg)"]
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+    assert _powermodel(SOLVE, {"MPLBACKEND": "bogus"}, tmp_path).returncode == 0
 
 
 def test_usetex_in_matplotlibrc_and_an_ascii_terminal_still_reproduce(tmp_path):
