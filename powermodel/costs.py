@@ -465,7 +465,8 @@ class Overhead(Cost):
         # k >= 2: psi increasing, one root if psi(0+) < 0.
         up = live & (k >= 2) & ((k > 2) | (const < 0))
         # 1 < k < 2: psi convex with its minimum at (2 - k) s; two roots if that is < 0.
-        xm = (2 - k) * s
+        with np.errstate(over="ignore"):  # (a huge s: xm = inf, and psi says no root)
+            xm = (2 - k) * s
         two = live & (k < 2) & (psi(xm, q) < 0)
         for mask, col, lo_fn, hi_fn in (
             (up, 0, lambda i: np.full(i.size, TINY), lambda i: np.full(i.size, HUGE)),
