@@ -398,6 +398,35 @@ class SweepResult(Result):
         return xr.Dataset(data, coords={k: np.asarray(v) for k, v in self.axes.items()},
                           attrs=dict(self.fixed))
 
+    def plot(self, ax=None, *, field="x", **kw):
+        """Plot the sweep; returns the Axes.
+
+        Over two axes: the regimes (:func:`powermodel.plotting.phase_diagram`,
+        keywords ``xlog``, ``ylog``). Over one axis: the numeric result
+        ``field`` against it (one line, log scale where the axis is positive;
+        keywords go to ``Axes.plot``).
+        """
+        from .plotting import phase_diagram
+        from .plotting._core import _ax, _axis_label
+        from .sensitivity import NUMERIC_FIELDS
+
+        if len(self.axes) == 2:
+            return phase_diagram(self, ax=ax, **kw)
+        if len(self.axes) != 1:
+            raise InputError(f"plot draws a sweep over one or two axes, this one has "
+                             f"{len(self.axes)} ({', '.join(self.axes)})")
+        V.choice("field", field, NUMERIC_FIELDS)
+        ax = _ax(ax)
+        (name, values), = self.axes.items()
+        values = np.asarray(values, dtype=float)
+        ax.plot(values, np.broadcast_to(np.asarray(getattr(self.solution, field), dtype=float),
+                                        values.shape), **kw)
+        if np.all(values > 0):
+            ax.set_xscale("log")
+        ax.set_xlabel(_axis_label(name))
+        ax.set_ylabel(field)
+        return ax
+
 
 # ---------------------------------------------------------------------------
 # public functions

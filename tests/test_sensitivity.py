@@ -731,3 +731,88 @@ def test_a_distribution_bound_given_as_a_list_is_refused_before_the_work():
     m = pm.Model("power", c=1.0, k=2.0)
     with pytest.raises(pm.InputError, match=r"`N.low` must be a number, got \[10\]"):
         pm.sobol(m, {"N": ("loguniform", [10], 1000)}, P=1e6, n=2**6, seed=1)
+
+
+# ---------------------------------------------------------------------------
+# conversions: to_pandas / to_df / to_xarray, checked against the result's fields
+# ---------------------------------------------------------------------------
+
+def _small_results():
+    sq = pm.Model("power", k=2.0)
+    dists = {"N": ("loguniform", 10, 1000), "c": ("uniform", 1, 2)}
+    return {
+        "sobol": pm.sobol(sq, dists, n=2**6, seed=3, P=1e12),
+        "morris": pm.morris(sq, dists, trajectories=6, n_resamples=50, seed=3, P=1e12),
+        "oat": pm.one_at_a_time(sq, {"N": (50, 200), "c": (0.25, 2.0)}, N=100, c=1.0, P=1e6),
+        "mc": pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)}, N=[26, 51, 76],
+                             P=1e3, n=64, seed=3),
+        "local": pm.local_sensitivity(pm.Model("power", c=1.0, k=3.0), {"N": 300, "P": 1e9},
+                                      method="finite-difference"),
+    }
+
+
+def test_sensitivity_results_to_pandas_hold_their_fields():
+    pytest.importorskip("pandas")
+    r = _small_results()
+    s = r["sobol"]
+    df = s.to_pandas()
+    assert list(df.index) == list(s.names) and df.index.name == "parameter"
+    for k in s.names:
+        assert df.loc[k, "first_order"] == s.first_order[k]
+        assert df.loc[k, "total_order"] == s.total_order[k]
+        assert (df.loc[k, "first_order_low"], df.loc[k, "first_order_high"]) == \
+            s.first_order_interval[k]
+        assert (df.loc[k, "total_order_low"], df.loc[k, "total_order_high"]) == \
+            s.total_order_interval[k]
+    assert df.attrs["seed"] == 3 and df.attrs["n"] == 64
+    assert s.to_df().equals(df)
+    m = r["morris"].to_pandas()
+    for k in r["morris"].names:
+        assert m.loc[k, "mu_star"] == r["morris"].mu_star[k]
+        assert m.loc[k, "sigma"] == r["morris"].sigma[k]
+        assert (m.loc[k, "mu_star_low"], m.loc[k, "mu_star_high"]) == \
+            r["morris"].mu_star_interval[k]
+    o = r["oat"].to_pandas()
+    assert tuple(o.index) == r["oat"].names == ("c", "N")          # x* = N / 2c
+    assert o.loc["c", "low_output"] == 200.0 and o.loc["c", "high_output"] == 25.0
+    assert o.loc["N", "swing"] == abs(100.0 - 25.0)
+    mc = r["mc"]
+    d = mc.to_pandas()
+    np.testing.assert_array_equal(d.index.to_numpy(), mc.N)
+    np.testing.assert_array_equal(d["p_mesa"].to_numpy(), mc.p_mesa)
+    np.testing.assert_array_equal(d["x_q0.5"].to_numpy(), mc.bands[mc.quantiles.index(0.5)])
+    loc = r["local"].to_pandas()
+    assert loc.loc[("x", "N"), "elasticity"] == r["local"].elasticities["x"]["N"]
+    assert loc.loc[("x", "N"), "method"] == "finite-difference"
+    assert len(loc) == 3 * 4                                      # outputs x (c, k, N, P)
+
+
+def test_sensitivity_results_to_xarray_hold_their_fields():
+    pytest.importorskip("xarray")
+    r = _small_results()
+    s = r["sobol"].to_xarray()
+    for k in r["sobol"].names:
+        assert float(s["first_order"].sel(parameter=k)) == r["sobol"].first_order[k]
+        assert float(s["total_order_high"].sel(parameter=k)) == \
+            r["sobol"].total_order_interval[k][1]
+    mc = r["mc"]
+    x = mc.to_xarray()
+    np.testing.assert_array_equal(x["bands"].values, mc.bands)
+    assert list(x["quantile"].values) == list(mc.quantiles)
+    np.testing.assert_array_equal(x["p_dominant"].values, mc.p_dominant)
+    e = r["local"].to_xarray()
+    assert float(e["elasticity"].sel(output="x", parameter="N")) == \
+        r["local"].elasticities["x"]["N"]
+    assert float(r["oat"].to_xarray()["low_value"].sel(parameter="c")) == 0.25
+
+
+def test_sensitivity_conversions_name_the_missing_extra(monkeypatch):
+    import sys
+
+    res = pm.one_at_a_time(pm.Model("power", k=2.0), {"c": (0.5, 2.0)}, N=100, c=1.0, P=1e6)
+    monkeypatch.setitem(sys.modules, "xarray", None)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"powermodel\[xarray\]"):
+        res.to_xarray()
+    with pytest.raises(ImportError, match=r"powermodel\[pandas\]"):
+        res.to_df()
