@@ -816,3 +816,88 @@ def test_sensitivity_conversions_name_the_missing_extra(monkeypatch):
         res.to_xarray()
     with pytest.raises(ImportError, match=r"powermodel\[pandas\]"):
         res.to_df()
+
+
+# ---------------------------------------------------------------------------
+# ecosystem inputs: frozen scipy.stats distributions, SALib problem dicts, output strings
+# ---------------------------------------------------------------------------
+
+def _three_forms():
+    from scipy import stats
+
+    tuples = {"N": ("loguniform", 10, 1000), "c": ("triangular", 1, 1.5, 3),
+              "P": ("lognormal", math.log(1e12), 0.5)}
+    frozen = {"N": stats.loguniform(10, 1000), "c": stats.triang(0.25, loc=1, scale=2),
+              "P": stats.lognorm(0.5, scale=1e12)}
+    salib = {"num_vars": 3, "names": ["N", "c", "P"],
+             "bounds": [[10, 1000], [1, 3, 0.25], [math.log(1e12), 0.5]],
+             "dists": ["logunif", "triang", "lognorm"]}
+    return tuples, frozen, salib
+
+
+def test_scipy_and_salib_distributions_give_the_tuple_results():
+    tuples, frozen, salib = _three_forms()
+    m = pm.Model("power", k=2.0)
+    for run in (lambda d: pm.sobol(m, d, n=2**6, seed=5),
+                lambda d: pm.morris(m, d, trajectories=5, n_resamples=20, seed=5),
+                lambda d: pm.monte_carlo(m, {k: v for k, v in d.items() if k != "N"}
+                                         if "names" not in d else
+                                         {"names": ["c", "P"], "bounds": d["bounds"][1:],
+                                          "dists": d["dists"][1:]},
+                                         N=[10, 100], n=32, seed=5)):
+        a, b, c = run(tuples), run(frozen), run(salib)
+        assert a == b == c
+    # the uniform of scipy is (loc, scale): uniform(1, 1) is ("uniform", 1, 2); SALib's default
+    from scipy import stats
+
+    u = pm.sobol(m, {"c": ("uniform", 1, 2), "N": ("uniform", 10, 20)}, n=2**5, seed=1, P=1e9)
+    assert u == pm.sobol(m, {"c": stats.uniform(1, 1), "N": stats.uniform(10, 10)}, n=2**5,
+                         seed=1, P=1e9)
+    assert u == pm.sobol(m, {"names": ["c", "N"], "bounds": [[1, 2], [10, 20]]}, n=2**5,
+                         seed=1, P=1e9)
+
+
+def test_other_scipy_distributions_sample_through_their_ppf():
+    from scipy import stats
+
+    # A gamma is no tuple kind: its own ppf serves. x* = N / (2c) decreases in c, so
+    # the q-quantile of x* is N / (2 c_{1-q}) (the gamma's quantiles, from scipy).
+    g = stats.gamma(4.0, loc=1.0, scale=0.5)
+    r = pm.monte_carlo(pm.Model("power", k=2.0), {"c": g}, N=[100.0], n=2**12, seed=0,
+                       sampler="sobol", quantiles=(0.1, 0.5, 0.9), P=1e12)
+    exact = 100.0 / (2 * g.ppf([0.9, 0.5, 0.1]))
+    np.testing.assert_allclose(r.bands[:, 0], exact, rtol=5e-3)
+
+
+def test_ecosystem_inputs_are_checked():
+    from scipy import stats
+
+    m = pm.Model("power", k=2.0)
+    with pytest.raises(pm.InputError, match="`c` must be positive.*'normal', 1, 1"):
+        pm.sobol(m, {"c": stats.norm(1, 1)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`c` must be a continuous scipy.stats"):
+        pm.sobol(m, {"c": stats.poisson(1)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="needs scale > 0, got scale=-1"):
+        pm.sobol(m, {"c": stats.uniform(1, -1)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`c` must be positive.*scipy.stats.beta"):
+        pm.sobol(m, {"c": stats.beta(2, 2)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="unknown dist 'weibull' of `c`"):
+        pm.sobol(m, {"names": ["c"], "bounds": [[1, 2]], "dists": ["weibull"]}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`num_vars` is 2 but `names` has 1"):
+        pm.sobol(m, {"num_vars": 2, "names": ["c"], "bounds": [[1, 2]]}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`N` is the axis of monte_carlo"):
+        pm.monte_carlo(m, {"names": ["N"], "bounds": [[1, 2]]}, N=[10], c=1.0, P=1e6)
+
+
+def test_output_takes_the_scenario_strings():
+    m = pm.Model("power", k=2.0)
+    d = {"N": ("loguniform", 10, 1000), "c": ("loguniform", 0.1, 10)}
+    a = pm.sobol(m, d, output="log(x)", n=2**6, seed=4, P=1e12)
+    assert a == pm.sobol(m, d, output=lambda s: np.log(s.x), n=2**6, seed=4, P=1e12)
+    b = pm.morris(m, d, output=" log( value ) ", trajectories=4, n_resamples=0, seed=4, P=1e12)
+    assert b == pm.morris(m, d, output=lambda s: np.log(s.value), trajectories=4,
+                          n_resamples=0, seed=4, P=1e12)
+    with pytest.raises(pm.InputError, match="`output` must be one of .*got 'nope'"):
+        pm.sobol(m, d, output="log(nope)", P=1e12)
+    with pytest.raises(pm.InputError, match=r"output `log\(x\)`"):
+        pm.sobol(m, {"N": ("uniform", 1, 2)}, output="log(x)", c=1.0, P=1e-300, n=2**5)
