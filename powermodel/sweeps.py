@@ -406,16 +406,14 @@ class SweepResult(Result):
         ``field`` against it (one line, log scale where the axis is positive;
         keywords go to ``Axes.plot``).
         """
-        from .plotting import phase_diagram
-        from .plotting._core import _ax, _axis_label
-        from .sensitivity import NUMERIC_FIELDS
+        from .plotting._core import _ax, _axis_label, phase_diagram
 
         if len(self.axes) == 2:
             return phase_diagram(self, ax=ax, **kw)
         if len(self.axes) != 1:
             raise InputError(f"plot draws a sweep over one or two axes, this one has "
                              f"{len(self.axes)} ({', '.join(self.axes)})")
-        V.choice("field", field, NUMERIC_FIELDS)
+        V.choice("field", field, [f for f in Solution._fields if f not in ("regime", "status")])
         ax = _ax(ax)
         (name, values), = self.axes.items()
         values = np.asarray(values, dtype=float)
