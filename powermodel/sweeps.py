@@ -30,7 +30,7 @@ import numpy as np
 from . import _io
 from . import _validation as V
 from .errors import InputError
-from .result import Result, Solution, regime_names
+from .result import optional_import, Result, Solution, regime_names  # noqa: F401
 
 __all__ = ["sweep", "grid", "phase_diagram", "SweepResult", "DEFAULT_N"]
 
@@ -244,17 +244,6 @@ def check_suffix(path, allowed=(".csv", ".json")):
     if suffix not in allowed:
         raise InputError(f"output file `{path}` must end in {' or '.join(allowed)}")
     return suffix
-
-
-def optional_import(module, extra):
-    """Import an optional dependency or raise an ImportError naming the extra to install."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(f"this needs {module}, which is not installed; install it with "
-                          f"`pip install {module}` or `pip install powermodel[{extra}]`") from None
 
 
 def _axis(name, values):

@@ -901,3 +901,12 @@ def test_output_takes_the_scenario_strings():
         pm.sobol(m, d, output="log(nope)", P=1e12)
     with pytest.raises(pm.InputError, match=r"output `log\(x\)`"):
         pm.sobol(m, {"N": ("uniform", 1, 2)}, output="log(x)", c=1.0, P=1e-300, n=2**5)
+
+
+def test_sensitivity_tables_are_sized_against_the_memory_budget(monkeypatch):
+    pytest.importorskip("pandas")
+    r = pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)},
+                       N=np.geomspace(1, 1e3, 500), P=1e3, n=4, seed=0)
+    monkeypatch.setenv("POWERMODEL_MEMORY", "10K")
+    with pytest.raises(pm.InputError, match=r"the table of a MonteCarloResult \(500 rows\)"):
+        r.to_pandas()
