@@ -91,6 +91,17 @@ class NestedResult(Result):
         header, rows = self._rows()
         return dump_json(path, {"levels": [dict(zip(header, r)) for r in rows]})
 
+    def to_pandas(self):
+        """One row per level (scalar levels only), indexed by ``level`` (1 = outermost):
+        ``N``, ``budget`` and every field (needs pandas)."""
+        from .result import optional_import
+
+        pd = optional_import("pandas", "pandas")
+        if any(np.ndim(s.x) for s in self.levels):
+            raise InputError("to_pandas needs scalar levels; use to_json for arrays")
+        header, rows = self._rows()
+        return pd.DataFrame(rows, columns=header).set_index("level")
+
 
 def _level(spec, i):
     if isinstance(spec, Model):
@@ -172,6 +183,12 @@ class LargeNLimit(Result):
 
     __slots__ = ("x", "value", "n_limit", "regime")
     _fields = __slots__
+
+    def to_pandas(self):
+        """A column per field, a row per point (C order; one row for scalars). Needs pandas."""
+        from .result import _flat_frame
+
+        return _flat_frame(self, self._fields)
 
 
 def large_N_limit(model, *, P, overlap, runtime_penalty=0.0, x_cap=None, **params):

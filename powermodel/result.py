@@ -19,6 +19,31 @@ REGIMES = ("none", "interior", "budget", "cap", "unbounded")
 REPR_SUMMARY_LIMIT = 10**5
 
 
+def optional_import(module, extra):
+    """Import an optional dependency or raise an ImportError naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"this needs {module}, which is not installed; install it with "
+                          f"`pip install {module}` or `pip install powermodel[{extra}]`") from None
+
+
+def _flat_frame(result, fields):
+    """A :class:`pandas.DataFrame` of ``fields`` broadcast together, one row per point
+    (C order), sized against the memory budget first."""
+    from . import _memory
+
+    pd = optional_import("pandas", "pandas")
+    shape = np.broadcast_shapes(*(np.shape(getattr(result, f)) for f in fields))
+    n = int(np.prod(shape))
+    _memory.check(f"to_pandas of {type(result).__name__} of {n:,} points",
+                  n * (8 * len(fields) + 64 * 2))
+    return pd.DataFrame({f: np.broadcast_to(np.asarray(getattr(result, f)), shape).reshape(-1)
+                         for f in fields})
+
+
 def _short(v):
     if isinstance(v, np.ndarray):
         if v.ndim == 0:
@@ -254,6 +279,13 @@ class Solution(Result):
             if isinstance(v, np.ndarray):
                 v.setflags(write=False)
         return v
+
+    def to_pandas(self):
+        """A :class:`pandas.DataFrame` with a column per field and a row per point
+        (the points in C order; a scalar solution is one row). Needs pandas; sized
+        against the memory budget (:mod:`powermodel._memory`) first.
+        """
+        return _flat_frame(self, self._fields)
 
     def __repr__(self):
         # Fields not derived yet are not derived for a repr of a large solution: their

@@ -52,7 +52,6 @@ Examples
 0.5
 """
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -294,11 +293,8 @@ def _axis(where, key, spec, *, named=False):
     return np.linspace(start, stop, num)
 
 
-_LOG_OUTPUT = re.compile(r"^\s*log\(\s*([A-Za-z_]\w*)\s*\)\s*$")
-
-
 def _output(where, key, v):
-    from .sensitivity import NUMERIC_FIELDS
+    from .sensitivity._common import _LOG_OUTPUT, _LogOf, NUMERIC_FIELDS
 
     if not isinstance(v, str):
         raise _err(where, f"`{key}` must be a field name or 'log(field)', got {v!r}")
@@ -310,22 +306,6 @@ def _output(where, key, v):
     if not m:
         return field
     return _LogOf(field)
-
-
-class _LogOf:
-    """``output = "log(x)"``: the natural log of a result field."""
-
-    __slots__ = ("field",)
-
-    def __init__(self, field):
-        self.field = field
-
-    def __call__(self, sol):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(np.asarray(getattr(sol, self.field), dtype=float))
-
-    def __repr__(self):
-        return f"log({self.field})"
 
 
 def _levels(where, v):

@@ -30,7 +30,7 @@ import numpy as np
 from . import _io
 from . import _validation as V
 from .errors import InputError
-from .result import Result, Solution, regime_names
+from .result import optional_import, Result, Solution, regime_names  # noqa: F401
 
 __all__ = ["sweep", "grid", "phase_diagram", "SweepResult", "DEFAULT_N"]
 
@@ -246,17 +246,6 @@ def check_suffix(path, allowed=(".csv", ".json")):
     return suffix
 
 
-def optional_import(module, extra):
-    """Import an optional dependency or raise an ImportError naming the extra to install."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(f"this needs {module}, which is not installed; install it with "
-                          f"`pip install {module}` or `pip install powermodel[{extra}]`") from None
-
-
 def _axis(name, values):
     # (as_real_array refuses booleans, strings, dates, complex numbers, huge integers
     # and empty input by name, before anything is converted)
@@ -397,6 +386,33 @@ class SweepResult(Result):
         data = {f: (dims, np.asarray(getattr(self.solution, f))) for f in Solution._fields}
         return xr.Dataset(data, coords={k: np.asarray(v) for k, v in self.axes.items()},
                           attrs=dict(self.fixed))
+
+    def plot(self, ax=None, *, field="x", **kw):
+        """Plot the sweep; returns the Axes.
+
+        Over two axes: the regimes (:func:`powermodel.plotting.phase_diagram`,
+        keywords ``xlog``, ``ylog``). Over one axis: the numeric result
+        ``field`` against it (one line, log scale where the axis is positive;
+        keywords go to ``Axes.plot``).
+        """
+        from .plotting._core import _ax, _axis_label, phase_diagram
+
+        if len(self.axes) == 2:
+            return phase_diagram(self, ax=ax, **kw)
+        if len(self.axes) != 1:
+            raise InputError(f"plot draws a sweep over one or two axes, this one has "
+                             f"{len(self.axes)} ({', '.join(self.axes)})")
+        V.choice("field", field, [f for f in Solution._fields if f not in ("regime", "status")])
+        ax = _ax(ax)
+        (name, values), = self.axes.items()
+        values = np.asarray(values, dtype=float)
+        ax.plot(values, np.broadcast_to(np.asarray(getattr(self.solution, field), dtype=float),
+                                        values.shape), **kw)
+        if np.all(values > 0):
+            ax.set_xscale("log")
+        ax.set_xlabel(_axis_label(name))
+        ax.set_ylabel(field)
+        return ax
 
 
 # ---------------------------------------------------------------------------

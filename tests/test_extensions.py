@@ -169,3 +169,19 @@ def test_overlap_and_penalty_on_cli(capsys):
     d = json.loads(capsys.readouterr().out)
     n = 1e6 * 0.8 / (1 + 0.5 * (1e6 - 1))
     assert d["x"] == pytest.approx(n / 2, rel=1e-12)
+
+
+def test_nested_and_large_N_results_to_pandas():
+    pytest.importorskip("pandas")
+    m = pm.Model("power", c=1.0, k=2.0)
+    r = pm.nested([(m, 1000), {"model": m, "N": 10, "x_cap": 3.0}], P=1e4)
+    df = r.to_pandas()                      # by hand: x = 100 (budget), then 3 (cap)
+    assert df.index.tolist() == [1, 2] and df["x"].tolist() == [100.0, 3.0]
+    assert df["budget"].tolist() == [1e4, 100.0] and df["regime"].tolist() == ["budget", "cap"]
+    assert df["N"].tolist() == [1000, 10]
+    with pytest.raises(pm.InputError, match="to_pandas needs scalar levels"):
+        pm.nested([(m, [10.0, 100.0])], P=1e4).to_pandas()
+    lim = pm.large_N_limit(m, P=1e6, overlap=np.array([0.1, 0.5])).to_pandas()
+    assert lim["x"].tolist() == [5.0, 1.0]              # f'(x) = 2x = 1/rho
+    np.testing.assert_allclose(lim["n_limit"], [10.0, 2.0])
+    assert lim.shape == (2, 4)

@@ -409,3 +409,42 @@ def test_novel_ratio_by_hand(ax):
         x = np.minimum(n_eff / 2, np.sqrt(P))          # interior N_eff/2 until the budget
         g = (P - x ** 2) * (1 + rho * (N - 1)) / N + x
         assert np.allclose(ln.get_ydata(), (x + rho * (P - x ** 2)) / g, rtol=1e-9)
+
+
+def test_result_plot_methods_draw_the_result():
+    dists = {"N": ("loguniform", 10, 1000), "c": ("uniform", 1, 2)}
+    sq = pm.Model("power", k=2.0)
+    s = pm.sobol(sq, dists, n=2**6, seed=1, P=1e12)
+    ax = s.plot(ax=Figure().subplots())
+    assert [p.get_height() for p in ax.patches] == \
+        [s.first_order[k] for k in s.names] + [s.total_order[k] for k in s.names]
+    m = pm.morris(sq, dists, trajectories=5, n_resamples=0, seed=1, P=1e12)
+    ax = m.plot(ax=Figure().subplots())
+    assert [p.get_height() for p in ax.patches] == [m.mu_star[k] for k in m.names]
+    assert list(_lines(ax, "sigma")[0].get_ydata()) == [m.sigma[k] for k in m.names]
+    o = pm.one_at_a_time(sq, {"c": (0.5, 2.0)}, N=100, c=1.0, P=1e6)  # x* = N / 2c
+    ax = o.plot(ax=Figure().subplots())
+    assert [p.get_x() + p.get_width() for p in ax.patches] == [100.0, 25.0]
+    mc = pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)}, N=[26, 51], P=1e3,
+                        n=32, seed=1)
+    ax = mc.plot(ax=Figure().subplots())
+    assert list(_lines(ax, "median")[0].get_ydata()) == list(mc.bands[2])
+    ax = mc.plot(ax=Figure().subplots(), kind="probability", label="lin")
+    assert list(ax.lines[0].get_ydata()) == list(mc.p_mesa)
+    assert ax.lines[0].get_label() == "lin: P(x* > 0)"
+    with pytest.raises(pm.InputError, match="`kind`"):
+        mc.plot(ax=Figure().subplots(), kind="pie")
+
+
+def test_sweep_plot_draws_the_field_or_the_regimes():
+    r = pm.sweep(SQ, N=[1.0, 10.0, 100.0], P=P)
+    ax = r.plot(ax=Figure().subplots())
+    assert ax.lines[0].get_ydata().tolist() == [0.5, 5.0, 50.0]         # x* = N / 2c
+    ax = r.plot(ax=Figure().subplots(), field="learned_share")
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), r.solution.learned_share)
+    ph = pm.phase_diagram(pm.Model("linear"), ("N", [1, 100]), ("c", [10.0]), P=1e3)
+    ax = ph.plot(ax=Figure().subplots())
+    codes = ax.collections[0].get_array()
+    assert [pm.result.REGIMES[int(c)] for c in np.ravel(codes)] == ["none", "budget"]
+    with pytest.raises(pm.InputError, match="`field`"):
+        r.plot(ax=Figure().subplots(), field="nope")

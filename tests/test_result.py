@@ -109,3 +109,24 @@ def result_module():
     from powermodel import result
 
     return result
+
+
+def test_solution_to_pandas_is_one_row_per_point():
+    pytest.importorskip("pandas")
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=np.array([[10.0], [100.0]]), P=[1e6, 100.0])
+    df = s.to_pandas()
+    assert list(df.columns) == list(pm.Solution._fields) and len(df) == 4
+    # x* = min(N / 2, sqrt(P)), C order over the (2, 2) grid
+    assert df["x"].tolist() == [5.0, 5.0, 50.0, 10.0]
+    assert df["regime"].tolist() == ["interior", "interior", "interior", "budget"]
+    np.testing.assert_array_equal(df["value"].to_numpy(), s.value.ravel())
+    one = pm.Model("power", c=1.0, k=2.0).solve(N=10, P=1e6).to_pandas()
+    assert len(one) == 1 and one["x"].tolist() == [5.0]
+
+
+def test_solution_to_pandas_is_sized_against_the_memory_budget(monkeypatch):
+    pytest.importorskip("pandas")
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=np.geomspace(1, 1e6, 1000), P=1e6)
+    monkeypatch.setenv("POWERMODEL_MEMORY", "10K")
+    with pytest.raises(pm.InputError, match="to_pandas of Solution of 1,000 points"):
+        s.to_pandas()

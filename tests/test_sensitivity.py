@@ -731,3 +731,182 @@ def test_a_distribution_bound_given_as_a_list_is_refused_before_the_work():
     m = pm.Model("power", c=1.0, k=2.0)
     with pytest.raises(pm.InputError, match=r"`N.low` must be a number, got \[10\]"):
         pm.sobol(m, {"N": ("loguniform", [10], 1000)}, P=1e6, n=2**6, seed=1)
+
+
+# ---------------------------------------------------------------------------
+# conversions: to_pandas / to_df / to_xarray, checked against the result's fields
+# ---------------------------------------------------------------------------
+
+def _small_results():
+    sq = pm.Model("power", k=2.0)
+    dists = {"N": ("loguniform", 10, 1000), "c": ("uniform", 1, 2)}
+    return {
+        "sobol": pm.sobol(sq, dists, n=2**6, seed=3, P=1e12),
+        "morris": pm.morris(sq, dists, trajectories=6, n_resamples=50, seed=3, P=1e12),
+        "oat": pm.one_at_a_time(sq, {"N": (50, 200), "c": (0.25, 2.0)}, N=100, c=1.0, P=1e6),
+        "mc": pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)}, N=[26, 51, 76],
+                             P=1e3, n=64, seed=3),
+        "local": pm.local_sensitivity(pm.Model("power", c=1.0, k=3.0), {"N": 300, "P": 1e9},
+                                      method="finite-difference"),
+    }
+
+
+def test_sensitivity_results_to_pandas_hold_their_fields():
+    pytest.importorskip("pandas")
+    r = _small_results()
+    s = r["sobol"]
+    df = s.to_pandas()
+    assert list(df.index) == list(s.names) and df.index.name == "parameter"
+    for k in s.names:
+        assert df.loc[k, "first_order"] == s.first_order[k]
+        assert df.loc[k, "total_order"] == s.total_order[k]
+        assert (df.loc[k, "first_order_low"], df.loc[k, "first_order_high"]) == \
+            s.first_order_interval[k]
+        assert (df.loc[k, "total_order_low"], df.loc[k, "total_order_high"]) == \
+            s.total_order_interval[k]
+    assert df.attrs["seed"] == 3 and df.attrs["n"] == 64
+    assert s.to_df().equals(df)
+    m = r["morris"].to_pandas()
+    for k in r["morris"].names:
+        assert m.loc[k, "mu_star"] == r["morris"].mu_star[k]
+        assert m.loc[k, "sigma"] == r["morris"].sigma[k]
+        assert (m.loc[k, "mu_star_low"], m.loc[k, "mu_star_high"]) == \
+            r["morris"].mu_star_interval[k]
+    o = r["oat"].to_pandas()
+    assert tuple(o.index) == r["oat"].names == ("c", "N")          # x* = N / 2c
+    assert o.loc["c", "low_output"] == 200.0 and o.loc["c", "high_output"] == 25.0
+    assert o.loc["N", "swing"] == abs(100.0 - 25.0)
+    mc = r["mc"]
+    d = mc.to_pandas()
+    np.testing.assert_array_equal(d.index.to_numpy(), mc.N)
+    np.testing.assert_array_equal(d["p_mesa"].to_numpy(), mc.p_mesa)
+    np.testing.assert_array_equal(d["x_q0.5"].to_numpy(), mc.bands[mc.quantiles.index(0.5)])
+    loc = r["local"].to_pandas()
+    assert loc.loc[("x", "N"), "elasticity"] == r["local"].elasticities["x"]["N"]
+    assert loc.loc[("x", "N"), "method"] == "finite-difference"
+    assert len(loc) == 3 * 4                                      # outputs x (c, k, N, P)
+
+
+def test_sensitivity_results_to_xarray_hold_their_fields():
+    pytest.importorskip("xarray")
+    r = _small_results()
+    s = r["sobol"].to_xarray()
+    for k in r["sobol"].names:
+        assert float(s["first_order"].sel(parameter=k)) == r["sobol"].first_order[k]
+        assert float(s["total_order_high"].sel(parameter=k)) == \
+            r["sobol"].total_order_interval[k][1]
+    mc = r["mc"]
+    x = mc.to_xarray()
+    np.testing.assert_array_equal(x["bands"].values, mc.bands)
+    assert list(x["quantile"].values) == list(mc.quantiles)
+    np.testing.assert_array_equal(x["p_dominant"].values, mc.p_dominant)
+    e = r["local"].to_xarray()
+    assert float(e["elasticity"].sel(output="x", parameter="N")) == \
+        r["local"].elasticities["x"]["N"]
+    assert float(r["oat"].to_xarray()["low_value"].sel(parameter="c")) == 0.25
+
+
+def test_sensitivity_conversions_name_the_missing_extra(monkeypatch):
+    import sys
+
+    res = pm.one_at_a_time(pm.Model("power", k=2.0), {"c": (0.5, 2.0)}, N=100, c=1.0, P=1e6)
+    monkeypatch.setitem(sys.modules, "xarray", None)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"powermodel\[xarray\]"):
+        res.to_xarray()
+    with pytest.raises(ImportError, match=r"powermodel\[pandas\]"):
+        res.to_df()
+
+
+# ---------------------------------------------------------------------------
+# ecosystem inputs: frozen scipy.stats distributions, SALib problem dicts, output strings
+# ---------------------------------------------------------------------------
+
+def _three_forms():
+    from scipy import stats
+
+    tuples = {"N": ("loguniform", 10, 1000), "c": ("triangular", 1, 1.5, 3),
+              "P": ("lognormal", math.log(1e12), 0.5)}
+    frozen = {"N": stats.loguniform(10, 1000), "c": stats.triang(0.25, loc=1, scale=2),
+              "P": stats.lognorm(0.5, scale=1e12)}
+    salib = {"num_vars": 3, "names": ["N", "c", "P"],
+             "bounds": [[10, 1000], [1, 3, 0.25], [math.log(1e12), 0.5]],
+             "dists": ["logunif", "triang", "lognorm"]}
+    return tuples, frozen, salib
+
+
+def test_scipy_and_salib_distributions_give_the_tuple_results():
+    tuples, frozen, salib = _three_forms()
+    m = pm.Model("power", k=2.0)
+    for run in (lambda d: pm.sobol(m, d, n=2**6, seed=5),
+                lambda d: pm.morris(m, d, trajectories=5, n_resamples=20, seed=5),
+                lambda d: pm.monte_carlo(m, {k: v for k, v in d.items() if k != "N"}
+                                         if "names" not in d else
+                                         {"names": ["c", "P"], "bounds": d["bounds"][1:],
+                                          "dists": d["dists"][1:]},
+                                         N=[10, 100], n=32, seed=5)):
+        a, b, c = run(tuples), run(frozen), run(salib)
+        assert a == b == c
+    # the uniform of scipy is (loc, scale): uniform(1, 1) is ("uniform", 1, 2); SALib's default
+    from scipy import stats
+
+    u = pm.sobol(m, {"c": ("uniform", 1, 2), "N": ("uniform", 10, 20)}, n=2**5, seed=1, P=1e9)
+    assert u == pm.sobol(m, {"c": stats.uniform(1, 1), "N": stats.uniform(10, 10)}, n=2**5,
+                         seed=1, P=1e9)
+    assert u == pm.sobol(m, {"names": ["c", "N"], "bounds": [[1, 2], [10, 20]]}, n=2**5,
+                         seed=1, P=1e9)
+
+
+def test_other_scipy_distributions_sample_through_their_ppf():
+    from scipy import stats
+
+    # A gamma is no tuple kind: its own ppf serves. x* = N / (2c) decreases in c, so
+    # the q-quantile of x* is N / (2 c_{1-q}) (the gamma's quantiles, from scipy).
+    g = stats.gamma(4.0, loc=1.0, scale=0.5)
+    r = pm.monte_carlo(pm.Model("power", k=2.0), {"c": g}, N=[100.0], n=2**12, seed=0,
+                       sampler="sobol", quantiles=(0.1, 0.5, 0.9), P=1e12)
+    exact = 100.0 / (2 * g.ppf([0.9, 0.5, 0.1]))
+    np.testing.assert_allclose(r.bands[:, 0], exact, rtol=5e-3)
+
+
+def test_ecosystem_inputs_are_checked():
+    from scipy import stats
+
+    m = pm.Model("power", k=2.0)
+    with pytest.raises(pm.InputError, match="`c` must be positive.*'normal', 1, 1"):
+        pm.sobol(m, {"c": stats.norm(1, 1)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`c` must be a continuous scipy.stats"):
+        pm.sobol(m, {"c": stats.poisson(1)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="needs scale > 0, got scale=-1"):
+        pm.sobol(m, {"c": stats.uniform(1, -1)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`c` must be positive.*scipy.stats.beta"):
+        pm.sobol(m, {"c": stats.beta(2, 2)}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="unknown dist 'weibull' of `c`"):
+        pm.sobol(m, {"names": ["c"], "bounds": [[1, 2]], "dists": ["weibull"]}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`num_vars` is 2 but `names` has 1"):
+        pm.sobol(m, {"num_vars": 2, "names": ["c"], "bounds": [[1, 2]]}, N=10, P=1e6)
+    with pytest.raises(pm.InputError, match="`N` is the axis of monte_carlo"):
+        pm.monte_carlo(m, {"names": ["N"], "bounds": [[1, 2]]}, N=[10], c=1.0, P=1e6)
+
+
+def test_output_takes_the_scenario_strings():
+    m = pm.Model("power", k=2.0)
+    d = {"N": ("loguniform", 10, 1000), "c": ("loguniform", 0.1, 10)}
+    a = pm.sobol(m, d, output="log(x)", n=2**6, seed=4, P=1e12)
+    assert a == pm.sobol(m, d, output=lambda s: np.log(s.x), n=2**6, seed=4, P=1e12)
+    b = pm.morris(m, d, output=" log( value ) ", trajectories=4, n_resamples=0, seed=4, P=1e12)
+    assert b == pm.morris(m, d, output=lambda s: np.log(s.value), trajectories=4,
+                          n_resamples=0, seed=4, P=1e12)
+    with pytest.raises(pm.InputError, match="`output` must be one of .*got 'nope'"):
+        pm.sobol(m, d, output="log(nope)", P=1e12)
+    with pytest.raises(pm.InputError, match=r"output `log\(x\)`"):
+        pm.sobol(m, {"N": ("uniform", 1, 2)}, output="log(x)", c=1.0, P=1e-300, n=2**5)
+
+
+def test_sensitivity_tables_are_sized_against_the_memory_budget(monkeypatch):
+    pytest.importorskip("pandas")
+    r = pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)},
+                       N=np.geomspace(1, 1e3, 500), P=1e3, n=4, seed=0)
+    monkeypatch.setenv("POWERMODEL_MEMORY", "10K")
+    with pytest.raises(pm.InputError, match=r"the table of a MonteCarloResult \(500 rows\)"):
+        r.to_pandas()

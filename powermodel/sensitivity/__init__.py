@@ -23,8 +23,13 @@ Inputs are described by distributions, ``name -> (kind, *numbers)``:
 sd)``, ``("lognormal", mu, sigma)`` (of the logarithm), ``("triangular",
 low, mode, high)`` and ``("fixed", value)``. Any solver input may vary:
 ``N``, ``P``, ``x_cap``, ``overlap``, ``runtime_penalty`` and every cost
-parameter. ``output`` is a numeric result field (``"x"`` by default) or a
-function of the :class:`~powermodel.result.Solution`.
+parameter. A frozen :mod:`scipy.stats` distribution may stand for a tuple,
+and ``distributions`` may be a SALib problem dict (``names``, ``bounds``,
+``dists``). ``output`` is a numeric result field (``"x"`` by default),
+``"log(field)"`` (as in the scenario files) or a function of the
+:class:`~powermodel.result.Solution`. Every result converts with
+``to_pandas()`` (alias ``to_df()``) and ``to_xarray()``; the global ones draw
+themselves with ``plot(ax=None)``.
 
 Every analysis solves its points in vectorised blocks (``BLOCK_POINTS`` at a
 time, or ``chunks=`` points as Dask tasks on the active scheduler, a

@@ -1,6 +1,7 @@
 """Checks, seeding, blocks and workers shared by the sensitivity analyses."""
 
 import numbers
+import re
 
 import numpy as np
 
@@ -46,12 +47,40 @@ def _level(value):
     return v
 
 
+#: ``"log(field)"``: the output strings of the scenario files (``output = "log(x)"``).
+_LOG_OUTPUT = re.compile(r"^\s*log\(\s*([A-Za-z_]\w*)\s*\)\s*$")
+
+
+class _LogOf:
+    """``output = "log(x)"``: the natural log of a result field."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field):
+        self.field = field
+
+    def __call__(self, sol):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(np.asarray(getattr(sol, self.field), dtype=float))
+
+    @property
+    def __name__(self):  # (how errors name the output)
+        return f"log({self.field})"
+
+    def __repr__(self):
+        return f"log({self.field})"
+
+
 def _check_output(output):
+    """A field name, ``"log(field)"`` (as in a scenario file) or a function of the Solution."""
     if callable(output):
         return output
     if not isinstance(output, str):
         raise InputError(f"`output` must be a result field name or a function of the Solution, "
                          f"got {output!r}")
+    m = _LOG_OUTPUT.match(output)
+    if m:
+        return _LogOf(V.choice("output", m.group(1), NUMERIC_FIELDS))
     return V.choice("output", output, NUMERIC_FIELDS)
 
 

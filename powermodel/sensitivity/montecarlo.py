@@ -6,7 +6,7 @@ from .. import _validation as V
 from ..errors import InputError
 from ..sweeps import as_model, DEFAULT_N
 from ._common import _block_bytes, _chunks, _notify, _rng_kw, _rngs, _run, _seed, _solve
-from .distributions import _parse_distributions
+from .distributions import _parse_distributions, _salib_or_dict
 from .results import MonteCarloResult
 
 
@@ -63,7 +63,8 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
     from scipy.stats import qmc
 
     model = as_model(model)
-    if "N" in distributions or "N" in fixed:
+    distributions = _salib_or_dict(distributions)
+    if isinstance(distributions, dict) and "N" in distributions or "N" in fixed:
         raise InputError("`N` is the axis of monte_carlo: pass N=[...] (not a distribution or "
                          "a fixed value)")
     varied, fx = _parse_distributions(model, distributions, fixed)

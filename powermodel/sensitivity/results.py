@@ -1,13 +1,21 @@
 """The results of the sensitivity analyses, with CSV and JSON export."""
 
+import numpy as np
+
 from ..result import Result
-from ..sweeps import dump_csv, dump_json
+from ..sweeps import dump_csv, dump_json, optional_import
 
 
 class _Exportable:
-    """CSV/JSON export shared by the sensitivity results."""
+    """CSV/JSON/pandas/xarray export shared by the sensitivity results.
+
+    ``_index``: the table columns that identify a row (the DataFrame's index
+    and the Dataset's dimensions); the other fields, the scalar settings, go
+    to ``attrs``.
+    """
 
     __slots__ = ()
+    _index = ("parameter",)
 
     def to_json(self, path):
         """Write every field as JSON (NaN as null), atomically; returns the path."""
@@ -18,6 +26,51 @@ class _Exportable:
         """Write the table (one row per parameter, or per N) as CSV, atomically."""
         header, rows = self.table()
         return dump_csv(path, header, rows)
+
+    def _attrs(self):
+        """The scalar settings (seed, n, ...), for ``DataFrame.attrs`` / ``Dataset.attrs``."""
+        return {f: getattr(self, f) for f in self._fields
+                if isinstance(getattr(self, f), (int, float, str)) and f != "base_output"}
+
+    def _columns(self):
+        """Column name -> list of values: the columns of :meth:`table`."""
+        header, rows = self.table()
+        return {h: [r[j] for r in rows] for j, h in enumerate(header)}
+
+    def to_pandas(self):
+        """The table as a tidy :class:`pandas.DataFrame` (needs pandas).
+
+        The columns of :meth:`to_csv`, indexed by the row's key (``parameter``,
+        or ``N`` for a Monte Carlo result); the settings (seed, ...) are in
+        ``DataFrame.attrs``.
+        """
+        pd = optional_import("pandas", "pandas")
+        cols = self._columns()
+        _check_copy(type(self).__name__, cols)
+        df = pd.DataFrame(cols).set_index(list(self._index))
+        df.attrs.update(self._attrs())
+        return df
+
+    def to_df(self):
+        """Alias of :meth:`to_pandas` (the name SALib's results use)."""
+        return self.to_pandas()
+
+    def to_xarray(self):
+        """The table as an :class:`xarray.Dataset` over the row keys (needs xarray)."""
+        xr = optional_import("xarray", "xarray")
+        cols = self._columns()
+        _check_copy(type(self).__name__, cols)
+        key = self._index[0]
+        data = {k: ((key,), np.asarray(v)) for k, v in cols.items() if k != key}
+        return xr.Dataset(data, coords={key: np.asarray(cols[key])}, attrs=self._attrs())
+
+
+def _check_copy(what, cols):
+    """A table copies every column: refused against the memory budget first."""
+    from .. import _memory
+
+    rows = len(next(iter(cols.values()), ()))
+    _memory.check(f"the table of a {what} ({rows:,} rows)", rows * len(cols) * 64)
 
 
 # ---------------------------------------------------------------------------
@@ -63,6 +116,13 @@ class SobolResult(_Exportable, Result):
                  *self.total_order_interval[k]] for k in self.names]
         return header, rows
 
+    def plot(self, ax=None, **kw):
+        """Grouped bars of the indices with their intervals
+        (:func:`powermodel.plotting.sobol_bars`); returns the Axes."""
+        from ..plotting import sobol_bars
+
+        return sobol_bars(self, ax=ax, **kw)
+
 
 class MorrisResult(_Exportable, Result):
     r"""Morris elementary effects.
@@ -92,6 +152,13 @@ class MorrisResult(_Exportable, Result):
                 for k in self.names]
         return header, rows
 
+    def plot(self, ax=None, **kw):
+        """mu* bars with intervals and sigma markers
+        (:func:`powermodel.plotting.morris_bars`); returns the Axes."""
+        from ..plotting import morris_bars
+
+        return morris_bars(self, ax=ax, **kw)
+
 
 class OATResult(_Exportable, Result):
     """One-at-a-time (tornado) analysis.
@@ -119,6 +186,12 @@ class OATResult(_Exportable, Result):
                  self.high_output[k], self.base_output,
                  abs(self.high_output[k] - self.low_output[k])] for k in self.names]
         return header, rows
+
+    def plot(self, ax=None, **kw):
+        """A tornado chart (:func:`powermodel.plotting.tornado`); returns the Axes."""
+        from ..plotting import tornado
+
+        return tornado(self, ax=ax, **kw)
 
 
 class MonteCarloResult(_Exportable, Result):
@@ -149,6 +222,37 @@ class MonteCarloResult(_Exportable, Result):
                 for j in range(self.N.size)]
         return header, rows
 
+    _index = ("N",)
+
+    def _columns(self):
+        names = ["N", *(f"x_q{q:g}" for q in self.quantiles), "p_mesa", "p_dominant"]
+        return dict(zip(names, [self.N, *self.bands, self.p_mesa, self.p_dominant]))
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` over ``N``: ``bands`` (dims ``quantile, N``),
+        ``p_mesa`` and ``p_dominant`` (needs xarray)."""
+        xr = optional_import("xarray", "xarray")
+        _check_copy(type(self).__name__, self._columns())
+        return xr.Dataset({"bands": (("quantile", "N"), np.array(self.bands)),
+                           "p_mesa": (("N",), np.array(self.p_mesa)),
+                           "p_dominant": (("N",), np.array(self.p_dominant))},
+                          coords={"N": np.array(self.N), "quantile": list(self.quantiles)},
+                          attrs=self._attrs())
+
+    def plot(self, ax=None, *, kind="bands", **kw):
+        """Plot against N; returns the Axes.
+
+        ``kind="bands"``: the quantile bands of x*
+        (:func:`powermodel.plotting.quantile_bands`); ``kind="probability"``:
+        P(x* > 0) and P(share > 1/2) (:func:`powermodel.plotting.mesa_probability`).
+        """
+        from .. import _validation as V
+        from ..plotting import mesa_probability, quantile_bands
+
+        V.choice("kind", kind, ("bands", "probability"))
+        draw = quantile_bands if kind == "bands" else mesa_probability
+        return draw(self, ax=ax, **kw)
+
 
 class LocalSensitivity(_Exportable, Result):
     r"""Elasticities :math:`\partial \ln y / \partial \ln p` at one point.
@@ -171,3 +275,17 @@ class LocalSensitivity(_Exportable, Result):
         rows = [[o, p, e, self.method[o]] for o, d in self.elasticities.items()
                 for p, e in d.items()]
         return header, rows
+
+    _index = ("output", "parameter")
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset`: ``elasticity`` (dims ``output, parameter``) and
+        ``method`` (dim ``output``) (needs xarray)."""
+        xr = optional_import("xarray", "xarray")
+        outs = list(self.elasticities)
+        params = list(dict.fromkeys(p for d in self.elasticities.values() for p in d))
+        e = np.array([[self.elasticities[o].get(p, np.nan) for p in params] for o in outs],
+                     dtype=float).reshape(len(outs), len(params))
+        return xr.Dataset({"elasticity": (("output", "parameter"), e),
+                           "method": (("output",), [self.method[o] for o in outs])},
+                          coords={"output": outs, "parameter": params})

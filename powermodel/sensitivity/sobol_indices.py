@@ -63,9 +63,11 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
         ``("lognormal", mu, sigma)`` (of the logarithm),
         ``("triangular", low, mode, high)`` or ``("fixed", value)``. Any
         solver input may vary (``N``, ``P``, ``x_cap``, ``overlap``,
-        ``runtime_penalty``, every cost parameter).
+        ``runtime_penalty``, every cost parameter). A frozen
+        :mod:`scipy.stats` distribution may stand for a tuple, and the dict
+        may be a SALib problem (``names``, ``bounds``, ``dists``).
     output : str or callable
-        A numeric result field, or ``f(solution) -> array``; must be finite
+        A numeric result field, ``"log(field)"``, or ``f(solution) -> array``; must be finite
         at every point and not constant (an InputError names the output and
         the count of bad points otherwise). Outputs near the float limit
         are fine: the indices are computed on the output divided by its
