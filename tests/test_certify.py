@@ -315,3 +315,108 @@ def test_a_callable_with_interval_but_no_dinterval_is_refused_by_certify():
     s = pm.Model(ok).solve(N=10, P=100, certify=True)
     # f = x^2, N = 10: x* = 5, g* = (100 - 25)/10 + 5 = 12.5
     assert s.status == "ok" and s.lower <= 12.5 <= s.bound and abs(s.x - 5) < 1e-6
+
+
+# -- the rounding of the bounds, against exact rational arithmetic ----------------------------
+
+def _random_floats(rng, size, lo_exp=-310, hi_exp=12):
+    """Floats of either sign across the scales from subnormal to 1e12."""
+    return rng.choice([-1.0, 1.0], size) * 10.0 ** rng.uniform(lo_exp, hi_exp, size)
+
+
+def test_box_bound_is_rigorous_in_exact_arithmetic():
+    """box_bound(a, b, c, F_lo, F'_lo, F'_hi, h_hi(c), n) must be at least the smaller of
+    the two bounds computed exactly (rationals) from its float inputs: the slack has to
+    cover every rounding, at every scale (1e-310 to 1e12) and with n below 1."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import box_bound
+
+    rng = np.random.default_rng(19)
+    k = 4000
+    a = np.abs(_random_floats(rng, k, -310, 10))
+    b = a + np.abs(_random_floats(rng, k, -310, 10))
+    c = a + rng.uniform(0, 1, k) * (b - a)
+    n = 10.0 ** rng.uniform(-3, 4, k)
+    flo = _random_floats(rng, k, -310, 12)
+    flo[::3] = (b * n)[::3] * (1 + rng.uniform(-1e-9, 1e-9, k))[::3]  # b - F/n cancels
+    dlo = _random_floats(rng, k, -5, 5)
+    dhi = dlo + np.abs(_random_floats(rng, k, -5, 5))
+    hc = _random_floats(rng, k, -310, 10)
+    ub = box_bound(a, b, c, flo, dlo, dhi, hc, n)
+    for i in range(k):
+        A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
+        e1 = B - Q(flo[i]) / Nn
+        sp = max(Q(0), 1 - Q(dlo[i]) / Nn)
+        sm = max(Q(0), Q(dhi[i]) / Nn - 1)
+        e2 = Q(hc[i]) + max(sp * (B - C), sm * (C - A))
+        assert Q(ub[i]) >= min(e1, e2), i
+
+
+def test_h_at_a_point_is_enclosed_in_exact_arithmetic():
+    """h_point's [lo, hi] encloses x - f(x)/n exactly for every f in its own enclosure
+    [F_lo, F_hi] (so lo <= x - F_hi/n and hi >= x - F_lo/n, as rationals), at every scale,
+    also where x and f(x)/n nearly cancel and where f(x)/n is subnormal."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import _Evaluator
+
+    rng = np.random.default_rng(20)
+    k = 3000
+    x = np.abs(_random_floats(rng, k, -310, 10))
+    n = 10.0 ** rng.uniform(-3, 4, k)
+    c = 10.0 ** rng.uniform(-20, 5, k)
+    with np.errstate(all="ignore"):  # h(x) = x - c x^2/n ~ 0 at every other point
+        c[::2] = (n / x)[::2] * (1 + rng.uniform(-1e-12, 1e-12, k))[::2]
+    c = np.where(np.isfinite(c) & (c > 0), c, 1.0)
+    ev = _Evaluator(pm.make_cost("c*x**2"), {"c": c}, False)
+    hlo, hhi, flo, fhi = ev.h_point(np.arange(k), x, n)
+    for i in range(k):
+        X, Nn = Q(x[i]), Q(n[i])
+        if np.isfinite(fhi[i]):
+            assert Q(hlo[i]) <= X - Q(fhi[i]) / Nn, i
+        if np.isfinite(flo[i]):
+            assert Q(hhi[i]) >= X - Q(flo[i]) / Nn, i
+        # and the enclosure of f itself holds: c x^2 exactly
+        f = Q(c[i]) * X * X
+        assert Q(flo[i]) <= f <= Q(fhi[i]) or not np.isfinite(fhi[i]), i
+
+
+@pytest.mark.parametrize("nan_at", ["f lower", "f upper", "f' lower", "f' upper"])
+def test_a_nan_end_of_an_enclosure_says_nothing(nan_at):
+    """f = x^2 with correct enclosures except that one end (of f or of f') is NaN: that
+    end says nothing (-inf for a lower end, +inf for an upper one), so the bound is still
+    above the exact optimum g* = P/N + N/4 (x* = N/2) and nothing wrong is certified."""
+    e = 1e-15
+
+    def interval(lo, hi):
+        out = [lo**2 * (1 - e), hi**2 * (1 + e)]
+        if nan_at.startswith("f "):
+            out[nan_at.endswith("upper")] = lo * np.nan
+        return tuple(out)
+
+    def dinterval(lo, hi):
+        out = [2 * lo * (1 - e), 2 * hi * (1 + e)]
+        if nan_at.startswith("f'"):
+            out[nan_at.endswith("upper")] = lo * np.nan
+        return tuple(out)
+
+    cost = CallableCost(lambda x: x**2, interval=interval, dinterval=dinterval)
+    N, P = np.array([4.0, 10.0, 30.0]), 1e4
+    s = pm.Model(cost).solve(N=N, P=P, certify=True)
+    g = P / N + N / 4
+    assert (s.bound >= g).all(), (s.bound, g)
+    ok = s.status == "ok"
+    assert (s.lower[ok] <= g[ok]).all() and (s.bound[ok] - s.lower[ok] <= 1e-9 * g[ok]).all()
+    if nan_at == "f lower":  # no box has a finite bound: nothing is certified
+        assert not ok.any() and (s.bound == np.inf).all()
+    # the same from a wrong incumbent x0 = 0 (h = x - x^2/n, h* = n/4 at n/2): the search
+    # itself must not be misled by the NaN end
+    from powermodel.certify import certify_points
+
+    n = N.copy()
+    U = np.full(3, 100.0)
+    x, bound, lower, cert = certify_points(cost, {}, n, np.full(3, P), U, np.full(3, np.inf),
+                                           np.zeros(3), 1e-9 * n, scalar=True)
+    assert (bound >= n / 4).all(), bound
+    assert (lower <= x - x**2 / n).all()
