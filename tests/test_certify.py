@@ -420,3 +420,29 @@ def test_a_nan_end_of_an_enclosure_says_nothing(nan_at):
                                            np.zeros(3), 1e-9 * n, scalar=True)
     assert (bound >= n / 4).all(), bound
     assert (lower <= x - x**2 / n).all()
+
+
+@pytest.mark.parametrize("loose", [False, True])
+@pytest.mark.parametrize("U", [10.0 * (1 - 1e-12), 5.0, 0.0])
+def test_the_bound_does_not_trust_the_solvers_budget_point(U, loose):
+    """certify_points searches beyond the U it is given (the boxes [U, U+] and [U+, cap]):
+    f = x^2, P = 100, n = 1e6: h = x - x^2/n rises up to the true budget point 10, so
+    h* = 10 - 100/1e6 exactly; given a U below 10 (by 1e-12, by half, or 0), the bound
+    must still be at least h* (compared as rationals) and the incumbent is moved up.
+    ``loose``: the enclosure of f' is valid but loose below (2x - 100), so that the sliver
+    [U, U+] is not proved monotone and has to be searched as a box."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    e = 1e-15
+    cost = pm.make_cost("x**2") if not loose else CallableCost(
+        lambda x: x**2, interval=lambda lo, hi: (lo**2 * (1 - e), hi**2 * (1 + e)),
+        dinterval=lambda lo, hi: (2 * lo - 100, 2 * hi * (1 + e)))
+    one = np.ones(1)
+    x, bound, lower, ok = certify_points(cost, {}, 1e6 * one, 100.0 * one, U * one,
+                                         np.inf * one, U * one, 1e-9 * 10 * one, scalar=True)
+    h_star = Q(10) - Q(100) / Q(10**6)
+    assert Q(float(bound[0])) >= h_star, bound
+    assert x[0] ** 2 <= 100.0 and Q(float(lower[0])) <= Q(float(x[0])) - Q(float(x[0])) ** 2 / 10**6
+    assert ok[0] and x[0] > 10 * (1 - 1e-9)

@@ -110,3 +110,29 @@ def test_per_point_parameters_give_the_per_row_answer():
     s = m.solve(N=N, P=1e4, c=c, b=b)
     for i in range(40):
         assert s.x[i] == pytest.approx(m.solve(N=N[i], P=1e4, c=c[i], b=b[i]).x, rel=1e-12)
+
+
+def test_a_kink_is_found_on_a_domain_shorter_than_one():
+    """[0, U] with U < 1 (a small budget): the kink of abs at 1/4 is still a breakpoint."""
+    for U in (0.5, 1e-3 * 0.5):
+        kink = U / 2
+        _, _, b, flagged, dec = pieces(f"x + abs(x - {kink!r})", U, n=(0.5, 50.0))
+        assert not flagged and np.isnan(dec)
+        assert b.size and np.min(np.abs(b - kink)) <= 4e-16 * kink, (U, b)
+
+
+def test_per_row_parameters_give_each_row_its_own_kink():
+    """One row per point (an exponent that varies: no shared hull): each row's
+    breakpoints hold that row's kink of abs(x - a), and no other row's (f' >= 1)."""
+    cost = make_cost("x**k + 2*x + abs(x - a)")
+    k = np.array([1.5, 2.0, 2.5, 3.0])
+    a = np.array([1.0, 2.0, 3.0, 7.0])
+    # (targets n up to 1e3: f' near each kink, at most 3*49 + 3, is inside their range)
+    bps, flagged, dec = isolate(cost, {"k": k, "a": a}, 4, np.full(4, 10.0), np.full(4, 0.5),
+                                np.full(4, 1e3))
+    assert not flagged.any() and np.isnan(dec).all()
+    for i in range(4):
+        b = bps[i][np.isfinite(bps[i])]
+        assert np.min(np.abs(b - a[i])) <= 4e-16 * a[i], (i, b)
+        others = np.delete(a, i)
+        assert np.min(np.abs(b[:, None] - others[None, :])) > 1e-3, (i, b)
