@@ -136,3 +136,13 @@ def test_per_row_parameters_give_each_row_its_own_kink():
         assert np.min(np.abs(b - a[i])) <= 4e-16 * a[i], (i, b)
         others = np.delete(a, i)
         assert np.min(np.abs(b[:, None] - others[None, :])) > 1e-3, (i, b)
+
+
+def test_a_switch_that_never_changes_sign_adds_no_breakpoint():
+    """abs(x + 1) does not switch on [0, U]: adding it to a cubic (inflection at 2, which
+    is split down to a sliver) leaves the breakpoints as they are: f' changes only by 1."""
+    _, _, b0, fl0, _ = pieces("x**3 - 6*x**2 + 15*x + x", 10.0, n=(1.0, 1e3))
+    _, _, b1, fl1, _ = pieces("x**3 - 6*x**2 + 15*x + abs(x + 1)", 10.0, n=(1.0, 1e3))
+    assert not fl0 and not fl1
+    assert np.min(np.abs(b1 - 2.0)) <= 2 * REL_WIDTH * 2  # (the sliver holding 2)
+    np.testing.assert_array_equal(b0, b1)
