@@ -446,3 +446,18 @@ def test_the_bound_does_not_trust_the_solvers_budget_point(U, loose):
     assert Q(float(bound[0])) >= h_star, bound
     assert x[0] ** 2 <= 100.0 and Q(float(lower[0])) <= Q(float(x[0])) - Q(float(x[0])) ** 2 / 10**6
     assert ok[0] and x[0] > 10 * (1 - 1e-9)
+
+
+def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
+    """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
+    positive for large N; certification must reach certify_rtol on both sides of 0, with
+    the closed form g* = (P - F - c x*^2)/N + x* between lower and bound."""
+    F, c, P = 100.0, 1.0, 1e4
+    N = np.array([2.0, 10.0, 15.0, 40.0, 150.0])  # h* = N/4 - F/N: < 0 for N < 20
+    s = pm.Model("F + c*x**2", F=F, c=c).solve(N=N, P=P, certify=True)
+    x = N / (2 * c)
+    g = (P - F - c * x**2) / N + x
+    assert (s.status == "ok").all(), s.status
+    assert (s.lower <= g * (1 + 1e-15)).all() and (s.bound >= g * (1 - 1e-15)).all()
+    assert (s.gap <= 1e-9 * np.abs(s.value)).all()
+    np.testing.assert_allclose(s.x, x, rtol=1e-7)
