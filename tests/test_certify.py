@@ -461,3 +461,41 @@ def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     assert (s.lower <= g * (1 + 1e-15)).all() and (s.bound >= g * (1 - 1e-15)).all()
     assert (s.gap <= 1e-9 * np.abs(s.value)).all()
     np.testing.assert_allclose(s.x, x, rtol=1e-7)
+
+
+def test_tangent_bound_is_rigorous_in_exact_arithmetic():
+    """On boxes where h = x - c x^2/n is concave, the tangent bound must be at least
+    max h over the box, computed exactly (rationals: the maximum is at n/(2c) clipped to
+    the box), at scales from 1e-300 to 1e10 and with h* near 0 (cancellation); the lower
+    value it proves is at most that maximum."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import _Evaluator, _Incumbent, _tangent_bound
+
+    rng = np.random.default_rng(21)
+    k = 1500
+    a = 10.0 ** rng.uniform(-300, 10, k)
+    b = a * (1 + 10.0 ** rng.uniform(-12, 1, k))
+    n = 10.0 ** rng.uniform(-3, 4, k)
+    # the root n/(2c) inside the box for most rows, at either end for some
+    root = a + rng.uniform(-0.2, 1.2, k) * (b - a)
+    c = np.where(root > 0, n / (2 * np.abs(root)), 1.0)
+    # every third row: the root just left of the box, where h(a) = a - c a^2/n ~ 0 (the
+    # bound is taken at a, and x and f(x)/n cancel)
+    c[::3] = (n / a)[::3] * (1 + rng.uniform(-1e-12, 1e-12, k))[::3]
+    ok = np.isfinite(c) & (c > 0) & np.isfinite(b)
+    a, b, n, c = a[ok], b[ok], n[ok], c[ok]
+    k = a.size
+    cost = pm.make_cost("c*x**2")
+    ev = _Evaluator(cost, {"c": c}, False)
+    inc = _Incumbent(0.5 * (a + b), np.full(k, -np.inf), np.zeros(k))
+    lb = np.full(k, -np.inf)
+    rows = np.arange(k)
+    out = _tangent_bound(cost, ev, rows, a, b, n, np.full(k, np.inf), inc, lb)
+    for i in range(k):
+        A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
+        xr = min(max(Nn / (2 * C), A), B)
+        hmax = xr - C * xr * xr / Nn
+        assert Q(out[i]) >= hmax, i
+        # the proved lower value is h at a point of the box: never above its maximum
+        assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i
