@@ -973,3 +973,18 @@ def test_square_of_an_exact_zero_or_one_stays_exact():
         assert lo is hi and float(lo) == abs(c)
     lo, hi = I.isq((0.5, 0.5))  # other constants: rounded outward like any square
     assert lo < 0.25 < hi
+
+
+def test_enclosures_stay_inside_the_range_of_the_function():
+    """exp >= 0, expm1 >= -1, -1 <= tanh, erf <= 1 hold for every float: the outward
+    rounding of an end that is already the extreme value (exp(-745) = 0, expm1(-800) = -1,
+    tanh(30) = 1) is clipped back to that range, not widened past it."""
+    F = I.FUNCTIONS
+    lo, hi = F["exp"](np.array([-800.0, -745.0, -708.5]), np.array([-700.0, -740.0, -708.0]))
+    assert (lo >= 0).all() and (lo <= hi).all()
+    lo, _ = F["expm1"](np.array([-800.0, -40.0]), np.array([-700.0, -37.0]))
+    assert (lo >= -1).all()
+    for name in ("tanh", "erf"):
+        lo, hi = F[name](np.array([-40.0, 20.0, -30.0]), np.array([-20.0, 40.0, 30.0]))
+        assert (lo >= -1).all() and (hi <= 1).all(), name
+        assert lo[0] == -1.0 and hi[1] == 1.0, name  # (the extreme is reached in floats)
