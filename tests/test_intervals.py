@@ -993,8 +993,9 @@ def test_enclosures_stay_inside_the_range_of_the_function():
 def test_a_pole_or_minimum_just_inside_the_left_end_is_seen():
     """Boxes whose left end is the float just below a pole of tan, pi/2 + pi j, or a
     minimum of sin, -pi/2 + 2 pi j (exact, from mpmath): the computed (lo - phase)/period
-    rounds to just above j there, and only the slop of the containment test keeps the
-    pole (the whole line) or the minimum -1 in the enclosure."""
+    rounds to just above j there, and only the slop of the containment test keeps tan's
+    pole in (the whole line); sin's minimum -1 must be in its enclosure too (there the
+    end values already round to -1, so it holds with or without the slop)."""
     import mpmath
 
     with mpmath.workdps(50):
