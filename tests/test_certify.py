@@ -343,6 +343,12 @@ def test_box_bound_is_rigorous_in_exact_arithmetic():
     dlo = _random_floats(rng, k, -5, 5)
     dhi = dlo + np.abs(_random_floats(rng, k, -5, 5))
     hc = _random_floats(rng, k, -310, 10)
+    # every third box: h(c) + the mean-value term cancels, and b - F/n is far above it
+    with np.errstate(all="ignore"):
+        t2 = np.maximum(np.maximum(0.0, 1 - dlo / n) * (b - c), np.maximum(0.0, dhi / n - 1)
+                        * (c - a))
+    hc[1::3] = (-t2 * (1 + rng.uniform(-1e-12, 1e-12, k)))[1::3]
+    flo[1::3] = (-1e3 * n * (np.abs(b) + np.abs(t2)))[1::3]
     ub = box_bound(a, b, c, flo, dlo, dhi, hc, n)
     for i in range(k):
         A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
