@@ -334,3 +334,193 @@ def test_a_pole_is_never_certified_even_when_the_solver_is_bypassed():
     assert not ok[0] and bound[0] == np.inf
     # the proved lower value is real: h(x) = x - f(x)/2 at the returned x, exactly
     assert lower[0] <= x[0] - (x[0] + math.tan(x[0])) / 2 + 1e-9 * abs(lower[0])
+
+
+# -- the rounding of the bounds, against exact rational arithmetic ----------------------------
+
+def _random_floats(rng, size, lo_exp=-310, hi_exp=12):
+    """Floats of either sign across the scales from subnormal to 1e12."""
+    return rng.choice([-1.0, 1.0], size) * 10.0 ** rng.uniform(lo_exp, hi_exp, size)
+
+
+def test_box_bound_is_rigorous_in_exact_arithmetic():
+    """box_bound(a, b, c, F_lo, F'_lo, F'_hi, h_hi(c), n) must be at least the smaller of
+    the two bounds computed exactly (rationals) from its float inputs: the slack has to
+    cover every rounding, at every scale (1e-310 to 1e12) and with n below 1."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import box_bound
+
+    rng = np.random.default_rng(19)
+    k = 4000
+    a = np.abs(_random_floats(rng, k, -310, 10))
+    b = a + np.abs(_random_floats(rng, k, -310, 10))
+    c = a + rng.uniform(0, 1, k) * (b - a)
+    n = 10.0 ** rng.uniform(-3, 4, k)
+    flo = _random_floats(rng, k, -310, 12)
+    flo[::3] = (b * n)[::3] * (1 + rng.uniform(-1e-9, 1e-9, k))[::3]  # b - F/n cancels
+    dlo = _random_floats(rng, k, -5, 5)
+    dhi = dlo + np.abs(_random_floats(rng, k, -5, 5))
+    hc = _random_floats(rng, k, -310, 10)
+    # every third box: h(c) + the mean-value term cancels, and b - F/n is far above it
+    with np.errstate(all="ignore"):
+        t2 = np.maximum(np.maximum(0.0, 1 - dlo / n) * (b - c), np.maximum(0.0, dhi / n - 1)
+                        * (c - a))
+    hc[1::3] = (-t2 * (1 + rng.uniform(-1e-12, 1e-12, k)))[1::3]
+    flo[1::3] = (-1e3 * n * (np.abs(b) + np.abs(t2)))[1::3]
+    ub = box_bound(a, b, c, flo, dlo, dhi, hc, n)
+    for i in range(k):
+        A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
+        e1 = B - Q(flo[i]) / Nn
+        sp = max(Q(0), 1 - Q(dlo[i]) / Nn)
+        sm = max(Q(0), Q(dhi[i]) / Nn - 1)
+        e2 = Q(hc[i]) + max(sp * (B - C), sm * (C - A))
+        assert Q(ub[i]) >= min(e1, e2), i
+
+
+def test_h_at_a_point_is_enclosed_in_exact_arithmetic():
+    """h_point's [lo, hi] encloses x - f(x)/n exactly for every f in its own enclosure
+    [F_lo, F_hi] (so lo <= x - F_hi/n and hi >= x - F_lo/n, as rationals), at every scale,
+    also where x and f(x)/n nearly cancel and where f(x)/n is subnormal."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import _Evaluator
+
+    rng = np.random.default_rng(20)
+    k = 3000
+    x = np.abs(_random_floats(rng, k, -310, 10))
+    n = 10.0 ** rng.uniform(-3, 4, k)
+    c = 10.0 ** rng.uniform(-20, 5, k)
+    with np.errstate(all="ignore"):  # h(x) = x - c x^2/n ~ 0 at every other point
+        c[::2] = (n / x)[::2] * (1 + rng.uniform(-1e-12, 1e-12, k))[::2]
+    c = np.where(np.isfinite(c) & (c > 0), c, 1.0)
+    ev = _Evaluator(pm.make_cost("c*x**2"), {"c": c}, False)
+    hlo, hhi, flo, fhi = ev.h_point(np.arange(k), x, n)
+    for i in range(k):
+        X, Nn = Q(x[i]), Q(n[i])
+        if np.isfinite(fhi[i]):
+            assert Q(hlo[i]) <= X - Q(fhi[i]) / Nn, i
+        if np.isfinite(flo[i]):
+            assert Q(hhi[i]) >= X - Q(flo[i]) / Nn, i
+        # and the enclosure of f itself holds: c x^2 exactly
+        f = Q(c[i]) * X * X
+        assert Q(flo[i]) <= f <= Q(fhi[i]) or not np.isfinite(fhi[i]), i
+
+
+@pytest.mark.parametrize("nan_at", ["f lower", "f upper", "f' lower", "f' upper"])
+def test_a_nan_end_of_an_enclosure_says_nothing(nan_at):
+    """f = x^2 with correct enclosures except that one end (of f or of f') is NaN: that
+    end says nothing (-inf for a lower end, +inf for an upper one), so the bound is still
+    above the exact optimum g* = P/N + N/4 (x* = N/2) and nothing wrong is certified."""
+    e = 1e-15
+
+    def interval(lo, hi):
+        out = [lo**2 * (1 - e), hi**2 * (1 + e)]
+        if nan_at.startswith("f "):
+            out[nan_at.endswith("upper")] = lo * np.nan
+        return tuple(out)
+
+    def dinterval(lo, hi):
+        out = [2 * lo * (1 - e), 2 * hi * (1 + e)]
+        if nan_at.startswith("f'"):
+            out[nan_at.endswith("upper")] = lo * np.nan
+        return tuple(out)
+
+    cost = CallableCost(lambda x: x**2, interval=interval, dinterval=dinterval)
+    N, P = np.array([4.0, 10.0, 30.0]), 1e4
+    s = pm.Model(cost).solve(N=N, P=P, certify=True)
+    g = P / N + N / 4
+    assert (s.bound >= g).all(), (s.bound, g)
+    ok = s.status == "ok"
+    assert (s.lower[ok] <= g[ok]).all() and (s.bound[ok] - s.lower[ok] <= 1e-9 * g[ok]).all()
+    if nan_at == "f lower":  # no box has a finite bound: nothing is certified
+        assert not ok.any() and (s.bound == np.inf).all()
+    # the same from a wrong incumbent x0 = 0 (h = x - x^2/n, h* = n/4 at n/2): the search
+    # itself must not be misled by the NaN end
+    from powermodel.certify import certify_points
+
+    n = N.copy()
+    U = np.full(3, 100.0)
+    x, bound, lower, cert = certify_points(cost, {}, n, np.full(3, P), U, np.full(3, np.inf),
+                                           np.zeros(3), 1e-9 * n, scalar=True)
+    assert (bound >= n / 4).all(), bound
+    assert (lower <= x - x**2 / n).all()
+
+
+@pytest.mark.parametrize("loose", [False, True])
+@pytest.mark.parametrize("U", [10.0 * (1 - 1e-12), 5.0, 0.0])
+def test_the_bound_does_not_trust_the_solvers_budget_point(U, loose):
+    """certify_points searches beyond the U it is given (the boxes [U, U+] and [U+, cap]):
+    f = x^2, P = 100, n = 1e6: h = x - x^2/n rises up to the true budget point 10, so
+    h* = 10 - 100/1e6 exactly; given a U below 10 (by 1e-12, by half, or 0), the bound
+    must still be at least h* (compared as rationals) and the incumbent is moved up.
+    ``loose``: the enclosure of f' is valid but loose below (2x - 100), so that the sliver
+    [U, U+] is not proved monotone and has to be searched as a box."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    e = 1e-15
+    cost = pm.make_cost("x**2") if not loose else CallableCost(
+        lambda x: x**2, interval=lambda lo, hi: (lo**2 * (1 - e), hi**2 * (1 + e)),
+        dinterval=lambda lo, hi: (2 * lo - 100, 2 * hi * (1 + e)))
+    one = np.ones(1)
+    x, bound, lower, ok = certify_points(cost, {}, 1e6 * one, 100.0 * one, U * one,
+                                         np.inf * one, U * one, 1e-9 * 10 * one, scalar=True)
+    h_star = Q(10) - Q(100) / Q(10**6)
+    assert Q(float(bound[0])) >= h_star, bound
+    assert x[0] ** 2 <= 100.0 and Q(float(lower[0])) <= Q(float(x[0])) - Q(float(x[0])) ** 2 / 10**6
+    assert ok[0] and x[0] > 10 * (1 - 1e-9)
+
+
+def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
+    """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
+    positive for large N; certification must reach certify_rtol on both sides of 0, with
+    the closed form g* = (P - F - c x*^2)/N + x* between lower and bound."""
+    F, c, P = 100.0, 1.0, 1e4
+    N = np.array([2.0, 10.0, 15.0, 40.0, 150.0])  # h* = N/4 - F/N: < 0 for N < 20
+    s = pm.Model("F + c*x**2", F=F, c=c).solve(N=N, P=P, certify=True)
+    x = N / (2 * c)
+    g = (P - F - c * x**2) / N + x
+    assert (s.status == "ok").all(), s.status
+    assert (s.lower <= g * (1 + 1e-15)).all() and (s.bound >= g * (1 - 1e-15)).all()
+    assert (s.gap <= 1e-9 * np.abs(s.value)).all()
+    np.testing.assert_allclose(s.x, x, rtol=1e-7)
+
+
+def test_tangent_bound_is_rigorous_in_exact_arithmetic():
+    """On boxes where h = x - c x^2/n is concave, the tangent bound must be at least
+    max h over the box, computed exactly (rationals: the maximum is at n/(2c) clipped to
+    the box), at scales from 1e-300 to 1e10 and with h* near 0 (cancellation); the lower
+    value it proves is at most that maximum."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import _Evaluator, _Incumbent, _tangent_bound
+
+    rng = np.random.default_rng(21)
+    k = 1500
+    a = 10.0 ** rng.uniform(-300, 10, k)
+    b = a * (1 + 10.0 ** rng.uniform(-12, 1, k))
+    n = 10.0 ** rng.uniform(-3, 4, k)
+    # the root n/(2c) inside the box for most rows, at either end for some
+    root = a + rng.uniform(-0.2, 1.2, k) * (b - a)
+    c = np.where(root > 0, n / (2 * np.abs(root)), 1.0)
+    # every third row: the root just left of the box, where h(a) = a - c a^2/n ~ 0 (the
+    # bound is taken at a, and x and f(x)/n cancel)
+    c[::3] = (n / a)[::3] * (1 + rng.uniform(-1e-12, 1e-12, k))[::3]
+    ok = np.isfinite(c) & (c > 0) & np.isfinite(b)
+    a, b, n, c = a[ok], b[ok], n[ok], c[ok]
+    k = a.size
+    cost = pm.make_cost("c*x**2")
+    ev = _Evaluator(cost, {"c": c}, False)
+    inc = _Incumbent(0.5 * (a + b), np.full(k, -np.inf), np.zeros(k))
+    lb = np.full(k, -np.inf)
+    rows = np.arange(k)
+    out = _tangent_bound(cost, ev, rows, a, b, n, np.full(k, np.inf), inc, lb)
+    for i in range(k):
+        A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
+        xr = min(max(Nn / (2 * C), A), B)
+        hmax = xr - C * xr * xr / Nn
+        assert Q(out[i]) >= hmax, i
+        # the proved lower value is h at a point of the box: never above its maximum
+        assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i

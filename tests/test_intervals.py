@@ -973,3 +973,43 @@ def test_square_of_an_exact_zero_or_one_stays_exact():
         assert lo is hi and float(lo) == abs(c)
     lo, hi = I.isq((0.5, 0.5))  # other constants: rounded outward like any square
     assert lo < 0.25 < hi
+
+
+def test_enclosures_stay_inside_the_range_of_the_function():
+    """exp >= 0, expm1 >= -1, -1 <= tanh, erf <= 1 hold for every float: the outward
+    rounding of an end that is already the extreme value (exp(-745) = 0, expm1(-800) = -1,
+    tanh(30) = 1) is clipped back to that range, not widened past it."""
+    F = I.FUNCTIONS
+    lo, hi = F["exp"](np.array([-800.0, -745.0, -708.5]), np.array([-700.0, -740.0, -708.0]))
+    assert (lo >= 0).all() and (lo <= hi).all()
+    lo, _ = F["expm1"](np.array([-800.0, -40.0]), np.array([-700.0, -37.0]))
+    assert (lo >= -1).all()
+    for name in ("tanh", "erf"):
+        lo, hi = F[name](np.array([-40.0, 20.0, -30.0]), np.array([-20.0, 40.0, 30.0]))
+        assert (lo >= -1).all() and (hi <= 1).all(), name
+        assert lo[0] == -1.0 and hi[1] == 1.0, name  # (the extreme is reached in floats)
+
+
+def test_a_pole_or_minimum_just_inside_the_left_end_is_seen():
+    """Boxes whose left end is the float just below a pole of tan, pi/2 + pi j, or a
+    minimum of sin, -pi/2 + 2 pi j (exact, from mpmath): the computed (lo - phase)/period
+    rounds to just above j there, and only the slop of the containment test keeps tan's
+    pole in (the whole line); sin's minimum -1 must be in its enclosure too (there the
+    end values already round to -1, so it holds with or without the slop)."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        for fn, phase, period, js in ((I.itan, mpmath.pi / 2, mpmath.pi, (22, 26, 30, 332)),
+                                      (I.isin, -mpmath.pi / 2, 2 * mpmath.pi, (82, 83, 88))):
+            for j in js:
+                xj = phase + period * j
+                lo = float(xj)
+                if mpmath.mpf(lo) > xj:
+                    lo = float(np.nextafter(lo, -INF))
+                hi = lo + 0.01
+                assert mpmath.mpf(lo) < xj < mpmath.mpf(hi)
+                rlo, rhi = (float(v[0]) for v in fn(np.array([lo]), np.array([hi])))
+                if fn is I.itan:
+                    assert (rlo, rhi) == (-INF, INF), j
+                else:
+                    assert rlo == -1.0, j

@@ -110,3 +110,71 @@ def test_per_point_parameters_give_the_per_row_answer():
     s = m.solve(N=N, P=1e4, c=c, b=b)
     for i in range(40):
         assert s.x[i] == pytest.approx(m.solve(N=N[i], P=1e4, c=c[i], b=b[i]).x, rel=1e-12)
+
+
+def test_a_kink_is_found_on_a_domain_shorter_than_one():
+    """[0, U] with U < 1 (a small budget): the kink of abs at 1/4 is still a breakpoint."""
+    for U in (0.5, 1e-3 * 0.5):
+        kink = U / 2
+        _, _, b, flagged, dec = pieces(f"x + abs(x - {kink!r})", U, n=(0.5, 50.0))
+        assert not flagged and np.isnan(dec)
+        assert b.size and np.min(np.abs(b - kink)) <= 4e-16 * kink, (U, b)
+
+
+def test_per_row_parameters_give_each_row_its_own_kink():
+    """One row per point (an exponent that varies: no shared hull): each row's
+    breakpoints hold that row's kink of abs(x - a), and no other row's (f' >= 1); a row
+    whose kink is beyond U (a = 20) has none, and one whose targets n <= 50 are all below
+    f' > 3*16 + 1 near its kink at 7 (x > 4) does not need it. Rows are sorted and NaN
+    padded at the end."""
+    cost = make_cost("x**k + 2*x + abs(x - a)")
+    k = np.array([1.5, 2.0, 2.5, 3.0, 2.0, 3.0])
+    a = np.array([1.0, 2.0, 3.0, 7.0, 20.0, 7.0])
+    # (targets n up to 1e3: f' near each kink, at most 3*49 + 3, is inside their range)
+    n_hi = np.array([1e3, 1e3, 1e3, 1e3, 1e3, 50.0])
+    bps, flagged, dec = isolate(cost, {"k": k, "a": a}, 6, np.full(6, 10.0), np.full(6, 0.5),
+                                n_hi)
+    assert not flagged.any() and np.isnan(dec).all()
+    for i in range(6):
+        fin = np.isfinite(bps[i])
+        assert not (fin[1:] & ~fin[:-1]).any(), bps[i]  # sorted, NaN padded at the end
+        b = bps[i][fin]
+        assert (np.diff(b) > 0).all()
+        if i == 4:
+            assert b.size == 0, b
+            continue
+        if i == 5:
+            assert b.size and np.min(np.abs(b - 7.0)) > 1e-3, b
+            continue
+        assert np.min(np.abs(b - a[i])) <= 4e-16 * a[i], (i, b)
+        others = a[a != a[i]]
+        assert np.min(np.abs(b[:, None] - others[None, :])) > 1e-3, (i, b)
+
+
+def test_a_switch_that_never_changes_sign_adds_no_breakpoint():
+    """abs(x + 1) does not switch on [0, U]: adding it to a cubic (inflection at 2, which
+    is split down to a sliver) leaves the breakpoints as they are: f' changes only by 1."""
+    _, _, b0, fl0, _ = pieces("x**3 - 6*x**2 + 15*x + x", 10.0, n=(1.0, 1e3))
+    _, _, b1, fl1, _ = pieces("x**3 - 6*x**2 + 15*x + abs(x + 1)", 10.0, n=(1.0, 1e3))
+    assert not fl0 and not fl1
+    assert np.min(np.abs(b1 - 2.0)) <= 2 * REL_WIDTH * 2  # (the sliver holding 2)
+    np.testing.assert_array_equal(b0, b1)
+
+
+def test_a_row_with_too_many_pieces_is_flagged_and_warned():
+    """f = x + 0.5 sin(x) on [0, 1e5] with targets n in [0.5, 1.6]: f' = 1 + 0.5 cos(x) stays
+    inside the targets' range and f'' changes sign every pi, some 32000 times: more than
+    MAX_PIECES boxes, so the row is flagged and isolate says so (unless warn=False)."""
+    from powermodel.errors import AccuracyWarning
+    from powermodel.pieces import MAX_PIECES
+
+    assert 1e5 / np.pi > MAX_PIECES
+    cost = make_cost("x + 0.5*sin(x)")
+    args = (cost, {}, 1, np.array([1e5]), np.array([0.5]), np.array([1.6]))
+    with pytest.warns(AccuracyWarning, match="changes sign too often"):
+        _, flagged, dec = isolate(*args)
+    assert flagged[0] and np.isnan(dec[0])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert isolate(*args, warn=False)[1][0]
