@@ -4,6 +4,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validation as V
+from .._warnings import once_per_call
 from ..errors import InputError, UnsolvableError
 from ._common import (_alarm_available, _DeriveTimeout, _exact, _latex, _tidy, _time_limit,
                       DERIVE_TIMEOUT, LAM, MAX_FINITE_TIMEOUT, N, P, RHO, x, X_CAP)
@@ -82,7 +83,7 @@ def _limited(method):
 
     wrapper.__doc__ = (method.__doc__ or "") + (
         f"\n        ``timeout`` bounds the call as it bounds :meth:`derive`.\n")
-    return wrapper
+    return once_per_call(wrapper)
 
 
 class SymbolicModel:
@@ -527,6 +528,7 @@ class SymbolicModel:
                 out[o][v.name] = core.piecewise(piece)
         return Elasticities(**_at_budget(out, Pv))
 
+    @once_per_call
     def elasticity_values(self, *, N, P, x_cap=None, overlap=None, runtime_penalty=None,
                           **params):
         """Elasticities at one point, as floats: ``{output: {parameter: d ln y / d ln θ}}``.
@@ -638,6 +640,7 @@ class SymbolicModel:
             return self.derive().latex()
         return _latex(obj)
 
+    @once_per_call
     def derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0,
                timeout=DERIVE_TIMEOUT):
         """Everything at once, as a :class:`Derivation` (what ``powermodel derive`` prints).
