@@ -116,8 +116,19 @@ def _level(spec, i):
     try:
         model, N = spec
     except (TypeError, ValueError):
-        raise InputError(f"level {i}: expected (model, N) or a dict, got {spec!r}") from None
-    return (model if isinstance(model, Model) else Model(model)), {"N": N}
+        raise InputError(f"level {i}: expected (model, N), (model, dict) or a dict, "
+                         f"got {spec!r}") from None
+    if isinstance(model, dict):
+        raise InputError(f"level {i}: expected (model, N) or (model, dict), got a dict "
+                         f"first: {spec!r}")
+    model = model if isinstance(model, Model) else Model(model)
+    if isinstance(N, dict):
+        opts = dict(N)
+        if "N" not in opts:
+            raise InputError(f"level {i}: a (model, dict) level needs 'N' in the dict, "
+                             f"got keys {sorted(opts)}")
+        return model, opts
+    return model, {"N": N}
 
 
 def nested(levels, *, P):
@@ -131,9 +142,12 @@ def nested(levels, *, P):
     Parameters
     ----------
     levels : sequence
-        Each level is ``(model, N)`` or a dict ``{"model": ..., "N": ...,
-        **solve options}`` (``x_cap``, ``overlap``, ``runtime_penalty``, cost
-        parameters).
+        Each level is ``(model, N)``, ``(model, {"N": ..., **solve options})``
+        or a dict ``{"model": ..., "N": ..., **solve options}``; the solve
+        options are ``x_cap``, ``overlap``, ``runtime_penalty`` and cost
+        parameters. ``model`` is a :class:`Model` or a cost (a family name or
+        an expression), so ``("power", {"N": 100, "c": 1.0, "k": 2.0})`` is a
+        level.
     P : float or array_like
         The outermost budget.
 
@@ -148,6 +162,8 @@ def nested(levels, *, P):
     ...                (pm.Model("power", c=1.0, k=2.0), 10)], P=1e6)
     >>> r.x, r.budgets
     ((50.0, 5.0), (1000000.0, 50.0))
+    >>> pm.nested([("power", {"N": 100, "c": 1.0, "k": 2.0})], P=1e6).x
+    (50.0,)
     """
     if isinstance(levels, (str, bytes)) or not hasattr(levels, "__len__") or len(levels) == 0:
         raise InputError(f"`levels` must be a non-empty sequence of levels, got {levels!r}")

@@ -5,6 +5,7 @@ import types
 import numpy as np
 
 from . import _validation as V
+from ._warnings import once_per_call
 from .costs import make_cost
 from .errors import InputError
 from .solver import objective as _objective
@@ -82,6 +83,7 @@ class Model:
         """
         return Model(self._cost, **{**self._params, **params})
 
+    @once_per_call
     def solve(self, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="raise",
               certify=False, certify_rtol=1e-9, **params):
         """Solve for x* (see :func:`powermodel.solver.solve` for every option).

@@ -141,6 +141,20 @@ def test_two_level_chain_by_hand():
     assert [s.regime for s in r.levels] == ["budget", "cap"]
 
 
+def test_nested_level_as_cost_and_dict():
+    # issue 21: ("power", {N, c, k}) used to say "missing parameter `c`"
+    r = pm.nested([("power", dict(N=100, c=1, k=2))], P=1e6)
+    # closed form for c x^2: x* = min(N/(2c), sqrt(P/c)) = min(50, 1000)
+    assert r.x == (50.0,) == (pm.Model("power", c=1, k=2).solve(N=100, P=1e6).x,)
+    r2 = pm.nested([("power", dict(N=1000, c=1.0, k=2.0)),
+                    (pm.Model("power", c=1.0, k=2.0), {"N": 10, "x_cap": 3.0})], P=1e4)
+    assert r2.x == (100.0, 3.0) and r2.budgets == (1e4, 100.0)
+    with pytest.raises(pm.InputError, match="level 1.*'N'"):
+        pm.nested([("power", dict(c=1, k=2))], P=1e6)
+    with pytest.raises(pm.InputError, match="level 1"):
+        pm.nested([(dict(N=1), "power")], P=1e6)
+
+
 def test_nested_errors():
     with pytest.raises(pm.InputError, match="non-empty"):
         pm.nested([], P=1)

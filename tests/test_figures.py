@@ -277,6 +277,27 @@ def test_user_cost_in_a_few_lines(tmp_path):
     assert np.all(y[x <= 3] == 0)
 
 
+def test_optimum_y_range_follows_a_custom_models_data():
+    # issue 21: kept the paper's 0.3..3e7 although this x* peaks near 1.3e3
+    from scipy.optimize import brentq
+
+    r = pm.FIGURES["optimum"](models={"mine": pm.Model("c*x**1.5 + 3*x", c=2.0)}, P=1e5,
+                              resolution=60)
+    ax = r.figure.axes[0]
+    # the largest x* on N <= 1e5 is the budget's: 2 x^1.5 + 3 x = P (the interior
+    # ((N - 3)/3)^2 exceeds it there)
+    peak = brentq(lambda v: 2 * v ** 1.5 + 3 * v - 1e5, 1.0, 1e5, xtol=1e-12)
+    ys = np.concatenate([np.asarray(ln.get_ydata(), float) for ln in ax.lines
+                         if ln.get_transform() == ax.transData])
+    assert np.nanmax(ys) == pytest.approx(peak, rel=1e-9)
+    lo, hi = ax.get_ylim()
+    assert np.nanmax(ys) < hi < 10 * np.nanmax(ys)
+    positive = ys[np.isfinite(ys) & (ys > 0)]
+    assert lo <= positive.min()
+    # the paper's figure keeps its range (and its files stay byte-identical)
+    assert pm.FIGURES["optimum"](resolution=60).figure.axes[0].get_ylim() == (0.3, 3e7)
+
+
 def _recipe_tree(name):
     import ast
     import inspect

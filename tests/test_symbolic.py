@@ -566,6 +566,41 @@ def test_the_symbolic_methods_have_a_time_limit(method):
         getattr(pm.Model("power").symbolic, method)(timeout=-1)
 
 
+SAME_KEYWORDS = ["optimum", "regimes", "value", "learned_share", "compute_multiplier",
+                 "thresholds", "statics", "elasticities", "derive"]
+
+
+@pytest.mark.parametrize("method", SAME_KEYWORDS)
+def test_the_symbolic_methods_take_the_same_keywords(method):
+    # issue 21: optimum(P=...) raised TypeError while thresholds(P=...) took it
+    sm = pm.Model("power", c=1.0, k=2.0).symbolic
+    opts = dict(P=1e6, x_cap=None, overlap=0.0, runtime_penalty=0.0, timeout=60)
+    out = getattr(sm, method)(**opts)
+    assert out is not None
+    with pytest.raises(pm.InputError, match="`P`"):
+        getattr(sm, method)(P=-1.0)
+
+
+def test_symbolic_results_at_a_given_budget():
+    sm = pm.Model("power", c=1.0, k=2.0).symbolic
+    # closed form for c x^2: x* = min(N/2, sqrt(P)) = Piecewise((1000, N >= 2000), (N/2, True))
+    opt = sm.optimum(P=1e6)
+    assert opt.free_symbols == {S.N}
+    assert opt.subs(S.N, 100) == 50 and opt.subs(S.N, 10**4) == 1000
+    assert opt.subs(S.N, 1999) == sp.Rational(1999, 2)
+    th = sm.thresholds(P=1e6)  # 2 sqrt(P), 2 sqrt(P/3): numbers, no symbol P
+    assert th["budget"] == 2000 and sp.simplify(th["dominance"] - 2000 / sp.sqrt(3)) == 0
+    # g* = N/4 + P/N below the budget threshold, sqrt(P) above; dx*/dP = 1/(2 sqrt(P)) above
+    assert sm.value(P=1e6).subs(S.N, 100) == 25 + 10**4
+    st = sm.statics(P=1e6)
+    assert st.x["P"].subs(S.N, 10**4) == sp.Rational(1, 2000)
+    assert st.x["N"].subs(S.N, 100) == sp.Rational(1, 2)
+    assert sm.elasticities(P=1e6).x["N"].subs(S.N, 100) == 1
+    assert sm.regimes(P=1e6)["budget"][0] == 1000
+    # P left out: the symbol P stays
+    assert S.P in sm.optimum().free_symbols
+
+
 def test_symbolic_models_pickle_and_copy():
     import copy
     import pickle

@@ -80,13 +80,22 @@ def optimum(ax, *, models=None, N=(1.0, 1e5), P=BASE_P, resolution=300, **solve_
     Numbers: ``optimumP``; per cost (in order, keys PowerTwo, PowerThree,
     Exponential, Linear, Overhead for the default costs; CostA, CostB, ... otherwise) the
     N of each regime change ``optimumBoundary<key><i>`` and x* at N = 10, 100, 1000
-    ``optimumX<key>At<Ten|Hundred|Thousand>``.
+    ``optimumX<key>At<Ten|Hundred|Thousand>``. The y-axis spans 0.3 to 3e7 for
+    the paper's costs and follows the plotted x* for others.
     """
     from matplotlib.lines import Line2D
 
     Ns = np.logspace(np.log10(N[0]), np.log10(N[1]), resolution)
     pl.optimum_vs_N(OPTIMUM_MODELS if models is None else models, N=Ns, P=P, ax=ax, **solve_kw)
-    ax.set_ylim(0.3, 3e7)
+    if models is None:
+        ax.set_ylim(0.3, 3e7)  # the paper's figure: room above the curves for its legend
+    else:  # the positive x* plotted, with room above for the legend (at most 12 decades)
+        ys = np.concatenate([np.asarray(ln.get_ydata(), dtype=float).ravel()
+                             for ln in ax.lines if ln.get_transform() == ax.transData]
+                            or [np.empty(0)])
+        ys = ys[np.isfinite(ys) & (ys > 0)]
+        if ys.size:
+            ax.set_ylim(max(ys.min() / 2, ys.max() * 8e-12), 8 * ys.max())
     handles, labels = ax.get_legend_handles_labels()
     ax.legend([*handles, Line2D([], [], color="#555555", ls=":", lw=0.9)],
               [*labels, "regime change (curve's colour)"], loc="upper left", fontsize=5.8, ncol=2)

@@ -4,6 +4,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validation as V
+from .._warnings import once_per_call
 from ..errors import InputError, UnsolvableError
 from ._common import (_alarm_available, _DeriveTimeout, _exact, _latex, _tidy, _time_limit,
                       DERIVE_TIMEOUT, LAM, MAX_FINITE_TIMEOUT, N, P, RHO, x, X_CAP)
@@ -33,6 +34,29 @@ def _check_timeout(timeout):
     return timeout
 
 
+def _budget(P):
+    """The budget ``P`` given to a method: None (P stays a symbol) or an exact positive number."""
+    if P is None:
+        return None
+    v = V.real("P", P, low=0, low_open=True)
+    if np.ndim(v):
+        raise InputError("`P` must be a scalar here, got an array")
+    return _exact(v)
+
+
+def _at_budget(obj, Pv):
+    """``obj`` (an expression, or dicts and tuples of them) with P = Pv substituted."""
+    if Pv is None:
+        return obj
+    if isinstance(obj, dict):
+        return {k: _at_budget(v, Pv) for k, v in obj.items()}
+    if isinstance(obj, tuple):
+        return tuple(_at_budget(v, Pv) for v in obj)
+    if isinstance(obj, sp.Basic) and obj.has(P):
+        return _tidy(obj.subs(P, Pv), 1.0)
+    return obj
+
+
 def _limited(method):
     """Give a method a ``timeout`` (seconds, default :data:`DERIVE_TIMEOUT`), as derive has.
 
@@ -59,7 +83,7 @@ def _limited(method):
 
     wrapper.__doc__ = (method.__doc__ or "") + (
         f"\n        ``timeout`` bounds the call as it bounds :meth:`derive`.\n")
-    return wrapper
+    return once_per_call(wrapper)
 
 
 class SymbolicModel:
@@ -79,7 +103,11 @@ class SymbolicModel:
     Every method takes the options ``x_cap`` (``None``: no cap, ``True``: the
     symbol ``x_cap``, or a number), ``overlap`` (rho) and ``runtime_penalty``
     (lambda) (0 by default, the paper's model; ``True`` for a symbol, or a
-    number). The extensions enter x* only through the effective diversity
+    number). The results :meth:`optimum`, :meth:`regimes`, :meth:`value`,
+    :meth:`learned_share`, :meth:`compute_multiplier`, :meth:`thresholds`,
+    :meth:`statics`, :meth:`elasticities` and :meth:`derive` also take ``P``
+    (``None``: the symbol P, or a positive number substituted for it) and
+    ``timeout`` (seconds, as :meth:`derive`). The extensions enter x* only through the effective diversity
     :math:`n = N (1 - \lambda)/(1 + \rho (N - 1))`.
 
     Examples
@@ -202,7 +230,7 @@ class SymbolicModel:
 
     # -- the optimum ----------------------------------------------------------
     @_limited
-    def optimum(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    def optimum(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """x* as a ``Piecewise`` over the regimes none, cap, budget, interior.
 
         Raises
@@ -216,11 +244,15 @@ class SymbolicModel:
         >>> import powermodel as pm
         >>> pm.Model("linear", c=2.0).symbolic.optimum(x_cap=True)
         Piecewise((0, N <= 2), (x_cap, x_cap < P/2), (P/2, True))
+        >>> pm.Model("power", c=1.0, k=2.0).symbolic.optimum(P=10**6)
+        Piecewise((1000, N >= 2000), (N/2, True))
         """
-        return self._core(x_cap=x_cap, overlap=overlap,
-                          runtime_penalty=runtime_penalty).output("x")
+        Pv = _budget(P)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
+                                     runtime_penalty=runtime_penalty).output("x"), Pv)
 
-    def regimes(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    @_limited
+    def regimes(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """``{regime: (x* in that regime, condition)}`` in the order the conditions are tested.
 
         >>> import powermodel as pm
@@ -228,33 +260,40 @@ class SymbolicModel:
         (N/2 - 1, True)
         """
         core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
-        return {r: (xr, cond) for r, xr, cond in core.branches()
+        Pv = _budget(P)
+        return {r: _at_budget((xr, cond), Pv) for r, xr, cond in core.branches()
                 if cond is not sp.false}
 
-    def value(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    @_limited
+    def value(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """g* = g(x*), Piecewise over the regimes.
 
         >>> import powermodel as pm
         >>> pm.Model("power", c=1.0, k=2.0).symbolic.value()
         Piecewise((sqrt(P), N >= 2*sqrt(P)), (N/4 + P/N, True))
         """
-        return self._core(x_cap=x_cap, overlap=overlap,
-                          runtime_penalty=runtime_penalty).output("value")
+        Pv = _budget(P)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
+                                     runtime_penalty=runtime_penalty).output("value"), Pv)
 
-    def learned_share(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    @_limited
+    def learned_share(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """(1 - lambda) x*/g*, Piecewise over the regimes."""
-        return self._core(x_cap=x_cap, overlap=overlap,
-                          runtime_penalty=runtime_penalty).output("learned_share")
+        Pv = _budget(P)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
+                                     runtime_penalty=runtime_penalty).output("learned_share"), Pv)
 
-    def compute_multiplier(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    @_limited
+    def compute_multiplier(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """(f(0) + N_eff g*)/P (N g*/P in the paper's model), Piecewise over the regimes.
 
         >>> import powermodel as pm
         >>> pm.Model("power", c=1.0, k=2.0).symbolic.compute_multiplier()
         Piecewise((N/sqrt(P), N >= 2*sqrt(P)), ((N**2/4 + P)/P, True))
         """
-        return self._core(x_cap=x_cap, overlap=overlap,
-                          runtime_penalty=runtime_penalty).output("compute_multiplier")
+        Pv = _budget(P)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
+                                     runtime_penalty=runtime_penalty).output("compute_multiplier"), Pv)
 
     # -- shared structure: does x still dominate as N -> oo? --------------------
     def overlap_threshold(self, *, runtime_penalty=0.0):
@@ -337,7 +376,7 @@ class SymbolicModel:
         (2, 2*sqrt(P + 1), 2*sqrt(3*P + 4)/3 + 2/3)
         """
         core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
-        Pv = None if P is None else _exact(V.real("P", P, low=0, low_open=True))
+        Pv = _budget(P)
         numbers_ok = (Pv is not None and len(self._subs) == len(core.param_names)
                       and not isinstance(core.cap, sp.Symbol)
                       and not isinstance(core.rho, sp.Symbol)
@@ -375,10 +414,10 @@ class SymbolicModel:
                         numeric = self._numeric_thresholds(core, Pv)
                     v = numeric[k]
                 else:
-                    eq = v[1] if Pv is None else v[1].subs(P, Pv)
+                    eq = _at_budget(v[1], Pv)  # (the symbol P: the argument shadows it)
                     v = sp.ConditionSet(N, eq, sp.Interval.open(0, sp.oo))
-            elif Pv is not None:
-                v = _tidy(v.subs(P, Pv))
+            else:
+                v = _at_budget(v, Pv)
             out[k] = v
         return out
 
@@ -431,7 +470,7 @@ class SymbolicModel:
 
     # -- statics --------------------------------------------------------------
     @_limited
-    def statics(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    def statics(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         r"""Derivatives of x* and g* w.r.t. N, P and every cost parameter.
 
         At an interior optimum :math:`dx^*/dN = 1/f''(x^*)`, :math:`dx^*/dP = 0`,
@@ -451,25 +490,29 @@ class SymbolicModel:
         >>> st.value["P"]
         Piecewise((1/(2*sqrt(P)), N >= 2*sqrt(P)), (1/N, True))
         """
+        Pv = _budget(P)
         core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
         imp = core.implicit
         if isinstance(core.closed, Exception):
-            return Statics(x=None, value=None, implicit=imp)
+            return Statics(x=None, value=None, implicit=_at_budget(imp, Pv))
         dx, dg = {}, {}
         for v in core.variables():
             name = v.name
             dx[name] = core.piecewise(lambda r, xr: _tidy(imp[r]["x"][name].subs(x, xr), 1.0))
             dg[name] = core.piecewise(lambda r, xr: _tidy(imp[r]["value"][name].subs(x, xr),
                                                           1.0))
-        return Statics(x=dx, value=dg, implicit=imp)
+        return Statics(x=_at_budget(dx, Pv), value=_at_budget(dg, Pv),
+                       implicit=_at_budget(imp, Pv))
 
-    def elasticities(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0):
+    @_limited
+    def elasticities(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         r"""Elasticities :math:`\theta\, \partial y / (y\, \partial\theta)` of x*, g*, learned_share.
 
         >>> import powermodel as pm
         >>> pm.Model("power", c=1.0, k=2.0).symbolic.elasticities().x["N"]
         Piecewise((0, N >= 2*sqrt(P)), (1, True))
         """
+        Pv = _budget(P)
         core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
         core.branches()  # raises UnsolvableError without a closed form
         G = sp.Dummy("g", positive=True)
@@ -483,8 +526,9 @@ class SymbolicModel:
                         return e
                     return _tidy(e.subs(G, core.g.subs(x, xr)).subs(x, xr), 1.0)
                 out[o][v.name] = core.piecewise(piece)
-        return Elasticities(**out)
+        return Elasticities(**_at_budget(out, Pv))
 
+    @once_per_call
     def elasticity_values(self, *, N, P, x_cap=None, overlap=None, runtime_penalty=None,
                           **params):
         """Elasticities at one point, as floats: ``{output: {parameter: d ln y / d ln θ}}``.
@@ -596,6 +640,7 @@ class SymbolicModel:
             return self.derive().latex()
         return _latex(obj)
 
+    @once_per_call
     def derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0,
                timeout=DERIVE_TIMEOUT):
         """Everything at once, as a :class:`Derivation` (what ``powermodel derive`` prints).
