@@ -64,6 +64,13 @@ def remove_stale_temporaries(folder, name=None):
     return removed
 
 
+def check_path_name(name, path, kind="file"):
+    """Refuse, with an :class:`InputError` naming the argument, a ``path`` that is no
+    file or folder name (bytes, a number, an empty string); None passes."""
+    if path is not None and (not isinstance(path, (str, os.PathLike)) or not str(path).strip()):
+        raise InputError(f"`{name}` must be a {kind} name, got {path!r}")
+
+
 @contextlib.contextmanager
 def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
     """Open a temporary file that replaces ``path`` only when the block succeeds.
@@ -86,6 +93,7 @@ def atomic_write(path, mode="w", *, overwrite=True, encoding="utf-8"):
     >>> (d / "sub" / "a.txt").read_text()
     'hello'
     """
+    check_path_name("path", path)
     path = Path(path)
     try:
         if not overwrite and path.exists():

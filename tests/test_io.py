@@ -235,3 +235,15 @@ def test_figure_csv_keeps_the_numbers(tmp_path):
     np.testing.assert_allclose(back["x"], x, rtol=1e-11)
     np.testing.assert_allclose(back["y"], y, rtol=1e-11)
     assert back["panel"].tolist() == ["a"] * 50
+
+
+def test_a_path_that_is_no_name_is_refused_by_name():
+    # out=b"dir" and a bytes or numeric file name raised TypeError from pathlib
+    import powermodel as pm
+
+    with pytest.raises(pm.InputError, match=r"`out` must be a folder name, got b'dir'"):
+        pm.FIGURES["landscape"](out=b"dir")
+    r = pm.sweep(pm.Model("power", c=1.0, k=2.0), N=[1.0, 2.0], P=10.0)
+    for bad in (b"x.csv", 3, " "):
+        with pytest.raises(pm.InputError, match=r"`path` must be a file name"):
+            r.to_csv(bad)
