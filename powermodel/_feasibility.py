@@ -12,7 +12,7 @@ import numpy as np
 
 from ._numeric import HUGE, take
 from ._prepare import _cost_params, _effective_n
-from .costs import FEASIBLE_MIN_P, FEASIBLE_RTOL, proved_regular
+from .costs import FEASIBLE_MIN_P, FEASIBLE_RTOL, XMAX, proved_regular
 from .errors import AccuracyWarning
 from .result import REGIMES
 
@@ -30,9 +30,9 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
     """What the plain (not certified) path cannot vouch for, per point (None: ok).
 
     * a callable's optimum is the sampled one (:data:`ASSUMED`);
-    * where the interval enclosure of f at x* does not prove f(x*) <= P, or leaves
-      g* uncertain by more than :data:`RESOLVE_RTOL` (cancellation, underflow), an
-      AccuracyWarning and the status say that f(x*) is not resolved;
+    * where the interval enclosure of f at x* leaves g* uncertain by more than
+      :data:`RESOLVE_RTOL` (cancellation, underflow), an AccuracyWarning and the
+      status say that f(x*) is not resolved;
     * where the budget lies beyond the float range (f(1.8e308) <= P and f still
       rising), the status says that a larger x than any float may be better.
     """
@@ -76,14 +76,10 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
     xb = np.broadcast_to(x_budget, (size,))
     if np.isinf(xb).any():
         with np.errstate(all="ignore"):
-            top = np.broadcast_to(np.asarray(cost.f(np.array([_XMAX, _XMAX / 2]) if all(
-                np.ndim(v) == 0 for v in p.values()) else np.stack(
-                [np.full(size, _XMAX), np.full(size, _XMAX / 2)]).T, p if all(
-                np.ndim(v) == 0 for v in p.values()) else {
-                k: (v if np.ndim(v) == 0 else np.asarray(v)[:, None]) for k, v in p.items()}),
-                dtype=float), (size, 2) if any(np.ndim(v) for v in p.values()) else (2,))
-        rising = (top[..., 0] > top[..., 1] * (1 + 1e-12)) & np.isfinite(top[..., 0])
-        beyond = np.isinf(xb) & np.broadcast_to(rising, (size,))
+            top, half = (np.broadcast_to(np.asarray(cost.f(np.full(size, v), p), dtype=float),
+                                         (size,)) for v in (XMAX, XMAX / 2))
+        rising = (top > half * (1 + 1e-12)) & np.isfinite(top)
+        beyond = np.isinf(xb) & rising
         if beyond.any():
             note = np.full(size, None, dtype=object) if note is None else note
             for i in np.flatnonzero(beyond & np.equal(note, None)):
@@ -94,7 +90,6 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
     return note
 
 
-_XMAX = float(np.finfo(float).max)
 _FLOOR = 1e-305
 
 

@@ -189,14 +189,12 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     beyond = u_hi < capped
     proved_beyond = ~trying  # f(U+) > P proved (or nothing beyond U+ to search)
     sliver = (u_hi > U) & np.isfinite(U)
-    s_bound = np.full(m, np.inf)
     if sliver.any():
         i = np.flatnonzero(sliver)
         flo_s, fhi_s, dlo_s = ev.box(i, U[i], u_hi[i])[:3]
         mono = np.isfinite(flo_s) & np.isfinite(fhi_s) & (dlo_s >= 0)
         with np.errstate(all="ignore"):  # on it h <= U+ - f(U)/n, f(U) >= flo_s
             sb = _up(u_hi[i] - flo_s / n[i], np.abs(u_hi[i]) + np.abs(flo_s / n[i]))
-        s_bound[i[mono]] = sb[mono]
         np.maximum.at(closed, i[mono], sb[mono])
         sliver[i[~mono]] = False
     rows, A, B = [rows_all], [np.zeros(m)], [np.where(np.isfinite(U), U, capped)]
@@ -204,9 +202,10 @@ def certify_points(cost, p, n, P, U, cap, x0, tol, *, scalar):
     rows.append(rows_all[open_sl])
     A.append(U[open_sl])
     B.append(u_hi[open_sl])
-    rows.append(rows_all[beyond & np.isfinite(U)])
-    A.append(u_hi[beyond & np.isfinite(U)])
-    B.append(capped[beyond & np.isfinite(U)])
+    far = beyond & np.isfinite(U)  # [U+, cap]
+    rows.append(rows_all[far])
+    A.append(u_hi[far])
+    B.append(capped[far])
     row, a, b = np.concatenate(rows), np.concatenate(A), np.concatenate(B)
     keep = b >= a
     row, a, b = row[keep], a[keep], b[keep]
@@ -329,8 +328,8 @@ class _Incumbent:
         if rows.size == 0:
             return
         margin = 0.01 * self.tol[rows]
-        better = np.isfinite(lo) & (lo > self.lo[rows] + np.where(np.isfinite(margin), margin,
-                                                                  np.inf)) & (lo >= self.floor[rows])
+        margin = np.where(np.isfinite(margin), margin, np.inf)
+        better = np.isfinite(lo) & (lo > self.lo[rows] + margin) & (lo >= self.floor[rows])
         if not better.any():
             return
         r, lv, xx = rows[better], lo[better], xs[better]

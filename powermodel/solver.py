@@ -38,7 +38,7 @@ from ._candidates import (  # noqa: F401  (re-exported: the solver's former cont
     _SLOPE_RTOL, TIE_RTOL, _breakpoints, _check_scan, _general_optimum, _grid_bracket,
     _hull_pieces, _not_increasing, _select, _shared, _shared_optimum, _with_sampled)
 from ._feasibility import (  # noqa: F401
-    _FLOOR, _REGIME_CHARS, _XMAX, ASSUMED, RESOLVE_RTOL, _bound_fields, _certify,
+    _FLOOR, _REGIME_CHARS, ASSUMED, RESOLVE_RTOL, _bound_fields, _certify,
     _derived_block, _feasible, _own, _plain_notes, _regime_code, _regimes)
 from ._prepare import (  # noqa: F401
     _MODEL_INPUTS, BYTES_PER_POINT, _benign, _check_cost, _check_memory, _cost_params,
