@@ -128,6 +128,14 @@ def _constant(v):
     return v.ndim == 1 and v.size > 1 and v.strides[0] == 0
 
 
+def _merge_notes(note, more):
+    """Per-point notes (None: nothing to say): ``note`` where it says something, else
+    ``more``; either may be None for every point."""
+    if more is None:
+        return note
+    return more if note is None else np.where(np.equal(note, None), more, note)
+
+
 def _solve_block(cost, inp, size, shared, lazy=False):
     """solve_flat on one block of points."""
     N, P, cap = inp["N"], inp["P"], inp["x_cap"]
@@ -169,10 +177,8 @@ def _solve_block(cost, inp, size, shared, lazy=False):
                 note[i] = (f"f is undefined (NaN) beyond x = {xb[i]:.6g}: x* is the end of "
                            "the cost's domain, not the budget")
     if "certify" not in shared:
-        plain = _plain_notes(cost, p, x, P, N, rho, x_budget, size)
-        if plain is not None:
-            note = plain if note is None else np.where(np.equal(note, None), plain, note)
-    if "certify" in shared:
+        note = _merge_notes(note, _plain_notes(cost, p, x, P, N, rho, x_budget, size))
+    else:
         x_fast = x
         x, bound_h, lower_h, cnote = _certify(cost, p, x, n, P, U, cap, lam, N, rho, size,
                                               shared["certify"], x_budget=x_budget)
@@ -182,7 +188,7 @@ def _solve_block(cost, inp, size, shared, lazy=False):
         if inside.any():
             U = np.where(inside, x, U)
             x_budget = np.where(inside, np.minimum(x_budget, x), x_budget)
-        note = cnote if note is None else np.where(np.equal(note, None), cnote, note)
+        note = _merge_notes(note, cnote)
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
     if cost.closed_form and any_inf:
