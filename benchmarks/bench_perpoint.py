@@ -37,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 import powermodel as pm  # noqa: E402
+from _perpoint_case import EXPR, draw, minimize_loop, scipy_root  # noqa: E402
 
 FIELDS = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
           "compute_multiplier", "novel_value", "novel_ratio", "x_budget", "status")
@@ -104,44 +105,17 @@ def power_rows(n):
         lambda r: r <= 1.5)
 
 
-EXPR = "c*x**3 + b*x*atan(x)"
-
-
 def general_rows(n, loop_points):
-    from scipy.optimize import minimize_scalar
-    from scipy.optimize.elementwise import find_root
-
-    rng = np.random.default_rng(0)
-    c = rng.uniform(0.5, 2.0, n)
-    b = rng.uniform(0.5, 2.0, n)
-    N = 10 ** rng.uniform(0, 4, n)
-    P = 1e6
+    c, b, N, P, _ = draw(n)
     m = pm.Model(EXPR)
     U = m.solve(N=N, P=P, c=c, b=b).x_budget
 
-    def df(x, c, b, N):
-        return 3 * c * x**2 + b * np.arctan(x) + b * x / (1 + x * x) - N
-
-    def scipy_root():
-        res = find_root(df, (np.zeros(n), U), args=(c, b, N))
-        return np.where(res.success, res.x, U)
-
-    t_root = timed(scipy_root)
+    t_root = timed(lambda: scipy_root(c, b, N, U))
     t_ours = timed(lambda: m.solve(N=N, P=P, c=c, b=b).x)
     row(f"{EXPR}, per-point c,b,N, {n:.0e} pts, .x", t_ours, t_root, "find_root",
         "<= 1.0x", lambda r: r <= 1.0)
     k = min(n, loop_points)
-
-    def loop():
-        out = np.empty(k)
-        for i in range(k):
-            def neg_h(x, i=i):
-                return -(x - (c[i] * x**3 + b[i] * x * np.arctan(x)) / N[i])
-            out[i] = minimize_scalar(neg_h, bounds=(0, U[i]), method="bounded",
-                                     options={"xatol": 1e-12}).x
-        return out
-
-    t_loop = tuple(v * n / k for v in timed(loop, repeat=1))
+    t_loop = tuple(v * n / k for v in timed(lambda: minimize_loop(c, b, N, U, k), repeat=1))
     r = t_loop[0] / t_ours[0]
     ROWS.append((f"{EXPR}, per-point, vs minimize_scalar loop",
                  f"{t_ours[0]:.3g} / {t_ours[1]:.3g} s",

@@ -51,49 +51,24 @@ def table(rows):
 
 
 def per_point(rows, n):
-    from scipy.optimize import minimize_scalar
-    from scipy.optimize.elementwise import find_root
+    from _perpoint_case import EXPR, draw, minimize_loop, scipy_root
 
-    rng = np.random.default_rng(0)
-    expr = "c*x**3 + b*x*atan(x)"
-    c = rng.uniform(0.5, 2.0, n)
-    b = rng.uniform(0.5, 2.0, n)
-    N = 10 ** rng.uniform(0, 4, n)
-    P = 1e6
-    m = pm.Model(expr)
+    c, b, N, P, rng = draw(n)
+    m = pm.Model(EXPR)
     s = m.solve(N=N, P=P, c=c, b=b)
     U = s.x_budget
-
-    def df(x, c, b, N):
-        return 3 * c * x**2 + b * np.arctan(x) + b * x / (1 + x * x) - N
 
     def ours():
         m.solve(N=N, P=P, c=c, b=b)
 
-    def scipy_root():
-        # f'(0) = 0 < N: the bracket [0, U] holds the root unless the budget binds.
-        hi = U
-        res = find_root(df, (np.zeros(n), hi), args=(c, b, N))
-        return np.where(res.success, res.x, hi)
-
     t_ours = best(ours)
-    t_root = best(scipy_root)
+    t_root = best(lambda: scipy_root(c, b, N, U))
     ratio = t_ours / t_root
     rows.append((f"per-point params, {n} pts", f"{n / t_ours:.3g} pts/s",
                  f"find_root {n / t_root:.3g} pts/s", f"{ratio:.2f}x time",
                  "<= 2x find_root's time", "yes" if ratio <= 2 else "no"))
     k = min(n, 300)
-
-    def loop():
-        out = np.empty(k)
-        for i in range(k):
-            def neg_h(x, i=i):
-                return -(x - (c[i] * x**3 + b[i] * x * np.arctan(x)) / N[i])
-            out[i] = minimize_scalar(neg_h, bounds=(0, U[i]), method="bounded",
-                                     options={"xatol": 1e-12}).x
-        return out
-
-    t_loop = best(loop, repeat=1) * n / k
+    t_loop = best(lambda: minimize_loop(c, b, N, U, k), repeat=1) * n / k
     rows.append((f"per-point params vs loop", f"{t_ours:.3g} s", f"minimize_scalar loop "
                  f"{t_loop:.3g} s (from {k} pts)", f"{t_loop / t_ours:.0f}x faster", ">= 100x",
                  "yes" if t_loop / t_ours >= 100 else "no"))
