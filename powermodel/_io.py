@@ -66,8 +66,8 @@ def remove_stale_temporaries(folder, name=None):
 
 def check_path_name(name, path, kind="file"):
     """Refuse, with an :class:`InputError` naming the argument, a ``path`` that is no
-    file or folder name (bytes, a number, an empty string); None passes."""
-    if path is not None and (not isinstance(path, (str, os.PathLike)) or not str(path).strip()):
+    file or folder name (None, bytes, a number, a blank string)."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
         raise InputError(f"`{name}` must be a {kind} name, got {path!r}")
 
 
@@ -171,8 +171,7 @@ def make_folder(path, name):
     """Create the folder ``path`` (and its parents) or raise :class:`InputError` naming
     the argument ``name``: not a name, an existing file, a name too long, a parent
     that is a file, no permission."""
-    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
-        raise InputError(f"`{name}` must be a folder name, got {path!r}")
+    check_path_name(name, path, "folder")
     path = Path(path)
     try:
         if path.exists() and not path.is_dir():

@@ -73,7 +73,8 @@ def _figure(name, record, *, rows=1, height=2.5, dims=1):
             unknown = [k for k in options if k not in defaults]
             if unknown and not var_kw:
                 raise TypeError(f"{name}() got an unexpected keyword argument {unknown[0]!r}")
-            _io.check_path_name("out", out, "folder")
+            if out is not None:
+                _io.check_path_name("out", out, "folder")
             opts = {**defaults, **options}
             if "seed" in defaults:
                 opts["seed"] = seed
