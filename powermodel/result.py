@@ -95,8 +95,12 @@ class Result:
     def __repr__(self):
         width = max(len(f) for f in self._fields)
         lines = [f"{type(self).__name__}("]
-        lines += [f"  {f:>{width}} = {_short(getattr(self, f))}," for f in self._fields]
+        lines += [f"  {f:>{width}} = {self._repr_field(f)}," for f in self._fields]
         return "\n".join(lines) + "\n)"
+
+    def _repr_field(self, name):
+        """The text of field ``name`` in the repr."""
+        return _short(getattr(self, name))
 
     def __eq__(self, other):
         if type(other) is not type(self):
@@ -287,22 +291,17 @@ class Solution(Result):
         """
         return _flat_frame(self, self._fields)
 
-    def __repr__(self):
+    def _repr_field(self, name):
         # Fields not derived yet are not derived for a repr of a large solution: their
-        # shape and type are known without them (a repr of 1e7 points stays constant time).
+        # shape and type are known without them (a repr of 1e7 points stays constant
+        # time); nor are regime codes turned into names (a pass over every point).
         x = self._data.get("x")
         if not isinstance(x, np.ndarray) or x.size <= REPR_SUMMARY_LIMIT:
-            return super().__repr__()
-        width = max(len(f) for f in self._fields)
-        lines = [f"{type(self).__name__}("]
-        for f in self._fields:
-            if f in self._data and not (f == "regime" and _is_code(self._data[f])):
-                text = _short(self._data[f])
-            else:  # (not derived, or regime codes: names would cost a pass over them)
-                dtype = "<U9" if f == "regime" else "float64"
-                text = f"array(shape={x.shape}, dtype={dtype})"
-            lines.append(f"  {f:>{width}} = {text},")
-        return "\n".join(lines) + "\n)"
+            return super()._repr_field(name)
+        if name in self._data and not (name == "regime" and _is_code(self._data[name])):
+            return _short(self._data[name])
+        dtype = "<U9" if name == "regime" else "float64"
+        return f"array(shape={x.shape}, dtype={dtype})"
 
     @property
     def success(self):
