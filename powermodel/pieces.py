@@ -94,8 +94,9 @@ def isolate(cost, p, rows, U, n_lo, n_hi, *, hull=False, warn=True):
         Rows whose subdivision hit :data:`MAX_PIECES` or :data:`MAX_ROUNDS`
         (their breakpoints may be incomplete).
     decreasing : ndarray, shape (rows,)
-        Where the enclosure of f' proves f decreasing (the left end of such a
-        box), NaN where it does not.
+        The smallest x near which the enclosures prove f decreasing (f' < 0 on a
+        box or at a piece end, or a jump down across a run of slivers, see
+        :func:`_proved_decrease`), NaN where they prove no decrease.
     """
     U = np.broadcast_to(np.asarray(U, dtype=float), (rows,))
     n_lo = np.broadcast_to(np.asarray(n_lo, dtype=float), (rows,))
