@@ -267,7 +267,74 @@ def coverage_map(repo, targets, tests, timeout):
     return status, secs, by_file, durations
 
 
+_FORK = False  # --fork: run each mutant's tests in a fork of a warm process
+
+
+def _warm_up():
+    """Import the heavy third-party libraries once, before any fork (never powermodel)."""
+    global _FORK
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    sys.dont_write_bytecode = True  # (a mutant may keep its module's size and mtime)
+    import importlib
+
+    for name in ("numpy", "scipy", "scipy.optimize", "scipy.stats", "scipy.special",
+                 "sympy", "matplotlib", "matplotlib.pyplot", "mpmath", "flint",
+                 "hypothesis", "hypothesis.strategies", "hypothesis.extra.numpy",
+                 "pytest", "_pytest.python", "_pytest.assertion.rewrite"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    _FORK = True
+
+
+def _run_forked(repo, args, timeout, env):
+    """pytest.main(args) in a forked child (own process group), cwd ``repo``.
+
+    Returns the exit status, or None on timeout (the group is killed)."""
+    import signal
+
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.setpgid(0, 0)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            os.chdir(repo)
+            os.environ.update(env)
+            sys.path.insert(0, str(repo))
+            import pytest
+
+            code = pytest.main(list(args))
+        except BaseException:
+            code = 99
+        os._exit(int(code) if int(code) < 256 else 99)
+    deadline = time.perf_counter() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.perf_counter() > deadline:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            return None
+        time.sleep(0.02)
+
+
 def run_tests(repo, tests, timeout, env=None, stop_first=True):
+    if _FORK and stop_first:
+        args = [*(["-x"]), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                "-p", "_pm_mutation_plugin", *tests]
+        t0 = time.perf_counter()
+        code = _run_forked(repo, args, timeout, {"PYTHONDONTWRITEBYTECODE": "1",
+                                                 **(env or {})})
+        status = ("killed (timeout)" if code is None
+                  else "survived" if code == 0 else "killed")
+        return status, time.perf_counter() - t0
     env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": "1",
            **(env or {})}
     cmd = [sys.executable, "-m", "pytest", *(["-x"] if stop_first else []), "-q",
@@ -303,6 +370,10 @@ def main(argv=None):
     ap.add_argument("--select", choices=("all", "coverage"), default="all",
                     help="run all --tests against each mutant (default), or only those "
                          "that execute the mutated statement")
+    ap.add_argument("--fork", action="store_true",
+                    help="run each mutant's tests with pytest.main in a fork of this "
+                         "process, the heavy libraries imported once (POSIX; several "
+                         "seconds faster a mutant)")
     args = ap.parse_args(argv)
 
     mods = []
@@ -346,6 +417,13 @@ def main(argv=None):
         if status != "survived":
             print("the tests fail without any mutation: fix that first", file=sys.stderr)
             return 1
+        if args.fork:
+            _warm_up()
+            status, secs = run_tests(repo, ["--co", *args.tests], args.timeout)
+            if status != "survived":
+                print("pytest in a forked child fails to collect: run without --fork",
+                      file=sys.stderr)
+                return 1
         sel = repo / ".mutation-select.json"
         for rel, tree, all_sites in mods:
             target = repo / rel
