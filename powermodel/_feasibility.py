@@ -57,10 +57,21 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
                 fx = np.clip(0.5 * flo + 0.5 * fhi, flo, fhi)
                 g = (Pf - fx) * carry / Nf + xs
                 spread = (fhi - flo) * carry / Nf
+                # where f(x*) <= P is not proved (fhi > P), how far below x* the true
+                # budget could lie: (fhi - P) / f'(x*), at most x* itself (x >= 0)
+                excess = fhi - Pf
+                risky = excess > _FLOOR
+                dx = np.zeros_like(xs)
+                if risky.any():
+                    slope = np.abs(np.asarray(cost.df(xs, q), dtype=float))
+                    dx = np.where(risky, np.fmin(excess / slope, xs), 0.0)
             # (an uncertainty of f below 1e-305, the engine's underflow floor of a few
             # 2**-1022 an operation, is not counted: it is no scale of the problem's; at
-            # the budget f(x*) = P to rounding, so fhi > P alone says nothing)
-            bad = ~(spread <= RESOLVE_RTOL * np.abs(g) + _FLOOR * carry / Nf)
+            # the budget f(x*) = P to rounding, so fhi > P alone says nothing unless the
+            # true budget could lie measurably below x*: c*x**34 at P = 0, where x**34
+            # underflows and float f(x) = 0 <= P at x = 3e-10, not only at 0)
+            bad = ~(spread <= RESOLVE_RTOL * np.abs(g) + _FLOOR * carry / Nf) \
+                | ~(dx <= RESOLVE_RTOL * xs)
             if bad.any():
                 note = np.full(size, None, dtype=object)
                 for j in np.flatnonzero(bad):

@@ -1013,3 +1013,25 @@ def test_a_pole_or_minimum_just_inside_the_left_end_is_seen():
                     assert (rlo, rhi) == (-INF, INF), j
                 else:
                     assert rlo == -1.0, j
+
+
+
+def test_ipowk_of_an_exact_zero_base_is_exact():
+    # 0**k = 0 exactly for k > 0 (IEEE 754 pow): no widening, for point and array
+    # exponents; a box that only touches 0 keeps its outward rounding
+    ks = np.array([0.5, 1.0, 2.5, 3.0, 7.25])
+    lo, hi = I.ipowk((np.zeros(5), np.zeros(5)), ks)
+    assert np.all(lo == 0.0) and np.all(hi == 0.0)
+    lo, hi = I.ipowk((np.zeros(5), np.full(5, 0.5)), ks)
+    assert np.all(lo < 0.0)
+    with np.errstate(all="ignore"):
+        check((lo, hi), [exact_powk(0.0, 0.5, float(k)) for k in ks], LIBRARY, "ipowk [0, 0.5]")
+    lo, hi = I.ipowk((np.zeros(2), np.zeros(2)), np.array([-1.0, -0.5]))  # 0**k = inf, k < 0
+    assert np.all(hi == INF)
+
+
+def test_isq_of_an_exact_zero_box_is_exact():
+    lo, hi = I.isq((np.zeros(3), np.zeros(3)))
+    assert np.all(lo == 0.0) and np.all(hi == 0.0)
+    lo, hi = I.isq((np.zeros(1), np.full(1, 1e-200)))  # 1e-400 underflows: widened up
+    assert lo[0] == 0.0 and hi[0] > 0.0

@@ -221,7 +221,8 @@ def isq(a):
     straddle = (lo < 0) & (hi > 0)
     rlo = np.where(straddle, 0.0, np.minimum(l2, h2))
     rhi = np.maximum(l2, h2)
-    return np.maximum(down(rlo), 0.0), up(rhi)
+    nil = (lo == 0) & (hi == 0)  # 0 * 0 = 0 exactly: the point box [0, 0] stays a point
+    return np.where(nil, 0.0, np.maximum(down(rlo), 0.0)), np.where(nil, 0.0, up(rhi))
 
 
 def ihull(a, b):
@@ -266,13 +267,16 @@ def ipowk(a, k):
         if k == 0.0:
             return 1.0, 1.0
         if k > 0 and math.isfinite(k) and k == round(k):  # positive integers: monotone or even
+            nil = (lo == 0) & (hi == 0)  # 0**k = 0 exactly (see below)
             with np.errstate(all="ignore"):
                 if k % 2:
-                    return ldown(np.power(lo, k)), lup(np.power(hi, k))
-                pa, pb = np.power(lo, k), np.power(hi, k)
-            straddle = (lo < 0) & (hi > 0)
-            return (np.maximum(ldown(np.where(straddle, 0.0, np.minimum(pa, pb))), 0.0),
-                    lup(np.maximum(pa, pb)))
+                    rlo, rhi = ldown(np.power(lo, k)), lup(np.power(hi, k))
+                else:
+                    pa, pb = np.power(lo, k), np.power(hi, k)
+                    straddle = (lo < 0) & (hi > 0)
+                    rlo = np.maximum(ldown(np.where(straddle, 0.0, np.minimum(pa, pb))), 0.0)
+                    rhi = lup(np.maximum(pa, pb))
+            return np.where(nil, 0.0, rlo), np.where(nil, 0.0, rhi)
     k = np.asarray(k, dtype=float)
     with np.errstate(all="ignore"):
         pa, pb = np.power(np.abs(lo), k), np.power(np.abs(hi), k)
@@ -299,8 +303,11 @@ def ipowk(a, k):
         rlo, rhi = ldown(rlo), lup(rhi)
         whole = (noint & ~minf) | (odd & (k < 0) & (lo <= 0) & (hi >= 0)) | np.isnan(k)
         rlo, rhi = _whole(whole, rlo, rhi)
-        zero = k == 0  # u**0 = 1 for every u (NaN**0 too)
-        return np.where(zero, 1.0, rlo), np.where(zero, 1.0, rhi)
+        # exact: u**0 = 1 for every u (NaN**0 too), and 0**k = 0 for k > 0 (IEEE 754
+        # pow, C99 F.9.4.4; the box [0, 0] is a point, so no widening is due)
+        zero, nil = k == 0, (lo == 0) & (hi == 0) & (k > 0)
+        return (np.where(zero, 1.0, np.where(nil, 0.0, rlo)),
+                np.where(zero, 1.0, np.where(nil, 0.0, rhi)))
 
 
 def ipow(a, b):
