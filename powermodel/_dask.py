@@ -48,7 +48,7 @@ from . import _validation as V
 from .errors import InputError
 from .result import Solution
 
-__all__ = ["solve_dask", "compute"]
+__all__ = ["solve_dask", "compute", "compute_blocks"]
 
 #: The float fields of a Solution, in the order of the rows of a solved block
 #: (the regime code is the last row).
@@ -162,3 +162,79 @@ def compute(solution, **kwargs):
                           **kwargs)
     out = {f: np.asarray(v) for f, v in zip(fields, values[1:])}
     return Solution(regime=np.asarray(values[0]), **out)
+
+
+def compute_blocks(fun, tasks, done=None):
+    """``[fun(*args) for args in tasks]``, each call a Dask task on the active scheduler.
+
+    Threads by default, or the ``dask.distributed`` cluster of the default
+    ``Client``. ``done(i)`` is called in this thread once for each task ``i``,
+    as it completes (tasks that Dask merged, being identical, are reported
+    when all have completed). Needs the ``dask`` extra.
+
+    >>> import pytest
+    >>> _ = pytest.importorskip("dask")  # (the doctests need the dask extra)
+    >>> seen = []
+    >>> compute_blocks(pow, [(2, 3), (3, 2)], lambda i: seen.append(i))
+    [8, 9]
+    >>> sorted(seen)
+    [0, 1]
+    """
+    from .result import optional_import
+
+    optional_import("dask", "dask")
+    import dask.delayed  # noqa: F401
+
+    lazy = [dask.delayed(fun, pure=True)(*args) for args in tasks]
+    if done is None:
+        return list(dask.compute(*lazy))
+    reported = set()
+
+    def report(indices):
+        for i in indices:
+            if i not in reported:
+                reported.add(i)
+                done(i)
+
+    client = _default_client()
+    if client is not None:
+        from distributed import as_completed
+
+        futures = client.compute(lazy)
+        where = {}
+        for i, f in enumerate(futures):
+            where.setdefault(f.key, []).append(i)
+        for f in as_completed(futures):
+            if f.status == "error":
+                break  # (gather raises it)
+            report(where[f.key])
+        out = client.gather(futures)
+    else:
+        from dask.callbacks import Callback
+
+        where = {}
+        for i, d in enumerate(lazy):
+            where.setdefault(d.key, []).append(i)
+
+        class _Done(Callback):
+            def _posttask(self, key, result, dsk, state, worker_id):
+                report(where.get(key, ()))
+
+        with _Done():
+            out = dask.compute(*lazy)
+    report(range(len(lazy)))
+    return list(out)
+
+
+def _default_client():
+    """The ``dask.distributed`` Client that ``dask.compute`` would use, or None."""
+    from dask.base import get_scheduler
+
+    client = getattr(get_scheduler(), "__self__", None)
+    if client is None:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover
+        return None
+    return client if isinstance(client, Client) else None

@@ -12,7 +12,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["real", "choice", "reject_unknown", "suggest", "as_real_array",
-           "check_parameter_names", "RESERVED_NAMES"]
+           "check_parameter_names", "RESERVED_NAMES", "progress"]
 
 #: The solver's own inputs: suggested for any unknown name that is close to one.
 SOLVER_INPUTS = ("N", "P", "x_cap", "overlap", "runtime_penalty", "errors")
@@ -310,3 +310,34 @@ def flag(name, value):
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise InputError(f"`{name}` must be True or False, got {_fmt(value)}")
+
+
+def progress(value):
+    """The ``progress`` option: None (silent), True (a bar on stderr) or ``f(done, total)``.
+
+    ``False`` is taken as None. A callable must accept two positional arguments.
+
+    >>> progress(False) is None, progress(True)
+    (True, True)
+    >>> progress("yes")
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: `progress` must be True, False, None or a function progress(done, total), got 'yes'
+    """
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return True if value else None
+    if not callable(value):
+        raise InputError("`progress` must be True, False, None or a function "
+                         f"progress(done, total), got {_short(value)}")
+    import inspect
+
+    try:
+        sig = inspect.signature(value)
+    except (TypeError, ValueError):  # (no signature to check: a builtin; called as is)
+        return value
+    try:
+        sig.bind(0, 1)
+    except TypeError:
+        raise InputError("`progress` must be a function progress(done, total) of two "
+                         f"arguments, got {_short(value)} with the signature {sig}") from None
+    return value

@@ -182,7 +182,7 @@ def _stop(executor):
                 p.join(GRACE)
 
 
-def run(fn, argss, *, jobs=1, folder=None):
+def run(fn, argss, *, jobs=1, folder=None, done=None):
     """``[fn(*args) for args in argss]``, in ``jobs`` worker processes (1: here).
 
     Parameters
@@ -196,6 +196,9 @@ def run(fn, argss, *, jobs=1, folder=None):
     folder : str or Path, optional
         The output folder: temporary files of dead writers in it are removed
         before the run and after a stop.
+    done : callable, optional
+        Called in this process as ``done(i)`` when the call of ``argss[i]``
+        has returned, once per call, in the order they finish.
 
     Any exception of a task, Ctrl-C or :class:`Terminated` stops the workers
     at once (see the module docstring) and is raised again.
@@ -206,9 +209,14 @@ def run(fn, argss, *, jobs=1, folder=None):
     if folder is not None:
         _io.remove_stale_temporaries(folder)
     if jobs <= 1 or len(argss) <= 1:
-        return [fn(*a) for a in argss]
+        out = []
+        for i, a in enumerate(argss):
+            out.append(fn(*a))
+            if done is not None:
+                done(i)
+        return out
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     # fork is cheap and needs no `if __name__ == "__main__"` guard in a user's script,
     # but is only safe without other threads; otherwise start clean interpreters
@@ -218,10 +226,15 @@ def run(fn, argss, *, jobs=1, folder=None):
                              initializer=_init_worker, initargs=(os.getpid(),))
     try:
         futs = [ex.submit(_task, fn, a) for a in argss]
-        done, _ = wait(futs, return_when=FIRST_EXCEPTION)
-        for f in futs:  # the first failure stops the rest (not one after a long task)
-            if f in done and f.exception() is not None:
-                raise f.exception()
+        index = {f: i for i, f in enumerate(futs)}
+        pending = set(futs)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in sorted(finished, key=index.get):
+                if f.exception() is not None:  # the first failure stops the rest at once
+                    raise f.exception()
+                if done is not None:
+                    done(index[f])
         out = [f.result() for f in futs]
     except BaseException:
         _stop(ex)

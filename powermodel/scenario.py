@@ -57,6 +57,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _validation as V
+from ._warnings import once_per_call
 from .errors import InputError, ScenarioError
 
 __all__ = ["load_scenario", "Scenario", "bundled_scenarios", "run_scenario", "ANALYSES"]
@@ -163,40 +164,61 @@ class Scenario:
         return (f"Scenario({self.name!r}, cost={self.cost!r}, analysis={self.analysis!r}, "
                 f"params={self.params!r})")
 
+    @once_per_call
     def run(self, *, progress=None, seed=None):
         """Run the analysis and return its result object.
 
-        ``seed`` (random analyses only) overrides the file's seed.
+        Parameters
+        ----------
+        progress : bool or callable, optional
+            ``True``: a progress bar on stderr (tqdm's when installed,
+            otherwise one line rewritten in place); a callable is called as
+            ``progress(done, total)``, ``done`` rising from 0 to ``total``
+            in the units of the analysis's function (:func:`~powermodel.grid`,
+            :func:`~powermodel.sobol`, ...); ``oat``, ``local`` and ``nested``
+            analyses are one step. None or False (default): silent.
+        seed : int, optional
+            Overrides the file's seed (random analyses only).
+
+        Returns
+        -------
+        SweepResult, SobolResult, MorrisResult, MonteCarloResult, OATResult or LocalSensitivity
+
+        Examples
+        --------
+        >>> import powermodel as pm
+        >>> seen = []
+        >>> r = pm.load_scenario("nsweep-power").run(progress=lambda d, t: seen.append((d, t)))
+        >>> r.shape, seen                   # 61 values of N x 3 of k, solved in one block
+        ((61, 3), [(0, 183), (183, 183)])
         """
         from . import sensitivity as S
         from . import sweeps as W
+        from ._progress import reporter
 
+        progress = V.progress(progress)
         o = dict(self.options)
         if seed is not None:
             if "seed" not in ANALYSES[self.analysis][1]:
                 raise InputError(f"analysis {self.analysis!r} is not random; it takes no seed")
             o["seed"] = seed
         a, m, fx = self.analysis, self.model, self.fixed
-        if a == "nested":
-            from .extensions import nested_from_specs
-
-            first = {"cost": self.cost, **{k: v for k, v in self.params.items() if k != "P"}}
-            return nested_from_specs([first, *o["levels"]], P=self.params["P"])
+        if a in ("nested", "oat", "local"):
+            with reporter(progress, 1, label=a, unit="steps") as rep:
+                result = self._run_quick(a, m, fx, o)
+                rep.advance()
+            return result
         if a in ("sweep", "grid"):
             axes = dict(o.get("axes", {}))
             if a == "sweep":
                 axes = {"N": o.get("N", W.DEFAULT_N), **axes}
             fixed = {k: v for k, v in fx.items() if k not in axes}
-            return W.grid(m, axes, errors=o.get("errors", "raise"), **fixed)
+            return W.grid(m, axes, errors=o.get("errors", "raise"), progress=progress, **fixed)
         if a == "phase":
             (xn, xv), (yn, yv) = o["x"], o["y"]
             fixed = {k: v for k, v in fx.items() if k not in (xn, yn)}
             return W.phase_diagram(m, (xn, xv), (yn, yv), errors=o.get("errors", "raise"),
-                                   **fixed)
-        if a == "oat":
-            return S.one_at_a_time(m, o["ranges"], **_opts(o, "output", "errors"), **fx)
-        if a == "local":
-            return S.local_sensitivity(m, fx, **_opts(o, "outputs", "method", "step", "errors"))
+                                   progress=progress, **fixed)
         dists = o["distributions"]
         fixed = {k: v for k, v in fx.items() if k not in dists}
         if a == "sobol":
@@ -209,6 +231,19 @@ class Scenario:
         fixed.pop("N", None)
         return S.monte_carlo(m, dists, progress=progress, **_opts(
             o, "N", "n", "quantiles", "seed", "sampler", "errors"), **fixed)
+
+    def _run_quick(self, a, m, fx, o):
+        """The analyses without progress reports of their own: nested, oat, local."""
+        from . import sensitivity as S
+
+        if a == "nested":
+            from .extensions import nested_from_specs
+
+            first = {"cost": self.cost, **{k: v for k, v in self.params.items() if k != "P"}}
+            return nested_from_specs([first, *o["levels"]], P=self.params["P"])
+        if a == "oat":
+            return S.one_at_a_time(m, o["ranges"], **_opts(o, "output", "errors"), **fx)
+        return S.local_sensitivity(m, fx, **_opts(o, "outputs", "method", "step", "errors"))
 
     def write(self, path, result=None, **run_options):
         """Write ``result`` (run the scenario if None) as CSV or JSON by the suffix of ``path``.
@@ -591,8 +626,9 @@ def run_scenario(path, out=None, *, command=None, progress=None, seed=None):
         Output file; default ``<scenario file stem>.csv`` in the current folder.
     command : {"sweep", "sensitivity"}, optional
         Refuse analyses that belong to the other command.
-    progress : callable, optional
-        Called with short messages while long analyses run.
+    progress : bool or callable, optional
+        Passed to :meth:`Scenario.run`: ``True`` for a progress bar on
+        stderr, ``progress(done, total)`` for a function of the counts.
     seed : int, optional
         Overrides the scenario's seed (random analyses).
 

@@ -29,6 +29,7 @@ Everything is vectorised over points: the only Python loops run over
 iterations and pieces, never over points.
 """
 
+import contextvars
 import warnings
 
 import numpy as np
@@ -54,6 +55,10 @@ __all__ = ["solve", "objective", "TIE_RTOL"]
 #: Closed forms, with few temporaries, take blocks 4 times larger.
 BLOCK = 1 << 16
 
+#: Set by the sweeps (:mod:`powermodel.sweeps`) around their solve: called as
+#: ``hook(done, size)`` with the points solved so far, after each block of x*.
+SOLVE_PROGRESS = contextvars.ContextVar("powermodel_solve_progress", default=None)
+
 
 def solve_flat(cost, inp, size, *, lazy=False, certify=False, certify_rtol=1e-9):
     """Solve on validated flat inputs; returns a dict of flat arrays (see :class:`Solution`).
@@ -70,7 +75,7 @@ def solve_flat(cost, inp, size, *, lazy=False, certify=False, certify_rtol=1e-9)
     # (closed forms have few temporaries, and x* alone fewer still: larger blocks)
     block = BLOCK * ((64 if lazy else 4) if cost.closed_form and not certify else 1)
     return _blockwise(lambda part, n: _solve_block(cost, part, n, shared, lazy=lazy), inp, size,
-                      block)
+                      block, SOLVE_PROGRESS.get())
 
 
 def derive_flat(cost, inp, x, x_budget, size):
@@ -94,13 +99,16 @@ def _regime_block(inp, x, x_budget, size):
                             x_budget, size)
 
 
-def _blockwise(fun, inp, size, block):
-    """``fun(inputs, n)`` on blocks of the flat inputs, gathered into flat outputs."""
+def _blockwise(fun, inp, size, block, progress=None):
+    """``fun(inputs, n)`` on blocks of the flat inputs, gathered into flat outputs
+    (``progress(done, size)`` after each block, when given)."""
     out = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if size <= block:
             out = fun(dict(inp), size)
+            if progress is not None:
+                progress(size, size)
         for start in range(0, size if out is None else 0, block):
             stop = min(size, start + block)
             part = fun({k: (v[start:stop] if np.ndim(v) else v) for k, v in inp.items()},
@@ -113,6 +121,8 @@ def _blockwise(fun, inp, size, block):
             for k, v in part.items():
                 if not _constant(out[k]):
                     out[k][start:stop] = v
+            if progress is not None:
+                progress(stop, size)
         if "status" in out and out["status"].dtype == object:
             out["status"] = out["status"].astype(str)
     seen = set()

@@ -29,6 +29,8 @@ import numpy as np
 
 from . import _io
 from . import _validation as V
+from ._progress import reporter
+from ._warnings import once_per_call
 from .errors import InputError
 from .result import optional_import, Result, Solution, regime_names  # noqa: F401
 
@@ -419,7 +421,8 @@ class SweepResult(Result):
 # public functions
 # ---------------------------------------------------------------------------
 
-def grid(model, axes, *, errors="raise", chunks=None, **fixed):
+@once_per_call
+def grid(model, axes, *, errors="raise", chunks=None, progress=None, **fixed):
     r"""Solve the model on the Cartesian product of ``axes``.
 
     Parameters
@@ -438,6 +441,12 @@ def grid(model, axes, *, errors="raise", chunks=None, **fixed):
         active scheduler (threads, or a ``dask.distributed`` cluster once a
         ``Client`` exists), with the same results. Without it the solver
         works block by block in this process.
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr (tqdm's when installed, otherwise
+        one line rewritten in place); a callable is called as
+        ``progress(done, total)``, ``done`` counting the grid points solved
+        from 0 up to ``total``, the number of grid points (with ``chunks``:
+        after each completed block). None or False (default): silent.
     **fixed
         Scalar inputs held fixed (``P=...`` and any parameter the model lacks).
 
@@ -448,15 +457,24 @@ def grid(model, axes, *, errors="raise", chunks=None, **fixed):
         A grid whose results exceed the memory budget is refused at once
         with its size (:mod:`powermodel._memory`).
 
+    Each distinct warning of the solver is issued once per call, at the
+    caller's line.
+
     Examples
     --------
     >>> import powermodel as pm
     >>> r = pm.grid(pm.Model("power", c=1.0, k=2.0), {"N": [10, 100], "P": [10.0, 1e6]})
     >>> r.solution.regime.tolist()
     [['budget', 'interior'], ['budget', 'interior']]
+    >>> seen = []
+    >>> r = pm.grid(pm.Model("power", c=1.0, k=2.0), {"N": [10, 100], "P": [10.0, 1e6]},
+    ...             progress=lambda done, total: seen.append((done, total)))
+    >>> seen
+    [(0, 4), (4, 4)]
     """
     model = as_model(model)
     V.choice("errors", errors, ("raise", "nan"))
+    progress = V.progress(progress)
     if not isinstance(axes, dict) or not axes:
         raise InputError(f"`axes` must be a non-empty dict of name -> values, got {axes!r}")
     check_inputs(model, axes, fixed, "as an axis and as a fixed value")
@@ -481,10 +499,18 @@ def grid(model, axes, *, errors="raise", chunks=None, **fixed):
     if "P" not in inputs:
         raise InputError("`P` must be given (as an axis or a fixed value)")
     full = tuple(v.size for v in ax.values())
-    if chunks is not None:
-        s = _solve_chunked(model, inputs, shaped, full, chunks, errors)
-    else:
-        s = model.solve(errors=errors, **inputs)
+    with reporter(progress, math.prod(full), label="grid", unit="points") as rep:
+        if chunks is not None:
+            s = _solve_chunked(model, inputs, shaped, full, chunks, errors, rep)
+        else:
+            from .solver import SOLVE_PROGRESS
+
+            token = SOLVE_PROGRESS.set(None if progress is None else
+                                       lambda done, size: rep.update_to(done))
+            try:
+                s = model.solve(errors=errors, **inputs)
+            finally:
+                SOLVE_PROGRESS.reset(token)
     if np.shape(s.x) != full:  # only if every axis had length one and broadcasting shrank it
         s = Solution(**{f: np.broadcast_to(np.asarray(getattr(s, f)), full).copy()
                         for f in Solution._fields})
@@ -494,8 +520,9 @@ def grid(model, axes, *, errors="raise", chunks=None, **fixed):
     return SweepResult(axes=ax, solution=s, fixed=fixed_all)
 
 
-def _solve_chunked(model, inputs, shaped, full, chunks, errors):
-    """The grid solved as Dask tasks of about ``chunks`` points (blocks along the first axis)."""
+def _solve_chunked(model, inputs, shaped, full, chunks, errors, rep):
+    """The grid solved as Dask tasks of about ``chunks`` points: blocks of rows along the
+    first axis, each solved by one task; ``rep`` advances by a block's points as it completes."""
     from . import _memory
     from .solver import BYTES_PER_POINT
 
@@ -503,19 +530,29 @@ def _solve_chunked(model, inputs, shaped, full, chunks, errors):
     chunks = min(V.integer("chunks", chunks, 1), math.prod(full))
     _memory.check(f"a grid of {math.prod(full):,} points {full}",
                   math.prod(full) * (BYTES_PER_POINT + 8))
-    optional_import("dask", "dask")
-    import dask.array as da
-
-    from ._dask import compute
+    from ._dask import compute_blocks
 
     first = next(iter(shaped))
-    rows = max(1, chunks // max(1, math.prod(full) // full[0]))
-    lazy = dict(inputs)
-    lazy[first] = da.from_array(shaped[first], chunks=(rows,) + (1,) * (len(full) - 1))
-    return compute(model.solve(errors=errors, **lazy))
+    per_row = math.prod(full) // full[0]
+    rows = max(1, chunks // max(1, per_row))
+    starts = range(0, full[0], rows)
+    tasks = [(model, errors, {**inputs, first: shaped[first][i:i + rows]},
+              (min(rows, full[0] - i),) + full[1:]) for i in starts]
+    blocks = compute_blocks(_solve_rows, tasks, lambda i: rep.advance(math.prod(tasks[i][3])))
+    return Solution(**{f: np.concatenate([b[f] for b in blocks]) for f in Solution._fields})
 
 
-def sweep(model, *, N=None, P, errors="raise", chunks=None, **inputs):
+def _solve_rows(model, errors, inputs, shape):
+    """One block of :func:`_solve_chunked`: every field at its rows (of ``shape``), the
+    regime as its one-byte codes."""
+    s = model.solve(errors=errors, **inputs)
+    return {f: np.array(np.broadcast_to(np.asarray(s.regime_code if f == "regime" else
+                                                   getattr(s, f)), shape))
+            for f in Solution._fields}
+
+
+@once_per_call
+def sweep(model, *, N=None, P, errors="raise", chunks=None, progress=None, **inputs):
     r"""Solve the model over N (log-spaced by default) and any other array inputs.
 
     Parameters
@@ -531,6 +568,10 @@ def sweep(model, *, N=None, P, errors="raise", chunks=None, **inputs):
         Passed to the solver (``"nan"``: bad points give NaN, the rest is kept).
     chunks : int, optional
         Points per block, solved as Dask tasks (see :func:`grid`).
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr; a callable is called as
+        ``progress(done, total)``, ``done`` counting the points solved up to
+        ``total`` (see :func:`grid`). None or False (default): silent.
     **inputs
         Other inputs: scalars are held fixed, 1-D arrays become further axes
         (after N, in the order given).
@@ -546,6 +587,7 @@ def sweep(model, *, N=None, P, errors="raise", chunks=None, **inputs):
     >>> r.shape, float(r.solution.x[-1, 0])      # N = 1e6, k = 2: x* = N/2
     ((61, 2), 500000.0)
     """
+    progress = V.progress(progress)
     N = DEFAULT_N if N is None else N
     axes = {}
     fixed = {}
@@ -559,10 +601,11 @@ def sweep(model, *, N=None, P, errors="raise", chunks=None, **inputs):
     if not axes:
         raise InputError("sweep needs at least one 1-D array input to sweep over "
                          "(N, by default); every input given is a scalar")
-    return grid(model, axes, errors=errors, chunks=chunks, **fixed)
+    return grid(model, axes, errors=errors, chunks=chunks, progress=progress, **fixed)
 
 
-def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):
+@once_per_call
+def phase_diagram(model, x_axis, y_axis, *, errors="raise", progress=None, **fixed):
     r"""Regime and learned share over two inputs (N x k, N x P, N x c, ...).
 
     Parameters
@@ -573,6 +616,10 @@ def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):
         ``(name, values)`` of the horizontal and the vertical axis.
     errors : {"raise", "nan"}
         Passed to the solver.
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr; a callable is called as
+        ``progress(done, total)``, ``done`` counting the points solved up to
+        ``total`` (see :func:`grid`). None or False (default): silent.
     **fixed
         Inputs held fixed.
 
@@ -591,6 +638,7 @@ def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):
     >>> r.solution.regime.tolist()      # linear cost: x* jumps from 0 to the budget at N = c
     [['none'], ['budget']]
     """
+    progress = V.progress(progress)
     pairs = []
     for label, a in (("x_axis", x_axis), ("y_axis", y_axis)):
         if not (isinstance(a, (tuple, list)) and len(a) == 2 and isinstance(a[0], str)):
@@ -599,4 +647,4 @@ def phase_diagram(model, x_axis, y_axis, *, errors="raise", **fixed):
     if pairs[0][0] == pairs[1][0]:
         raise InputError(f"`x_axis` and `y_axis` must differ, both are `{pairs[0][0]}`")
     return grid(model, {pairs[0][0]: pairs[0][1], pairs[1][0]: pairs[1][1]}, errors=errors,
-                **fixed)
+                progress=progress, **fixed)

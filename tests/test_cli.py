@@ -258,8 +258,8 @@ def test_repeated_figure_is_made_once(monkeypatch, tmp_path):
 
     seen = {}
 
-    def fake_reproduce(out, *, seed, build_pdf, figures, jobs=None):
-        seen["figures"] = figures
+    def fake_reproduce(out, *, seed, build_pdf, figures, jobs=None, progress=None):
+        seen["figures"], seen["progress"] = figures, progress
         return type("R", (), dict(files=(), figures=(), numbers={}, pdf=None,
                                   pdf_note="no PDF"))()
 
@@ -268,6 +268,7 @@ def test_repeated_figure_is_made_once(monkeypatch, tmp_path):
                          + ["--figure", "tornado"] * 500 + ["--figure", "optimum"])
     assert code == 0
     assert seen["figures"] == ["tornado", "optimum"]
+    assert seen["progress"] is False  # stderr is not a terminal here: no progress bar
 
 
 def test_ctrl_c_exits_130_with_one_line(monkeypatch):

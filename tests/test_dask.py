@@ -145,6 +145,17 @@ def test_analyses_on_a_distributed_cluster_with_worker_processes():
             distributed.Client(cluster) as client:
         on_cluster = _analyses(chunks=200)
         assert len(client.scheduler_info()["workers"]) == 2
+        # progress: one step per completed block (n = 2**9 base points, 200 // 4 = 50 a
+        # block: 11 blocks; a grid of 3 x 2 points in blocks of one row: 3 blocks of 2)
+        m, seen = pm.Model("power", k=2.0), []
+        d = {"N": ("loguniform", 10, 1e4), "c": ("loguniform", 0.1, 10)}
+        with_progress = pm.sobol(m, d, n=2**9, seed=1, P=1e12, chunks=200,
+                                 progress=lambda done, total: seen.append((done, total)))
+        assert seen == [(i, 11) for i in range(12)] and with_progress == on_cluster[0]
+        seen.clear()
+        pm.grid(m, {"N": [1.0, 10.0, 100.0], "c": [0.5, 1.0]}, P=1e12, chunks=2,
+                progress=lambda done, total: seen.append((done, total)))
+        assert seen == [(0, 6), (2, 6), (4, 6), (6, 6)]
         lazy = pm.solve("overhead", N=da.from_array(np.geomspace(1, 1e5, 400), chunks=100),
                         P=1e6, F=50.0, s=0.1, c=1.0, k=2.0)
         got = compute(lazy)

@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("sympy", "matplotlib", "scipy.optimize", "scipy.stats", "dask", "pandas")
+HEAVY = ("sympy", "matplotlib", "scipy.optimize", "scipy.stats", "dask", "pandas", "tqdm")
 
 
 def loaded_after(code):

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import powermodel as pm
-from powermodel.cli.analysis import _Progress
 from powermodel.cli import main
 from powermodel.scenario import bundled_scenarios, run_scenario
 
@@ -183,24 +182,6 @@ def test_cli_default_output_name(tmp_path, monkeypatch, capsys):
     assert "local-power.csv" in capsys.readouterr().out
 
 
-def test_progress_indication():
-    buf = io.StringIO()
-    with _Progress("powermodel sobol", stream=buf, delay=0.05) as prog:
-        prog("bootstrap 10/100")
-        time.sleep(0.4)
-    text = buf.getvalue()
-    assert "bootstrap 10/100" in text and "done in" in text
-    quiet = io.StringIO()
-    with _Progress("x", stream=quiet, delay=0.05, enabled=False) as prog:
-        prog("a")
-        time.sleep(0.2)
-    assert quiet.getvalue() == ""
-    fast = io.StringIO()
-    with _Progress("x", stream=fast, delay=1.0):
-        pass
-    assert fast.getvalue() == ""          # nothing for runs shorter than the delay
-
-
 def test_nested_scenario_matches_the_library(tmp_path):
     """A nested analysis in a scenario file is pm.nested on the same levels."""
     f = tmp_path / "n.toml"
@@ -336,29 +317,6 @@ def test_huge_integers_in_a_scenario(tmp_path):
               '\n[analysis]\ntype = "sweep"\n')
     with pytest.raises(pm.ScenarioError, match=r"`params.c` is too large"):
         pm.load_scenario(p)
-
-
-def test_progress_on_a_terminal_rewrites_one_line():
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    buf = Tty()
-    with _Progress("powermodel sobol", stream=buf, delay=0.05) as prog:
-        prog("bootstrap 10/100")
-        time.sleep(0.4)
-    text = buf.getvalue()
-    # every update returns to the start of the line; only the final line ends it
-    assert text.startswith("\rpowermodel sobol: bootstrap 10/100 (") and text.count("\n") == 1
-    last = text.rsplit("\r", 1)[1]
-    assert last.startswith("powermodel sobol: done in ")
-    assert last.endswith("\n") and len(last) == 73  # padded to 72 columns, then the newline
-    buf = Tty()
-    with pytest.raises(RuntimeError):
-        with _Progress("x", stream=buf, delay=0.05):
-            time.sleep(0.3)
-            raise RuntimeError("boom")
-    assert buf.getvalue().rsplit("\r", 1)[1].startswith("x: stopped in ")
 
 
 def test_a_loaded_scenario_pickles_and_copies():

@@ -70,3 +70,19 @@ def test_once_per_call_nests_and_dedupes():
             fails()
     assert [str(w.message) for w in caught] == ["before"]
     assert [str(w.message) for w in _record(inner)] == ["inner"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: pm.sweep(pm.Model(LOOSE, c=1), N=np.geomspace(1, 1e6, 20), P=1e4,
+                     progress=lambda done, total: None),
+    # Dask tasks (threads), one solve per block of 5 points: still once, at this line
+    lambda: pm.grid(pm.Model(LOOSE, c=1), {"N": np.geomspace(1, 1e6, 20)}, P=1e4, chunks=5),
+    lambda: pm.sobol(pm.Model(LOOSE, c=1), {"N": ("loguniform", 1, 1e6)}, n=64, seed=0,
+                     P=1e4, chunks=30),
+    lambda: pm.morris(pm.Model(LOOSE, c=1), {"N": ("loguniform", 1, 1e6)}, seed=0, P=1e4,
+                      n_resamples=0, chunks=5),
+], ids=["sweep", "grid-chunks", "sobol-chunks", "morris-chunks"])
+def test_sweeps_and_analyses_warn_once_at_the_callers_line(call):
+    caught = _record(call)
+    _assert_once_here(caught)
+    assert any(issubclass(w.category, pm.AccuracyWarning) for w in caught)

@@ -171,3 +171,15 @@ def test_an_error_in_one_task_stops_the_others_at_once():
     with pytest.raises(ZeroDivisionError, match="a failing task"):
         _workers.run(_sleep_or_fail, [(60,), (-1,), (60,), (60,)], jobs=2)
     assert time.monotonic() - t0 < 30                # not the 60 s of the sleeping task
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_done_is_called_once_per_task_as_it_finishes(jobs):
+    seen = []
+    out = _workers.run(_sleep_or_fail, [(0.2,), (0,), (0,)], jobs=jobs, done=seen.append)
+    assert out == [None, None, None]
+    assert sorted(seen) == [0, 1, 2]
+    seen.clear()
+    with pytest.raises(ZeroDivisionError):
+        _workers.run(_sleep_or_fail, [(0,), (-1,)], jobs=1, done=seen.append)
+    assert seen == [0]                               # a failed task is not reported

@@ -18,6 +18,14 @@ def command(name, help):
     return deco
 
 
+def is_terminal(stream):
+    """Whether ``stream`` is a terminal: progress bars go there, never to a pipe or a file."""
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (AttributeError, ValueError):  # (no isatty, or a closed stream)
+        return False
+
+
 class _OutputLost(Exception):
     """stdout is closed or unusable: the result cannot be shown."""
 

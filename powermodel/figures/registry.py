@@ -175,13 +175,14 @@ def _render(name, fig_dir, seed):
     return tuple(str(f) for f in r.files), r.numbers, r.values
 
 
-def _render_all(names, fig_dir, seed, jobs):
-    """Render ``names`` with ``jobs`` worker processes (1: in this process), in a stable order."""
+def _render_all(names, fig_dir, seed, jobs, rep):
+    """Render ``names`` with ``jobs`` worker processes (1: in this process), in a stable order;
+    the reporter ``rep`` advances by one as each figure is written."""
     from .. import _workers
 
     order = sorted(names, key=lambda n: (_COST_ORDER.index(n) if n in _COST_ORDER else -1))
     out = _workers.run(_render, [(n, str(fig_dir), seed) for n in order], jobs=jobs,
-                       folder=fig_dir)
+                       folder=fig_dir, done=lambda i: rep.advance())
     return dict(zip(order, out))
 
 
@@ -194,7 +195,7 @@ def _package_version():
     return re.sub(r"[^0-9A-Za-z.+]", "", str(__version__)) or "unknown"
 
 
-def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
+def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None, progress=None):
     r"""Regenerate every figure (PDF, PNG, CSV), the macro file and the paper PDF.
 
     Parameters
@@ -221,6 +222,13 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
         the number of CPUs is refused). The workers stop with this process
         (see :mod:`powermodel._workers`). The files
         are byte-identical whatever ``jobs``.
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr (tqdm's when installed, otherwise
+        one line rewritten in place); a callable is called as
+        ``progress(done, total)``, ``done`` counting the figures written (in
+        the order they finish), then the paper PDF when it is built, from 0
+        up to ``total``. None or False (default): silent. The files do not
+        depend on it.
 
     Returns
     -------
@@ -236,6 +244,7 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
     'paper PDF not built: not requested'
     """
     from .. import _validation as V
+    from .._progress import reporter
 
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise InputError(f"`seed` must be a non-negative integer, got {seed!r}")
@@ -244,33 +253,38 @@ def reproduce(out=None, *, seed=0, build_pdf=None, figures=None, jobs=None):
     V.reject_unknown("figure", dict.fromkeys(names), FIGURES)
     if build_pdf not in (None, True, False):
         raise InputError(f"`build_pdf` must be True, False or None, got {build_pdf!r}")
+    progress = V.progress(progress)
     from .._workers import check_jobs
 
     jobs = check_jobs(jobs, len(names))
     fig_dir, values_file, repo = _layout(out)
     if build_pdf is True and _pdf_unavailable():
         raise InputError("cannot build the paper: " + _pdf_unavailable().split(": ", 1)[1])
-    rendered = _render_all(names, fig_dir, seed, int(jobs))
-    files, nums, values = [], {}, {}
-    for name in names:
-        fs, n, v = rendered[name]
-        files += [Path(f) for f in fs]
-        nums.update(n)
-        values.update(v)
-    # the paper's author line names the package and its version (no personal names)
-    values["PackageVersion"] = _package_version()
-    files.append(write_values(values_file, values))
-    pdf = None
     if build_pdf is False:
         note = "paper PDF not built: not requested"
     elif build_pdf is None and figures is not None:
         note = "paper PDF not built: only some figures were regenerated"
     else:
         note = _pdf_unavailable()
-    if note is None:
-        dest = (Path.cwd() / "paper" / "build" / "paper.pdf") if repo else fig_dir / "paper.pdf"
-        pdf = build_paper(fig_dir, values_file, dest=dest)
-        files.append(pdf)
-        note = ""
+    pdf = None
+    with reporter(progress, len(names) + (note is None), label="reproduce",
+                  unit="figures" if note is not None else "steps") as rep:
+        rendered = _render_all(names, fig_dir, seed, int(jobs), rep)
+        files, nums, values = [], {}, {}
+        for name in names:
+            fs, n, v = rendered[name]
+            files += [Path(f) for f in fs]
+            nums.update(n)
+            values.update(v)
+        # the paper's author line names the package and its version (no personal names)
+        values["PackageVersion"] = _package_version()
+        files.append(write_values(values_file, values))
+        if note is None:
+            dest = (Path.cwd() / "paper" / "build" / "paper.pdf") if repo else \
+                fig_dir / "paper.pdf"
+            pdf = build_paper(fig_dir, values_file, dest=dest)
+            files.append(pdf)
+            note = ""
+            rep.advance()
     return Reproduction(figures=tuple(names), files=tuple(Path(f) for f in files),
                         values_file=Path(values_file), numbers=nums, pdf=pdf, pdf_note=note)

@@ -54,7 +54,7 @@ Examples
 from .distributions import (_check_support, _Dist, _parse_distributions, DISTRIBUTIONS,
                             parse_distribution)  # noqa: F401
 from ._common import (_block_bytes, _check_output, _chunks, _global_setup, _level,
-                      _NON_NUMERIC, _notify, _output_values, _require_finite, _rng_kw, _rngs, _run,
+                      _NON_NUMERIC, _output_values, _require_finite, _rng_kw, _rngs, _run,
                       _seed, _solve, BLOCK_POINTS, NUMERIC_FIELDS)  # noqa: F401
 from .results import (_Exportable, LocalSensitivity, MonteCarloResult, MorrisResult, OATResult,
                       SobolResult)  # noqa: F401
@@ -62,8 +62,8 @@ from .local import _symbolic_elasticities, _within, local_sensitivity  # noqa: F
 from .oat import one_at_a_time, tornado  # noqa: F401
 from .sobol_indices import (_bootstrap_sobol, _saltelli, _sobol_block, _unit_sample,  # noqa: F401
                             REPLICATES, sobol)
-from .morris_screening import (_evaluate, _morris_design, _morris_salib,  # noqa: F401
-                               _morris_values, _points_block, morris, MORRIS_TAIL)
+from .morris_screening import (_morris_design, _morris_salib, _morris_values,  # noqa: F401
+                               _points_block, _tasks, morris, MORRIS_TAIL)
 from .montecarlo import _mc_block, monte_carlo  # noqa: F401
 
 __all__ = ["local_sensitivity", "one_at_a_time", "tornado", "sobol", "morris", "monte_carlo",

@@ -151,11 +151,6 @@ def _require_finite_result(values, output, what, part, hint):
                          f"`{_output_name(output)}` are not finite; {hint}")
 
 
-def _notify(progress, message):
-    if progress is not None:
-        progress(message)
-
-
 def _solve(model, inputs, fixed, errors):
     allin = {**fixed, **inputs}
     for k in ("N", "P"):
@@ -196,18 +191,15 @@ def _block_bytes(block, d):
     return block * (BYTES_PER_POINT + 8 * (d + 6))
 
 
-def _run(fun, tasks, chunks, progress):
-    """``fun(*args)`` for every task: in order here, or as Dask tasks when ``chunks`` is set."""
+def _run(fun, tasks, chunks, rep):
+    """``fun(*args)`` for every task: in order here, or as Dask tasks when ``chunks`` is set;
+    the reporter ``rep`` advances by one as each task completes."""
     if chunks is None:
         out = []
-        for i, args in enumerate(tasks):
+        for args in tasks:
             out.append(fun(*args))
-            if len(tasks) > 1:
-                _notify(progress, f"block {i + 1}/{len(tasks)}")
+            rep.advance()
         return out
-    from ..sweeps import optional_import
+    from .._dask import compute_blocks
 
-    dask = optional_import("dask", "dask")
-    import dask.delayed  # noqa: F401
-
-    return list(dask.compute(*[dask.delayed(fun, pure=True)(*args) for args in tasks]))
+    return compute_blocks(fun, tasks, lambda i: rep.advance())

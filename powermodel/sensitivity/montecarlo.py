@@ -3,13 +3,16 @@
 import numpy as np
 
 from .. import _validation as V
+from .._progress import reporter
+from .._warnings import once_per_call
 from ..errors import InputError
 from ..sweeps import as_model, DEFAULT_N
-from ._common import _block_bytes, _chunks, _notify, _rng_kw, _rngs, _run, _seed, _solve
+from ._common import _block_bytes, _chunks, _rng_kw, _rngs, _run, _seed, _solve
 from .distributions import _parse_distributions, _salib_or_dict
 from .results import MonteCarloResult
 
 
+@once_per_call
 def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95),
                 seed=None, sampler="random", errors="raise", chunks=None, progress=None,
                 **fixed):
@@ -44,13 +47,20 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
         Points (draws x N values) per block; when given, blocks run as Dask
         tasks on the active scheduler (see :func:`sobol`). The draws and x*
         at every (draw, N) must fit the memory budget.
-    progress : callable, optional
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr (tqdm's when installed, otherwise
+        one line rewritten in place); a callable is called as
+        ``progress(done, total)``, ``done`` counting the blocks of draws
+        solved (``chunks`` points each) from 0 up to ``total``. None or False
+        (default): silent.
     **fixed
         Inputs held fixed.
 
     Returns
     -------
     MonteCarloResult
+        The same with or without ``progress``. Each distinct warning of the
+        solver is issued once per call, at the caller's line.
 
     Examples
     --------
@@ -78,6 +88,7 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
         raise InputError(f"`quantiles` must be a non-empty 1-D sequence, got {quantiles!r}")
     V.choice("sampler", sampler, ("random", "sobol", "lhs"))
     V.choice("errors", errors, ("raise", "nan"))
+    progress = V.progress(progress)
     seed = _seed(seed)
     (rng,) = _rngs(seed, 1)
     names = tuple(varied)
@@ -99,10 +110,10 @@ def monte_carlo(model, distributions, *, N=None, n=1000, quantiles=(0.05, 0.25, 
             u = qmc.Sobol(d=d, scramble=True, **_rng_kw(qmc.Sobol, rng)).random(n)
     else:
         u = qmc.LatinHypercube(d=d, **_rng_kw(qmc.LatinHypercube, rng)).random(n)
-    _notify(progress, f"solving at {n} x {Nax.size} points")
     rows = max(1, block // Nax.size)
     tasks = [(model, names, varied, fx, errors, u[i:i + rows], Nax) for i in range(0, n, rows)]
-    parts = _run(_mc_block, tasks, chunks, progress)
+    with reporter(progress, len(tasks), label="monte_carlo", unit="blocks") as rep:
+        parts = _run(_mc_block, tasks, chunks, rep)
     x = np.concatenate([p[0] for p in parts])
     dominant = np.concatenate([p[1] for p in parts])
     del parts, tasks

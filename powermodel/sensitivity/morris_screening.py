@@ -5,9 +5,11 @@ import math
 import numpy as np
 
 from .. import _validation as V
+from .._progress import reporter
+from .._warnings import once_per_call
 from ..errors import InputError
-from ._common import (_block_bytes, _chunks, _global_setup, _notify, _output_values,
-                      _require_finite, _require_finite_result, _rescaled, _rng_kw, _run, _solve)
+from ._common import (_block_bytes, _chunks, _global_setup, _output_values, _require_finite,
+                      _require_finite_result, _rescaled, _rng_kw, _run, _solve, BLOCK_POINTS)
 from .results import MorrisResult
 
 
@@ -41,6 +43,7 @@ def _morris_design(rng, r, d, levels):
     return T, order, sign, delta
 
 
+@once_per_call
 def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=None,
            confidence_level=0.95, n_resamples=999, backend="builtin", errors="raise",
            chunks=None, progress=None, **fixed):
@@ -79,13 +82,21 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
         Points per block; when given, blocks run as Dask tasks on the active
         scheduler (see :func:`sobol`). The design and the outputs must fit
         the memory budget (:mod:`powermodel._memory`).
-    progress : callable, optional
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr (tqdm's when installed, otherwise
+        one line rewritten in place); a callable is called as
+        ``progress(done, total)``, ``done`` counting the steps completed from
+        0 up to ``total``: the blocks of points solved (``chunks`` points
+        each), then the bootstrap (one step; with ``backend="salib"``,
+        SALib's analysis). None or False (default): silent.
     **fixed
         Inputs held fixed.
 
     Returns
     -------
     MorrisResult
+        The same with or without ``progress``. Each distinct warning of the
+        solver is issued once per call, at the caller's line.
 
     Examples
     --------
@@ -95,8 +106,6 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     >>> r.mu_star["P"], r.mu_star["c"] > 0
     (0.0, True)
     """
-    from scipy import stats
-
     model, output, varied, fx, level, n_resamples, seed, (rng_design, rng_boot) = _global_setup(
         model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
     d = len(varied)
@@ -109,6 +118,7 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
     names = tuple(varied)
 
     V.choice("backend", backend, ("builtin", "salib"))
+    progress = V.progress(progress)
     block = _chunks(chunks)
     from .. import _memory
 
@@ -123,8 +133,19 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
                              errors, progress)
     T, order, sign, delta = _morris_design(rng_design, r, d, p)
     flat = T.reshape(-1, d)
-    _notify(progress, f"solving at {flat.shape[0]} points")
-    y = _evaluate(model, names, varied, fx, errors, output, flat, "morris", chunks, progress)
+    tasks = _tasks(model, names, varied, fx, errors, output, flat, "morris", block)
+    with reporter(progress, len(tasks) + bool(n_resamples), label="morris",
+                  unit="steps") as rep:
+        y = np.concatenate(_run(_points_block, tasks, chunks, rep))
+        return _morris_statistics(y, r, d, order, sign, delta, output, names, n_resamples,
+                                  level, batch, rng_boot, p, seed, rep)
+
+
+def _morris_statistics(y, r, d, order, sign, delta, output, names, n_resamples, level, batch,
+                       rng_boot, p, seed, rep):
+    """The effects' statistics and their bootstrap intervals (one step of ``rep``)."""
+    from scipy import stats
+
     y = y.reshape(r, d + 1)
     rows = np.arange(r)
     ee = np.empty((r, d))
@@ -153,7 +174,6 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
                            "statistics (mu, mu*, sigma) of the effects",
                            "rescale the output (a callable output) or narrow the ranges")
     if n_resamples:
-        _notify(progress, "bootstrap")
         with np.errstate(divide="ignore", invalid="ignore"):
             boot = stats.bootstrap((np.abs(ee).T,), np.mean, axis=-1, vectorized=True,
                                    method="percentile", n_resamples=n_resamples,
@@ -161,6 +181,7 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
                                    **_rng_kw(stats.bootstrap, rng_boot))
         lo = np.asarray(boot.confidence_interval.low, dtype=float).reshape(d) * top
         hi = np.asarray(boot.confidence_interval.high, dtype=float).reshape(d) * top
+        rep.advance()
     else:
         lo = hi = np.full(d, np.nan)
 
@@ -174,16 +195,15 @@ def morris(model, distributions, *, output="x", trajectories=20, levels=4, seed=
                         trajectories=r, levels=p, seed=seed)
 
 
-def _evaluate(model, names, varied, fixed, errors, output, u, what, chunks, progress):
-    """The output at the points of the unit coordinates ``u`` (points, d), block by block."""
-    block = _chunks(chunks)
-    tasks = [(model, names, varied, fixed, errors, output, u[i:i + block], what)
-             for i in range(0, u.shape[0], block)]
-    return np.concatenate(_run(_points_block, tasks, chunks, progress))
+def _tasks(model, names, varied, fixed, errors, output, u, what, block):
+    """The blocks of :func:`_points_block` (``block`` points each) at the unit coordinates
+    ``u`` (points, d)."""
+    return [(model, names, varied, fixed, errors, output, u[i:i + block], what)
+            for i in range(0, u.shape[0], block)]
 
 
 def _points_block(model, names, varied, fixed, errors, output, u, what):
-    """One block of :func:`_evaluate`."""
+    """The output at one block of points ``u`` (unit coordinates, (points, d))."""
     to_value = _morris_values if what == "morris" else (lambda dist, v: dist.ppf(v))
     samples = {k: to_value(varied[k], u[:, j]) for j, k in enumerate(names)}
     sol = _solve(model, samples, fixed, errors)
@@ -212,10 +232,12 @@ def _morris_salib(model, varied, fx, output, r, p, seed, level, n_resamples, err
     problem = {"num_vars": d, "names": list(names), "bounds": [[0.0, 1.0]] * d}
     s1, s2 = (int(v) for v in np.random.SeedSequence(seed).generate_state(2) % (2**31 - 1))
     X = salib_sample.sample(problem, r, num_levels=p, seed=s1)
-    _notify(progress, f"solving at {X.shape[0]} points")
-    y = _evaluate(model, names, varied, fx, errors, output, X, "morris", None, progress)
-    si = salib_analyze.analyze(problem, X, y, num_resamples=max(n_resamples, 1),
-                               conf_level=level, num_levels=p, seed=s2)
+    tasks = _tasks(model, names, varied, fx, errors, output, X, "morris", BLOCK_POINTS)
+    with reporter(progress, len(tasks) + 1, label="morris", unit="steps") as rep:
+        y = np.concatenate(_run(_points_block, tasks, None, rep))
+        si = salib_analyze.analyze(problem, X, y, num_resamples=max(n_resamples, 1),
+                                   conf_level=level, num_levels=p, seed=s2)
+        rep.advance()
 
     def as_dict(key):
         return {k: float(si[key][j]) for j, k in enumerate(names)}

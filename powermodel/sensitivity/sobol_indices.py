@@ -5,10 +5,12 @@ import math
 import numpy as np
 
 from .. import _validation as V
+from .._progress import reporter
+from .._warnings import once_per_call
 from ..errors import InputError
-from ._common import (_block_bytes, _chunks, _global_setup, _notify, _output_values,
-                      _require_finite, _require_finite_result, _require_spread, _rescaled,
-                      _rng_kw, _run, _solve)
+from ._common import (_block_bytes, _chunks, _global_setup, _output_values, _require_finite,
+                      _require_finite_result, _require_spread, _rescaled, _rng_kw, _run,
+                      _solve)
 from .results import SobolResult
 
 
@@ -16,6 +18,7 @@ from .results import SobolResult
 REPLICATES = 4
 
 
+@once_per_call
 def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_level=0.95,
           sampler="sobol", interval=None, replicates=REPLICATES, n_resamples=999,
           errors="raise", chunks=None, progress=None, **fixed):
@@ -95,8 +98,13 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
         Points per block. When given, the blocks are computed as Dask tasks
         on the active scheduler (threads, or a ``dask.distributed`` cluster
         once a ``Client`` exists); the results equal those without.
-    progress : callable, optional
-        Called with a short message at each stage.
+    progress : bool or callable, optional
+        ``True``: a progress bar on stderr (tqdm's when installed, otherwise
+        one line rewritten in place); a callable is called as
+        ``progress(done, total)``, ``done`` counting the steps completed from
+        0 up to ``total``: the blocks of points solved (``chunks`` points
+        each), then the batches of bootstrap resamples. None or False
+        (default): silent.
     **fixed
         Inputs held fixed (``P=...`` ...).
 
@@ -105,6 +113,8 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     SobolResult
         Immutable: the indices, their intervals and the settings that
         reproduce them (:class:`powermodel.sensitivity.SobolResult`).
+        The same with or without ``progress``. Each distinct warning of the
+        solver is issued once per call, at the caller's line.
 
     Examples
     --------
@@ -118,6 +128,7 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
 
     model, output, varied, fx, level, n_resamples, seed, (rng_sample, rng_boot) = _global_setup(
         model, output, distributions, fixed, confidence_level, n_resamples, errors, seed)
+    progress = V.progress(progress)
     d = len(varied)
     n = V.integer("n", n, 2)
     V.choice("sampler", sampler, ("sobol", "random"))
@@ -147,7 +158,6 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
                       n_resamples * 2 * d * 16)
 
     m = n // R
-    _notify(progress, f"sampling {R} x {m} x {d + 2} points")
     # One independent randomisation per replicate (the first two streams of the
     # seed are the single design and the bootstrap).
     rngs = [rng_sample] if R == 1 else \
@@ -156,9 +166,24 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
     base = max(1, block // (d + 2))
     tasks = [(model, names, varied, fx, errors, output, u[start:start + base])
              for start in range(0, n, base)]
-    _notify(progress, f"solving at {n * (d + 2)} points")
-    Y = np.concatenate(_run(_sobol_block, tasks, chunks, progress), axis=1).reshape(d + 2, R, m)
-    del tasks, u
+    batches = 0
+    if interval == "bootstrap" and n_resamples:
+        batches = -(-n_resamples // _bootstrap_step(n, d))
+    with reporter(progress, len(tasks) + batches, label="sobol", unit="steps") as rep:
+        Y = np.concatenate(_run(_sobol_block, tasks, chunks, rep), axis=1).reshape(d + 2, R, m)
+        del tasks, u
+        lo, hi, est = _indices(Y, output, m, R, level, interval, n_resamples, rng_boot, rep)
+    f1 = {k: float(est[j]) for j, k in enumerate(names)}
+    ft = {k: float(est[d + j]) for j, k in enumerate(names)}
+    i1 = {k: (float(lo[j]), float(hi[j])) for j, k in enumerate(names)}
+    it = {k: (float(lo[d + j]), float(hi[d + j])) for j, k in enumerate(names)}
+    return SobolResult(names=names, first_order=f1, total_order=ft, first_order_interval=i1,
+                       total_order_interval=it, n=n, seed=seed, confidence_level=level,
+                       sampler=sampler, interval=interval, replicates=R)
+
+
+def _indices(Y, output, m, R, level, interval, n_resamples, rng_boot, rep):
+    """The index estimates (2d) and their interval ends from the outputs Y (d + 2, R, m)."""
     _require_spread(Y, output, "sobol")
     with np.errstate(over="ignore", invalid="ignore"):
         est_r = _saltelli(Y[0], Y[1], Y[2:])                # (2d, R)
@@ -176,17 +201,10 @@ def sobol(model, distributions, *, output="x", n=2**12, seed=None, confidence_le
             half = stats.t.ppf((1 + level) / 2, R - 1) * est_r.std(axis=1, ddof=1) / math.sqrt(R)
         lo, hi = est - half, est + half
     elif interval == "bootstrap" and n_resamples:
-        _notify(progress, f"bootstrap 0/{n_resamples}")
-        lo, hi = _bootstrap_sobol(Y[:, 0], n_resamples, level, rng_boot, progress)
+        lo, hi = _bootstrap_sobol(Y[:, 0], n_resamples, level, rng_boot, rep)
     else:
-        lo = hi = np.full(2 * d, np.nan)
-    f1 = {k: float(est[j]) for j, k in enumerate(names)}
-    ft = {k: float(est[d + j]) for j, k in enumerate(names)}
-    i1 = {k: (float(lo[j]), float(hi[j])) for j, k in enumerate(names)}
-    it = {k: (float(lo[d + j]), float(hi[d + j])) for j, k in enumerate(names)}
-    return SobolResult(names=names, first_order=f1, total_order=ft, first_order_interval=i1,
-                       total_order_interval=it, n=n, seed=seed, confidence_level=level,
-                       sampler=sampler, interval=interval, replicates=R)
+        lo = hi = np.full(est.size, np.nan)
+    return lo, hi, est
 
 
 def _unit_sample(sampler, rng, m, dim):
@@ -224,17 +242,24 @@ def _saltelli(f_A, f_B, f_AB):
     return np.concatenate([s1, st], axis=0)
 
 
-def _bootstrap_sobol(Y, n_resamples, level, rng, progress):
-    """Percentile bootstrap intervals resampling the base points of Y (d + 2, n)."""
+def _bootstrap_step(n, d):
+    """Resamples per batch of the bootstrap of ``n`` base points, ``d`` inputs: ~128 MB."""
+    return max(1, (1 << 24) // (n * (d + 2)))
+
+
+def _bootstrap_sobol(Y, n_resamples, level, rng, rep=None):
+    """Percentile bootstrap intervals resampling the base points of Y (d + 2, n); the
+    reporter ``rep`` (if any) advances by one per batch."""
     n = Y.shape[1]
-    step = max(1, (1 << 24) // (n * Y.shape[0]))       # resamples at a time: ~128 MB
+    step = _bootstrap_step(n, Y.shape[0] - 2)
     stats = []
     for start in range(0, n_resamples, step):
         k = min(step, n_resamples - start)
         idx = rng.integers(0, n, size=(k, n))
         Yb = Y[:, idx]                                      # (d + 2, k, n)
         stats.append(_saltelli(Yb[0], Yb[1], Yb[2:]))      # (2d, k)
-        _notify(progress, f"bootstrap {start + k}/{n_resamples}")
+        if rep is not None:
+            rep.advance()
     boot = np.concatenate(stats, axis=1)
     alpha = (1 - level) / 2
     with np.errstate(invalid="ignore"):
