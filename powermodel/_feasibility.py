@@ -59,8 +59,10 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
                 spread = (fhi - flo) * carry / Nf
                 # where f(x*) <= P is not proved (fhi > P), how far below x* the true
                 # budget could lie: (fhi - P) / f'(x*), at most x* itself (x >= 0)
+                # (the engine's underflow floor counts once P is below it: at P = 0 a
+                # positive f is infeasible however small)
                 excess = fhi - Pf
-                risky = excess > _FLOOR
+                risky = excess > np.minimum(_FLOOR, RESOLVE_RTOL * np.abs(Pf))
                 dx = np.zeros_like(xs)
                 if risky.any():
                     slope = np.abs(np.asarray(cost.df(xs, q), dtype=float))
@@ -68,7 +70,7 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
             # (an uncertainty of f below 1e-305, the engine's underflow floor of a few
             # 2**-1022 an operation, is not counted: it is no scale of the problem's; at
             # the budget f(x*) = P to rounding, so fhi > P alone says nothing unless the
-            # true budget could lie measurably below x*: c*x**34 at P = 0, where x**34
+            # true budget could lie measurably below x*: 448*x**34 at P = 0, where x**34
             # underflows and float f(x) = 0 <= P at x = 3e-10, not only at 0)
             bad = ~(spread <= RESOLVE_RTOL * np.abs(g) + _FLOOR * carry / Nf) \
                 | ~(dx <= RESOLVE_RTOL * xs)

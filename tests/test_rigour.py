@@ -113,6 +113,8 @@ def test_a_problem_scaled_by_1e_minus_300_gives_the_unscaled_answer():
     ("1e305*x**2", 1e-300, 1e-300),          # x**2 underflows: f(x*) > P exactly
     ("1e20*(sqrt(1 + x) - 1)", 1.0, 1.0),    # cancellation: f(x*) = 16653 > P
     ("10*((x + 1e16) - 1e16)", 1.0, 1e-3),   # cancellation: f(1) = 10
+    ("448*x**34", 1.0, 0.0),                  # x**34 underflows: f(3e-10) = 1e-321 > P = 0
+    ("6.8e288*x**34", 1.0, 0.0),              # f(3e-10) = 1.7e-35 > P = 0; x* = 0
 ])
 def test_cancellation_and_underflow_are_flagged_not_silently_wrong(expr, N, P):
     with pytest.warns(pm.AccuracyWarning, match="cannot resolve"):
