@@ -341,3 +341,22 @@ def progress(value):
         raise InputError("`progress` must be a function progress(done, total) of two "
                          f"arguments, got {_short(value)} with the signature {sig}") from None
     return value
+
+
+def in_interval(name, value, lo, hi):
+    """A real, finite scalar within the closed interval ``[lo, hi]``.
+
+    >>> in_interval("overlap", 0.25, 0.0, 0.99)
+    0.25
+    >>> in_interval("overlap", -1, 0.0, 0.99)
+    Traceback (most recent call last):
+    ...
+    powermodel.errors.InputError: `overlap` must lie in [0.0, 0.99], got -1.0
+    """
+    v = real(name, value)
+    if np.ndim(v):
+        raise InputError(f"`{name}` must be a single number, got an array of shape "
+                         f"{np.shape(v)}")
+    if not lo <= v <= hi:
+        raise InputError(f"`{name}` must lie in [{float(lo)!r}, {float(hi)!r}], got {_fmt(v)}")
+    return v
