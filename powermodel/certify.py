@@ -398,3 +398,8 @@ def _tangent_bound(cost, ev, rows, a, b, nr, P, inc, lb):
     np.maximum.at(lb, rows[feas], hlo[feas])
     inc.offer(rows[feas], xr[feas], hlo[feas])
     return out
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

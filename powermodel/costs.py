@@ -1032,3 +1032,8 @@ def check_expression_names(cost, params):
 
 
 _ = ExpressionError  # re-exported for callers catching expression errors here
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -529,3 +529,8 @@ def explore(model, *, N=(1.0, 1e5), P, points=400, **ranges):
         out[k] = _range(k, ranges.get(k), 0.0, DOMAINS[k])
     values = {k: r[2] for k, r in out.items()}
     return Explorer(model, (lo_N, hi_N), values, out, points=points)
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

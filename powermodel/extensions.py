@@ -91,16 +91,59 @@ class NestedResult(Result):
         header, rows = self._rows()
         return dump_json(path, {"levels": [dict(zip(header, r)) for r in rows]})
 
+    def _shape(self):
+        """The shape every level's fields, ``N`` and budget broadcast to (() when scalar)."""
+        return np.broadcast_shapes(*(np.shape(s.x) for s in self.levels),
+                                   *(np.shape(n) for n in self.N),
+                                   *(np.shape(b) for b in self.budgets))
+
+    def _stacked(self, what):
+        """Column name -> array of shape ``(levels, *shape)``: ``N``, ``budget``, every
+        field; sized against the memory budget first."""
+        from . import _memory
+        from .result import Solution
+
+        shape = self._shape()
+        n = len(self.levels) * int(np.prod(shape))
+        _memory.check(f"{what} of a nested result of {n:,} level points",
+                      n * (8 * (len(Solution._fields) + 2) + 64 * 2))
+        cols = {"N": self.N, "budget": self.budgets,
+                **{f: [getattr(s, f) for s in self.levels] for f in Solution._fields}}
+        return shape, {k: np.stack([np.broadcast_to(np.asarray(v), shape) for v in vs])
+                       for k, vs in cols.items()}
+
     def to_pandas(self):
-        """One row per level (scalar levels only), indexed by ``level`` (1 = outermost):
-        ``N``, ``budget`` and every field (needs pandas)."""
+        """A tidy :class:`pandas.DataFrame` (needs pandas): ``N``, ``budget`` and every
+        field of each level.
+
+        Scalar levels: one row per level, indexed by ``level`` (1 = outermost).
+        Levels over arrays: one row per level and point, indexed by ``level`` and
+        ``point`` (the position in the broadcast shape of the levels, C order).
+        """
         from .result import optional_import
 
         pd = optional_import("pandas", "pandas")
-        if any(np.ndim(s.x) for s in self.levels):
-            raise InputError("to_pandas needs scalar levels; use to_json for arrays")
-        header, rows = self._rows()
-        return pd.DataFrame(rows, columns=header).set_index("level")
+        shape, cols = self._stacked("to_pandas")
+        size = int(np.prod(shape))
+        levels = np.repeat(np.arange(1, len(self.levels) + 1), size)
+        frame = pd.DataFrame({k: v.reshape(-1) for k, v in cols.items()})
+        if not shape:
+            return frame.set_index(pd.Index(levels, name="level"))
+        points = np.tile(np.arange(size), len(self.levels))
+        return frame.set_index(pd.MultiIndex.from_arrays([levels, points],
+                                                         names=["level", "point"]))
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` (needs xarray): ``N``, ``budget`` and every field
+        over ``level`` (1 = outermost) and, for levels over arrays, the axes of
+        their broadcast shape, ``dim_0``, ``dim_1``, ..."""
+        from .result import optional_import
+
+        xr = optional_import("xarray", "xarray")
+        shape, cols = self._stacked("to_xarray")
+        dims = ["level", *(f"dim_{i}" for i in range(len(shape)))]
+        return xr.Dataset({k: (dims, v) for k, v in cols.items()},
+                          coords={"level": np.arange(1, len(self.levels) + 1)})
 
 
 def _level(spec, i):
@@ -206,6 +249,15 @@ class LargeNLimit(Result):
 
         return _flat_frame(self, self._fields)
 
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` with a variable per field over the broadcast shape
+        of the fields (``dim_0``, ``dim_1``, ...; 0-d for scalars). Needs xarray."""
+        from .result import _xarray_dataset
+
+        shape = np.broadcast_shapes(*(np.shape(getattr(self, f)) for f in self._fields))
+        return _xarray_dataset({f: getattr(self, f) for f in self._fields}, shape,
+                               [f"dim_{i}" for i in range(len(shape))], {}, {}, "LargeNLimit")
+
 
 def large_N_limit(model, *, P, overlap, runtime_penalty=0.0, x_cap=None, **params):
     r"""The limit of x* and g* as N -> inf when instances share structure.
@@ -256,3 +308,8 @@ def nested_from_specs(specs, *, P):
             raise InputError(f"level {i}: missing `N`")
         levels.append({"model": Model(cost, **spec), **opts})
     return nested(levels, P=P)
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -203,3 +203,8 @@ def family_certificate(cost, p, n, P, cap, x, x_budget, tol):
     with np.errstate(invalid="ignore"):
         ok &= np.isfinite(bound) & np.isfinite(lower) & (bound - lower <= tol)
     return xc, np.where(ok, bound, np.inf), np.where(ok, lower, -np.inf), ok
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -140,3 +140,8 @@ class Model:
 
 def _rebuild(cost, params):
     return Model(cost, **params)
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -283,3 +283,8 @@ def _kinks(cost, p, scalar, r, a, b):
         return np.empty(0, dtype=int), np.empty(0)
     return np.concatenate(out_r), np.concatenate(out_x)
 
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -6,8 +6,11 @@ later assignment raises :class:`AttributeError`, the repr lists every field
 """
 
 import threading
+import types
 
 import numpy as np
+
+from ._inputs import input_layout as _input_layout
 
 __all__ = ["Result", "Solution", "REGIMES"]
 
@@ -30,18 +33,43 @@ def optional_import(module, extra):
                           f"`pip install {module}` or `pip install powermodel[{extra}]`") from None
 
 
-def _flat_frame(result, fields):
+def _flat_frame(result, fields, columns=None):
     """A :class:`pandas.DataFrame` of ``fields`` broadcast together, one row per point
-    (C order), sized against the memory budget first."""
+    (C order), sized against the memory budget first; ``columns`` (name -> array that
+    broadcasts to the same shape) come first."""
     from . import _memory
 
     pd = optional_import("pandas", "pandas")
-    shape = np.broadcast_shapes(*(np.shape(getattr(result, f)) for f in fields))
+    columns = dict(columns or {})
+    shape = np.broadcast_shapes(*(np.shape(getattr(result, f)) for f in fields),
+                                *(np.shape(v) for v in columns.values()))
     n = int(np.prod(shape))
     _memory.check(f"to_pandas of {type(result).__name__} of {n:,} points",
-                  n * (8 * len(fields) + 64 * 2))
-    return pd.DataFrame({f: np.broadcast_to(np.asarray(getattr(result, f)), shape).reshape(-1)
-                         for f in fields})
+                  n * (8 * (len(fields) + len(columns)) + 64 * 2))
+    columns.update({f: getattr(result, f) for f in fields})
+    return pd.DataFrame({k: np.broadcast_to(np.asarray(v), shape).reshape(-1)
+                         for k, v in columns.items()})
+
+
+def _xarray_dataset(fields, shape, dims, varying, fixed, what):
+    """An :class:`xarray.Dataset`: ``fields`` (name -> value broadcast to ``shape``) over
+    ``dims``, the ``varying`` inputs as coordinates, the ``fixed`` ones in ``attrs``;
+    every array a copy, sized against the memory budget first."""
+    from . import _memory
+
+    xr = optional_import("xarray", "xarray")
+    n = int(np.prod(shape))
+    _memory.check(f"to_xarray of {what} of {n:,} points",
+                  n * (8 * (len(fields) + len(varying)) + 64 * 2))
+    ndim = len(shape)
+    coords = {}
+    for name, (axes, v) in varying.items():
+        full = (1,) * (ndim - np.ndim(v)) + np.shape(v)
+        keep = np.asarray(v).reshape(full)[tuple(slice(None) if i in axes else 0
+                                                  for i in range(ndim))]
+        coords[name] = ([dims[i] for i in axes], np.array(keep))
+    data = {f: (dims, np.array(np.broadcast_to(np.asarray(v), shape))) for f, v in fields.items()}
+    return xr.Dataset(data, coords=coords, attrs=fixed)
 
 
 def _short(v):
@@ -158,7 +186,10 @@ class Solution(Result):
     """The optimum of the allocation model at one point or an array of points.
 
     Fields are scalars (``float``/``str``) for scalar input and arrays of the
-    broadcast input shape otherwise.
+    broadcast input shape otherwise. The inputs of the solve are kept beside
+    the fields (:attr:`inputs`): they label the rows and axes of
+    :meth:`to_pandas` and :meth:`to_xarray` and give :meth:`plot` its
+    horizontal axis.
 
     Attributes
     ----------
@@ -218,10 +249,11 @@ class Solution(Result):
     of x*. Regimes are stored as one-byte codes (:attr:`regime_code`, indices
     into :data:`REGIMES`, -1 for ``"invalid"``); ``regime`` gives the names.
     None of this is visible otherwise: fields are read-only, and repr,
-    equality, :meth:`to_dict` and pickling see every field.
+    equality, :meth:`to_dict` and pickling see every field. Equality and
+    :meth:`to_dict` see the fields alone, not :attr:`inputs`; pickling keeps both.
     """
 
-    __slots__ = ("_data", "_derive", "_lock")
+    __slots__ = ("_data", "_derive", "_lock", "_inputs")
     _fields = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
                "compute_multiplier", "x_budget", "novel_value", "novel_ratio", "bound", "lower",
                "gap", "status")
@@ -261,6 +293,35 @@ class Solution(Result):
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_derive", derive)
         object.__setattr__(self, "_lock", None if derive is None else threading.Lock())
+        object.__setattr__(self, "_inputs", _NO_INPUTS)
+
+    def _with_inputs(self, inputs):
+        """Record the solve's inputs (name -> float or read-only array); returns self.
+        Called once, by the solver (or unpickling), before the Solution is handed out."""
+        for v in inputs.values():
+            if isinstance(v, np.ndarray):
+                v.setflags(write=False)
+        object.__setattr__(self, "_inputs", types.MappingProxyType(dict(inputs)))
+        return self
+
+    @property
+    def inputs(self):
+        """The inputs of the solve that made this Solution, as given: a read-only mapping
+        name -> float or read-only array (``N``, ``P``, ``x_cap`` when given,
+        ``overlap``, ``runtime_penalty`` and every cost parameter, the model's
+        included), each in its own shape (they broadcast to the fields' shape).
+        Empty for a Solution built by hand or computed from Dask arrays.
+
+        >>> import powermodel as pm
+        >>> s = pm.Model("power", c=1.0, k=2.0).solve(N=[10, 100], P=1e6)
+        >>> s.inputs["N"], s.inputs["c"]
+        (array([ 10., 100.]), 1.0)
+        """
+        return self._inputs
+
+    def __reduce__(self):
+        return (_rebuild_solution, ({f: getattr(self, f) for f in self._fields},
+                                    dict(self._inputs)))
 
     def _raw(self, name):
         """The stored value of a field (the regime as codes), deriving it if needed."""
@@ -284,12 +345,68 @@ class Solution(Result):
                 v.setflags(write=False)
         return v
 
+    def _shape(self):
+        return np.shape(self._data["x"])
+
     def to_pandas(self):
-        """A :class:`pandas.DataFrame` with a column per field and a row per point
-        (the points in C order; a scalar solution is one row). Needs pandas; sized
-        against the memory budget (:mod:`powermodel._memory`) first.
+        """A :class:`pandas.DataFrame` with a row per point (the points in C order; a
+        scalar solution is one row): first a column per input that varies (see
+        :attr:`inputs`; ``NAME_input`` where a field has the input's name), then a
+        column per field. The inputs that do not vary are in ``DataFrame.attrs``.
+        Needs pandas; sized against the memory budget (:mod:`powermodel._memory`)
+        first.
+
+        >>> import powermodel as pm, pytest
+        >>> _ = pytest.importorskip("pandas")
+        >>> df = pm.Model("power", c=1.0, k=2.0).solve(N=[10, 100], P=1e6).to_pandas()
+        >>> df[["N", "x", "regime"]].values.tolist(), df.attrs["P"]
+        ([[10.0, 5.0, 'interior'], [100.0, 50.0, 'interior']], 1000000.0)
         """
-        return _flat_frame(self, self._fields)
+        shape = self._shape()
+        _, varying, fixed = _input_layout(self._inputs, shape, self._fields)
+        df = _flat_frame(self, self._fields, {k: v for k, (_, v) in varying.items()})
+        df.attrs.update(fixed)
+        return df
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` with a variable per field over the solution's axes.
+
+        An axis along which one input alone varies is named after it, with the
+        input's values as its coordinate (``N``, say); other axes are
+        ``dim_0``, ``dim_1``, ... Every input that varies is a coordinate, the
+        others are in ``Dataset.attrs`` (see :attr:`inputs`; ``NAME_input`` where
+        a field has the input's name). A scalar solution gives 0-d variables.
+        Needs xarray; sized against the memory budget first.
+
+        >>> import powermodel as pm, pytest
+        >>> _ = pytest.importorskip("xarray")
+        >>> ds = pm.Model("power", c=1.0, k=2.0).solve(N=[10, 100], P=1e6).to_xarray()
+        >>> ds["x"].sel(N=100.0).item(), ds.attrs["P"]
+        (50.0, 1000000.0)
+        """
+        shape = self._shape()
+        dims, varying, fixed = _input_layout(self._inputs, shape, self._fields)
+        return _xarray_dataset({f: getattr(self, f) for f in self._fields}, shape, dims,
+                               varying, fixed, "Solution")
+
+    def plot(self, ax=None, *, field="x", against=None, **kw):
+        """Draw ``field`` (default x*) against the input that varies; returns the Axes.
+
+        ``against`` names the input when more than one varies. One line per
+        combination of the other inputs that vary along other axes (a grid);
+        see :func:`powermodel.plotting.field_vs_input`, which draws it (keywords go
+        to ``Axes.plot``). A scalar solution, or one built by hand (no
+        :attr:`inputs`), is refused with an :class:`~powermodel.InputError`.
+
+        >>> import powermodel as pm
+        >>> from matplotlib.figure import Figure
+        >>> s = pm.Model("power", c=1.0, k=2.0).solve(N=[1, 10, 100], P=1e6)
+        >>> s.plot(ax=Figure().subplots()).lines[0].get_ydata().tolist()   # x* = N/2
+        [0.5, 5.0, 50.0]
+        """
+        from .plotting.curves import field_vs_input
+
+        return field_vs_input(self, against=against, field=field, ax=ax, **kw)
 
     def _repr_field(self, name):
         # Fields not derived yet are not derived for a repr of a large solution: their
@@ -337,6 +454,13 @@ class Solution(Result):
         return v if _is_code(v) else regime_codes(v)
 
 
+_NO_INPUTS = types.MappingProxyType({})
+
+
+def _rebuild_solution(values, inputs):
+    return Solution(**values)._with_inputs(inputs)
+
+
 def _nan_like(x):
     if isinstance(x, np.ndarray) or hasattr(x, "__dask_graph__"):
         return np.broadcast_to(np.float64(np.nan), x.shape) if isinstance(x, np.ndarray) else \
@@ -381,3 +505,8 @@ def _field(name):
 for _f in Solution._fields:
     setattr(Solution, _f, _field(_f))
 del _f
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -646,3 +646,8 @@ def run_scenario(path, out=None, *, command=None, progress=None, seed=None):
     check_suffix(out)
     result = sc.run(progress=progress, seed=seed)
     return sc.write(out, result), result, sc
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -284,6 +284,8 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
                    "runtime_penalty": runtime_penalty, **params})
     cost, inp, shape, status = prepare(cost, params, N=N, P=P, x_cap=x_cap, overlap=overlap,
                                        runtime_penalty=runtime_penalty, errors=errors)
+    given = _own_inputs({"N": N, "P": P, "x_cap": x_cap, "overlap": overlap,
+                         "runtime_penalty": runtime_penalty, **params}, inp, shape)
     size = int(np.prod(shape)) if shape else 1
     p = _cost_params(cost, inp)
     _check_cost(cost, p, np.broadcast_to(inp["P"], (size,)) if status is not None else inp["P"],
@@ -312,8 +314,8 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
         _mark_invalid(out, status)
         if shape == ():
             return Solution(**{k: (str(v[0]) if v.dtype.kind in "UO" else float(v[0]))
-                               for k, v in out.items()})
-        return Solution(**{k: _shaped(v, shape) for k, v in out.items()})
+                               for k, v in out.items()})._with_inputs(given)
+        return Solution(**{k: _shaped(v, shape) for k, v in out.items()})._with_inputs(given)
     out = solve_flat(cost, inp, size, lazy=True)
     x, x_budget = out["x"], out["x_budget"]
 
@@ -326,8 +328,33 @@ def solve(cost, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0, errors="r
     stored = {k: _shaped(v, shape) for k, v in out.items()}
     if not _cannot_overflow(inp, x):
         # g* may overflow: derive now, so that the warning comes from solve() itself.
-        return Solution._lazy({**stored, **derive()}, None)
-    return Solution._lazy(stored, derive)
+        return Solution._lazy({**stored, **derive()}, None)._with_inputs(given)
+    return Solution._lazy(stored, derive)._with_inputs(given)
+
+
+def _own_inputs(raw, inp, shape):
+    """The inputs as given, validated float copies (:attr:`Solution.inputs`).
+
+    A flat input that is the caller's own array (a float64 array of the full
+    shape, which :func:`prepare` does not copy) is replaced by its copy here, so
+    that writing into that array after the solve cannot change the fields
+    derived later.
+    """
+    given = {}
+    for k, v in raw.items():
+        if v is None:
+            continue
+        own = V.as_real_array(k, v)  # (a copy; the values were checked by prepare)
+        if own.ndim == 0:
+            own = float(own)
+        else:
+            own.setflags(write=False)
+            flat = inp.get(k)
+            if isinstance(flat, np.ndarray) and own.shape == shape \
+                    and np.may_share_memory(flat, v):
+                inp[k] = own.reshape(-1)
+        given[k] = own
+    return given
 
 
 def _mark_invalid(out, status, status_field=True):
@@ -400,3 +427,8 @@ def objective(cost, x, *, N, P, overlap=0.0, runtime_penalty=0.0, **params):
         g = (P_ - cost.f(np.asarray(x), p)) * (1 + rho * (N_ - 1)) / N_ + (1 - lam) * x
     g = np.asarray(g, dtype=float)
     return float(g) if g.ndim == 0 else g
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

@@ -32,6 +32,7 @@ from . import _validation as V
 from ._progress import reporter
 from ._warnings import once_per_call
 from .errors import InputError
+from ._inputs import input_name as _input_name
 from .result import optional_import, Result, Solution, regime_names  # noqa: F401
 
 __all__ = ["sweep", "grid", "phase_diagram", "SweepResult", "DEFAULT_N"]
@@ -295,9 +296,11 @@ class SweepResult(Result):
         return tuple(len(a) for a in self.axes.values())
 
     def _specs(self):
-        """Column name -> where its values come from (axis index, fixed value or field)."""
-        spec = {n: ("axis", i) for i, n in enumerate(self.axes)}
+        """Column name -> where its values come from (axis index, fixed value or field);
+        an input named like a field (a cost parameter ``value``) is ``NAME_input``."""
+        spec = {_input_name(n, Solution._fields): ("axis", i) for i, n in enumerate(self.axes)}
         for k, v in self.fixed.items():
+            k = _input_name(k, Solution._fields)
             if k not in spec:
                 spec[k] = ("fixed", v)
         for f in Solution._fields:
@@ -381,13 +384,19 @@ class SweepResult(Result):
         _memory.check(f"{what} of {n:,} points", n * (8 * len(self._specs()) + 64 * text))
 
     def to_xarray(self):
-        """An :class:`xarray.Dataset` with the axes as dimensions (needs xarray)."""
+        """An :class:`xarray.Dataset` with a variable per field over the axes (needs
+        xarray): a dimension per axis with its values as coordinate, the fixed inputs
+        in ``attrs`` (an input named like a field, a cost parameter ``value``, is
+        ``NAME_input``)."""
         xr = optional_import("xarray", "xarray")
         self._check_copy("to_xarray")
-        dims = list(self.axes)
-        data = {f: (dims, np.asarray(getattr(self.solution, f))) for f in Solution._fields}
-        return xr.Dataset(data, coords={k: np.asarray(v) for k, v in self.axes.items()},
-                          attrs=dict(self.fixed))
+        dims = [_input_name(k, Solution._fields) for k in self.axes]
+        data = {f: (dims, np.array(np.broadcast_to(np.asarray(getattr(self.solution, f)),
+                                                   self.shape)))
+                for f in Solution._fields}
+        return xr.Dataset(data, coords={d: np.array(v) for d, v in zip(dims, self.axes.values())},
+                          attrs={_input_name(k, Solution._fields): v
+                                 for k, v in self.fixed.items()})
 
     def plot(self, ax=None, *, field="x", **kw):
         """Plot the sweep; returns the Axes.
@@ -397,7 +406,8 @@ class SweepResult(Result):
         ``field`` against it (one line, log scale where the axis is positive;
         keywords go to ``Axes.plot``).
         """
-        from .plotting._core import _ax, _axis_label, phase_diagram
+        from .plotting._core import _ax, phase_diagram
+        from .plotting.curves import _finish
 
         if len(self.axes) == 2:
             return phase_diagram(self, ax=ax, **kw)
@@ -410,10 +420,7 @@ class SweepResult(Result):
         values = np.asarray(values, dtype=float)
         ax.plot(values, np.broadcast_to(np.asarray(getattr(self.solution, field), dtype=float),
                                         values.shape), **kw)
-        if np.all(values > 0):
-            ax.set_xscale("log")
-        ax.set_xlabel(_axis_label(name))
-        ax.set_ylabel(field)
+        _finish(ax, name, values, field)
         return ax
 
 
@@ -648,3 +655,8 @@ def phase_diagram(model, x_axis, y_axis, *, errors="raise", progress=None, **fix
         raise InputError(f"`x_axis` and `y_axis` must differ, both are `{pairs[0][0]}`")
     return grid(model, {pairs[0][0]: pairs[0][1], pairs[1][0]: pairs[1][1]}, errors=errors,
                 progress=progress, **fixed)
+
+
+from ._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())

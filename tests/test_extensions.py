@@ -193,8 +193,8 @@ def test_nested_and_large_N_results_to_pandas():
     assert df.index.tolist() == [1, 2] and df["x"].tolist() == [100.0, 3.0]
     assert df["budget"].tolist() == [1e4, 100.0] and df["regime"].tolist() == ["budget", "cap"]
     assert df["N"].tolist() == [1000, 10]
-    with pytest.raises(pm.InputError, match="to_pandas needs scalar levels"):
-        pm.nested([(m, [10.0, 100.0])], P=1e4).to_pandas()
+    arr = pm.nested([(m, [10.0, 100.0])], P=1e4).to_pandas()   # a row per level and point
+    assert arr.index.tolist() == [(1, 0), (1, 1)] and arr["x"].tolist() == [5.0, 50.0]
     lim = pm.large_N_limit(m, P=1e6, overlap=np.array([0.1, 0.5])).to_pandas()
     assert lim["x"].tolist() == [5.0, 1.0]              # f'(x) = 2x = 1/rho
     np.testing.assert_allclose(lim["n_limit"], [10.0, 2.0])

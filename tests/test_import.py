@@ -63,6 +63,42 @@ def test_the_namespace_holds_only_the_package_s_names():
     assert set(pm.__all__) <= set(dir(pm))
 
 
+def test_no_public_module_offers_what_it_imported_for_itself():
+    """dir() of pm and of each of its public modules (pm.plotting, pm.sweeps, pm.cli, ...:
+    every one that pm exposes once loaded) lists no module but its own submodules, and no
+    function or class defined elsewhere: no ``np``, ``contextlib``, ``V``, ``InputError``
+    (tab completion offers dir()). The submodules of the subpackages (plotting._core,
+    sensitivity.sobol_indices, ...) are their implementation, not checked here."""
+    import importlib
+    import pkgutil
+    import types
+
+    import powermodel as pm
+
+    for m in pkgutil.iter_modules(pm.__path__):
+        if not m.name.startswith("_"):
+            importlib.import_module(f"powermodel.{m.name}")
+    mods = {n: getattr(pm, n) for n in dir(pm) if isinstance(getattr(pm, n), types.ModuleType)}
+    assert {"plotting", "sweeps", "sensitivity", "symbolic", "result", "cli"} <= set(mods)
+    for mod in [pm, *mods.values()]:
+        listed = dir(mod)
+        assert set(getattr(mod, "__all__", ())) <= set(listed), mod.__name__
+        for n in listed:
+            if n.startswith("_"):
+                continue
+            v = getattr(mod, n)
+            if isinstance(v, types.ModuleType):
+                assert v.__name__ == f"{mod.__name__}.{n}", (mod.__name__, n)
+            elif isinstance(v, (type, types.FunctionType, types.BuiltinFunctionType)):
+                home = v.__module__
+                assert home == mod.__name__ or home.startswith(mod.__name__ + "."), \
+                    (mod.__name__, n, home)
+    for stray in ("np", "contextlib"):
+        assert stray not in dir(pm.plotting)
+    assert "V" not in dir(pm.sweeps) and "InputError" not in dir(pm.sweeps)
+    assert pm.sweeps.np.__name__ == "numpy" and pm.sweeps.InputError is pm.InputError  # kept
+
+
 def test_a_set_mplbackend_does_not_load_matplotlib_for_a_solve():
     # CI exports MPLBACKEND=Agg: the CLI checks the variable only for a command that draws
     import os

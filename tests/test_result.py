@@ -115,7 +115,7 @@ def test_solution_to_pandas_is_one_row_per_point():
     pytest.importorskip("pandas")
     s = pm.Model("power", c=1.0, k=2.0).solve(N=np.array([[10.0], [100.0]]), P=[1e6, 100.0])
     df = s.to_pandas()
-    assert list(df.columns) == list(pm.Solution._fields) and len(df) == 4
+    assert list(df.columns) == ["N", "P", *pm.Solution._fields] and len(df) == 4
     # x* = min(N / 2, sqrt(P)), C order over the (2, 2) grid
     assert df["x"].tolist() == [5.0, 5.0, 50.0, 10.0]
     assert df["regime"].tolist() == ["interior", "interior", "interior", "budget"]

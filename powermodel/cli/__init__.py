@@ -195,5 +195,10 @@ def main(argv=None):
         return 1
 
 
+from .._namespace import public_dir as _public_dir  # noqa: E402
+
+__dir__ = _public_dir(globals())
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

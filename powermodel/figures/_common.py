@@ -45,6 +45,26 @@ class FigureResult(Result):
     __slots__ = ("name", "figure", "data", "numbers", "values", "files")
     _fields = __slots__
 
+    def to_pandas(self):
+        """:attr:`data` as a :class:`pandas.DataFrame` (the rows of ``NAME.csv``: ``panel``,
+        ``series``, ``x``, ``y``); the quoted :attr:`numbers` in ``DataFrame.attrs``.
+        Needs pandas."""
+        from ..result import optional_import
+
+        pd = optional_import("pandas", "pandas")
+        df = pd.DataFrame({k: np.array(v) for k, v in self.data.items()})
+        df.attrs.update(self.numbers)
+        return df
+
+    def to_xarray(self):
+        """:attr:`data` as an :class:`xarray.Dataset` over ``point`` (the rows of
+        ``NAME.csv``); the quoted :attr:`numbers` in ``Dataset.attrs``. Needs xarray."""
+        from ..result import optional_import
+
+        xr = optional_import("xarray", "xarray")
+        return xr.Dataset({k: (("point",), np.array(v)) for k, v in self.data.items()},
+                          attrs=dict(self.numbers))
+
 
 
 def _figure(name, record, *, rows=1, height=2.5, dims=1):

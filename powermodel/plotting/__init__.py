@@ -23,9 +23,11 @@ Plots of the model (each solves it with :meth:`powermodel.Model.solve`):
 
 Plots of analysis results (duck-typed on their fields):
 
+* :func:`field_vs_input` -- a field of a Solution (x* by default) against the input
+  that varies (:meth:`Solution.plot <powermodel.Solution.plot>`);
 * :func:`phase_diagram` -- regimes over two parameters (a sweep result);
 * :func:`dominance_regions` -- where x comes to dominate over (rho, P) (a grid of shares);
-* :func:`sobol_bars`, :func:`morris_bars`, :func:`tornado` -- sensitivity;
+* :func:`sobol_bars`, :func:`morris_bars`, :func:`morris_plane`, :func:`tornado` -- sensitivity;
 * :func:`quantile_bands`, :func:`mesa_probability` -- Monte Carlo results.
 
 Curves are given as a :class:`~powermodel.Model`, a list of them, or a dict
@@ -47,8 +49,9 @@ Examples
 from ._core import (BITS, LINESTYLES, MAX_LABEL, PALETTE, REGIME_COLORS,  # noqa: F401
                     compute_multiplier, crossing, decomposition, landscape, learned_share, number_text,
                     optimum_vs_N, phase_diagram, style, transitions)
-from .sensitivity import (mesa_probability, morris_bars, quantile_bands, sobol_bars,  # noqa: F401
-                          tornado)
+from .sensitivity import (mesa_probability, morris_bars, morris_plane,  # noqa: F401
+                          quantile_bands, sobol_bars, tornado)
+from .curves import field_vs_input  # noqa: F401
 from .relaxations import (dominance_regions, jump_landscapes, nested_levels,  # noqa: F401
                           novel_ratio, optimum_jump)
 
@@ -57,5 +60,5 @@ __all__ = [
     "compute_multiplier", "learned_share", "phase_diagram", "sobol_bars", "morris_bars",
     "tornado", "quantile_bands", "mesa_probability", "transitions", "crossing",
     "optimum_jump", "jump_landscapes", "dominance_regions", "nested_levels", "novel_ratio",
-    "number_text", "MAX_LABEL",
+    "number_text", "MAX_LABEL", "field_vs_input", "morris_plane",
 ]

@@ -8,24 +8,18 @@ import numpy as np
 from .. import _validation as V
 from ..errors import InputError
 from ..result import REGIMES, Solution
+from ._base import LINESTYLES, PALETTE, _ax, _axis_label, _AXIS_LABELS, _result  # noqa: F401
 
 __all__ = [
     "PALETTE", "REGIME_COLORS", "style", "landscape", "optimum_vs_N", "decomposition",
     "compute_multiplier", "learned_share", "phase_diagram", "transitions", "crossing",
 ]
 
-#: Okabe-Ito colours (colour-blind safe), in the order curves use them.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
-
 #: Fill colour of each regime in phase diagrams.
 REGIME_COLORS = {"none": "#BBBBBB", "interior": "#56B4E9", "budget": "#E69F00",
                  "cap": "#009E73", "unbounded": "#CC79A7"}
 
 BITS = "bits"
-
-#: Line styles of successive curves (so overlapping curves stay distinguishable).
-LINESTYLES = ("-", "--", "-.", (0, (8, 2)), (0, (5, 1.5, 1, 1.5, 1, 1.5)))
 
 _RC = {
     "figure.figsize": (3.4, 2.5),
@@ -83,28 +77,6 @@ def style(**overrides):
         except (ValueError, TypeError) as exc:  # a value the rcParam does not accept
             raise InputError(f"bad style override: {str(exc).splitlines()[0]}") from None
         yield
-
-
-def _ax(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-        return ax
-    from matplotlib.axes import Axes
-
-    if not isinstance(ax, Axes):
-        raise InputError(f"`ax` must be a matplotlib Axes or None, got {type(ax).__name__}")
-    return ax
-
-
-def _result(result, kind, attrs):
-    """Refuse a ``result`` without the attributes a plot reads (duck typing kept)."""
-    missing = [a for a in attrs if not hasattr(result, a)]
-    if missing:
-        raise InputError(f"`result` must be {kind} (or have {', '.join(attrs)}), got "
-                         f"{type(result).__name__} without `{missing[0]}`")
-    return result
 
 
 def _model(m, name="model"):
@@ -501,19 +473,6 @@ def phase_diagram(result, *, xlog=True, ylog=True, ax=None):
     ax.set_xlabel(_axis_label(names[0]))
     ax.set_ylabel(_axis_label(names[1]))
     return ax
-
-
-_AXIS_LABELS = {
-    "N": "number of distinct instances N",
-    "P": "base optimization power P (bits)",
-    "x_cap": "compute cap x_cap (bits)",
-    "overlap": "shared structure ρ",
-    "runtime_penalty": "speed prior λ",
-}
-
-
-def _axis_label(name):
-    return _AXIS_LABELS.get(name, name)
 
 
 def _edges(v, log):

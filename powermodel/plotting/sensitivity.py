@@ -1,5 +1,6 @@
-"""Plots of sensitivity results: Sobol' indices, Morris elementary effects, a tornado
-chart and Monte Carlo bands and probabilities (re-exported by :mod:`powermodel.plotting`)."""
+"""Plots of sensitivity results: Sobol' indices, Morris elementary effects (bars and the
+mu*-sigma plane), a tornado chart and Monte Carlo bands and probabilities (re-exported by
+:mod:`powermodel.plotting`)."""
 
 import numpy as np
 
@@ -68,6 +69,43 @@ def morris_bars(result, *, ax=None):
     ax.set_xticks(pos, [_short_name(n) for n in names])
     ax.set_ylabel("elementary effect (output units)")
     ax.grid(False, axis="x")
+    ax.legend(loc="best")
+    return ax
+
+
+def morris_plane(result, *, ax=None):
+    """Morris elementary effects in the mu*-sigma plane: one point per input.
+
+    ``result`` has ``names``, ``mu_star``, ``sigma`` (dict name -> float) and
+    ``mu_star_interval`` (dict name -> (low, high)). mu* is horizontal, with its
+    interval as a horizontal error bar; sigma is vertical; each point is
+    labelled with its input. An input far from the origin matters; one above
+    the dashed line sigma = mu* (gid ``"diagonal"``) has effects that change
+    much across the input space (non-linear, or interacting with other inputs).
+
+    Returns
+    -------
+    Axes
+        ``ax.containers[0]`` is the ErrorbarContainer of the points, in the
+        order of ``names``.
+    """
+    _result(result, "a MorrisResult", ("names", "mu_star", "sigma", "mu_star_interval"))
+    ax = _ax(ax)
+    names = list(result.names)
+    mu, err = _interval_err(result.mu_star, result.mu_star_interval, names)
+    sigma = np.array([result.sigma[n] for n in names], dtype=float)
+    ax.errorbar(mu, sigma, xerr=err, fmt="o", color=PALETTE[0], capsize=2, lw=0.8,
+                label="μ* (interval), σ")
+    for n, a, b in zip(names, mu, sigma):
+        ax.annotate(_short_name(n), (a, b), xytext=(3, 3), textcoords="offset points")
+    top = max([*(mu + err[1]), *sigma, 0.0])
+    top = 1.15 * top if np.isfinite(top) and top > 0 else 1.0
+    (d,) = ax.plot([0, top], [0, top], color="#555555", lw=0.8, ls="--", label="σ = μ*")
+    d.set_gid("diagonal")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel("μ* (mean |elementary effect|)")
+    ax.set_ylabel("σ (spread of the effects)")
     ax.legend(loc="best")
     return ax
 

@@ -152,12 +152,19 @@ class MorrisResult(_Exportable, Result):
                 for k in self.names]
         return header, rows
 
-    def plot(self, ax=None, **kw):
-        """mu* bars with intervals and sigma markers
-        (:func:`powermodel.plotting.morris_bars`); returns the Axes."""
-        from ..plotting import morris_bars
+    def plot(self, ax=None, *, kind="bars", **kw):
+        """Plot the effects; returns the Axes.
 
-        return morris_bars(self, ax=ax, **kw)
+        ``kind="bars"``: mu* bars with intervals and sigma markers
+        (:func:`powermodel.plotting.morris_bars`); ``kind="plane"``: each input
+        in the mu*-sigma plane, mu* with its interval
+        (:func:`powermodel.plotting.morris_plane`).
+        """
+        from .. import _validation as V
+        from ..plotting import morris_bars, morris_plane
+
+        V.choice("kind", kind, ("bars", "plane"))
+        return (morris_bars if kind == "bars" else morris_plane)(self, ax=ax, **kw)
 
 
 class OATResult(_Exportable, Result):
