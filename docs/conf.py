@@ -1,8 +1,10 @@
 """Sphinx configuration of the powermodel documentation (``make -C docs html``).
 
-Builds the markdown pages (MyST), an API reference from the numpydoc
-docstrings (autosummary) and a gallery of the paper's figures. No Sphinx
-import at module level: pytest imports this file when it collects doctests.
+Builds the markdown pages (MyST), a gallery of recipes (MyST markdown
+notebooks in ``gallery/``, executed by myst-nb at every build), the paper's
+figures with their code, and an API reference from the numpydoc docstrings
+(autosummary). No Sphinx import at module level: pytest imports this file when
+it collects doctests.
 """
 
 import importlib.util
@@ -17,19 +19,33 @@ copyright = "2026, the powermodel developers"
 release = version = "0.1.0"
 
 extensions = [
-    "myst_parser",
+    "myst_nb",  # MyST markdown (it includes myst_parser) and executed notebooks
     "numpydoc",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
 ]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 root_doc = "index"
 exclude_patterns = ["_build", "README.md", "**/.ipynb_checkpoints"]
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 suppress_warnings = ["myst.xref_missing"]
+
+# The gallery: a page with a jupytext header (``gallery/*.md``) is a notebook,
+# executed at every build in a fresh kernel (the ``python3`` kernel of the
+# Python running Sphinx: ipykernel comes with the ``docs`` extra). A cell that
+# raises, or that writes to stderr (a warning), fails the build (``-W``). Each
+# notebook runs in a temporary working folder, so a relative path cannot land in
+# the repository (the recipes write into tempfile.TemporaryDirectory anyway).
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 120          # seconds per cell
+nb_execution_in_temp = True
+nb_output_stderr = "warn"
+nb_merge_streams = True
 
 autosummary_generate = True
 autosummary_imported_members = True
@@ -41,7 +57,8 @@ numpydoc_validation_checks = set()
 
 html_theme = "alabaster"
 html_title = "powermodel"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["gallery.css"]
 
 # Math: MathJax 3 served from the site itself (no CDN, so formulas render
 # offline). Its files come from the ``sphinx-mathjax-offline`` package (the
@@ -55,9 +72,20 @@ mathjax_path = "mathjax/tex-mml-chtml.js"  # relative: under _static/
 
 
 def setup(app):
-    """Refuse to build without the local MathJax (no silent CDN fallback)."""
+    """Refuse to build without the local MathJax (no silent CDN fallback); let the
+    notebooks' kernels draw inline."""
     if _mathjax_spec is None:
         from sphinx.errors import ConfigError
         raise ConfigError(
             f"the documentation serves MathJax itself and needs the Python package "
             f"{_MATHJAX_PACKAGE!r}: pip install -e '.[docs]'")
+    # A kernel inherits this process's environment: with MPLBACKEND=Agg (as CI sets
+    # it) its figures would not appear in the notebook. Without it, ipykernel
+    # chooses its inline backend. Restored when the build ends.
+    saved = os.environ.pop("MPLBACKEND", None)
+
+    def restore(app, exception):
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+
+    app.connect("build-finished", restore)

@@ -2,20 +2,29 @@
 
 Static checks (always, given a built site): no page loads a script,
 stylesheet, image or frame from another host, and every local script a page
-loads exists (MathJax included). Browser checks (headless Chromium, driven
-over the DevTools protocol on a pipe, so no extra Python package and no
-network): the math of every page that has math is typeset by MathJax (no raw
-``\\(`` / ``\\[`` / ``$$`` left, no MathJax error), every gallery image
-loads, and the search page finds ``certify``.
+loads exists (MathJax included). The gallery (``docs/gallery/``, notebooks
+executed by myst-nb at build time): every recipe's page shows the output of
+its execution (an image for each cell that draws, none from cells that do
+not, no error and no stderr), the notebook page shows a result's HTML table,
+the images of ``.plot()`` and the explorer's figure, and the recipes write
+files only into a temporary folder. The Guarantees page replaced the
+hardening page. Browser checks (headless Chromium, driven over the DevTools
+protocol on a pipe, so no extra Python package and no network): the math of
+every page that has math is typeset by MathJax (no raw ``\\(`` / ``\\[`` /
+``$$`` left, no MathJax error), every image of the paper's figures and of the
+gallery loads, and the search page finds ``certify``.
 
 Which site: ``POWERMODEL_DOCS_HTML`` names a built site (CI sets it to the one
 its ``sphinx-build -W`` just made, so the site is not built twice); without
 it the site is built once per session into a temporary folder when Sphinx is
-installed (the ``docs`` extra, ~15 s), and the tests skip when it is not. The
+installed (the ``docs`` extra; about a minute, most of it running the
+gallery's notebooks), and the tests skip when it is not. Such a build is also
+checked to leave ``git status`` unchanged (CI checks its own build so). The
 browser checks skip when no Chromium is installed (Debian's ``chromium``;
 ``POWERMODEL_CHROMIUM`` may name another binary).
 """
 
+import ast
 import base64
 import html.parser
 import json
@@ -31,7 +40,11 @@ import urllib.parse
 
 import pytest
 
-DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+REPO = pathlib.Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+GALLERY = DOCS / "gallery"
+#: The gallery's recipes (MyST markdown notebooks), by name.
+RECIPES = sorted(p.stem for p in GALLERY.glob("*.md") if p.stem != "index")
 #: Pages the issue named (they must show no raw TeX whether or not they have math).
 NAMED_PAGES = ["walkthrough.html", "certification.html", "api/generated/powermodel.Model.html"]
 BROWSER_TIMEOUT = 30.0  # seconds for any one browser step
@@ -50,8 +63,24 @@ def site(tmp_path_factory):
         pytest.skip("the documentation site is neither built (POWERMODEL_DOCS_HTML) nor "
                     "buildable here (Sphinx missing: pip install -e '.[docs]')")
     out = tmp_path_factory.mktemp("docs-html")
+    before = _git_status()
     assert build_main(["-W", "-q", "-b", "html", str(DOCS), str(out)]) == 0
+    _BUILT_HERE.update(before=before, after=_git_status())
     return out
+
+
+#: ``git status`` before and after the build, when this session built the site.
+_BUILT_HERE = {}
+
+
+def _git_status():
+    """``git status --porcelain`` of the repository, or None without git or a repository."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    p = subprocess.run([git, "status", "--porcelain", "--untracked-files=all"], cwd=REPO,
+                       capture_output=True, text=True)
+    return p.stdout if p.returncode == 0 else None
 
 
 def _pages(root):
@@ -119,6 +148,265 @@ def test_math_pages_load_the_shipped_mathjax(site):
     assert 'class="math' in text and r"\[" in text   # raw TeX until MathJax runs
     scripts = [url for tag, url in _refs(model) if tag == "script" and "mathjax" in url.lower()]
     assert len(scripts) == 1 and not _is_external(scripts[0])
+
+
+# -- the gallery: notebooks executed at build time ---------------------------------------
+
+def _code_cells(path):
+    """The source of each ``{code-cell}`` of a MyST markdown notebook, in order."""
+    return re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", path.read_text(encoding="utf-8"),
+                      flags=re.M | re.S)
+
+
+class _Cells(html.parser.HTMLParser):
+    """The cells of a page rendered by myst-nb: per ``div.cell`` its input text, the
+    ``src`` of its output images, the classes of its HTML tables and of its outputs,
+    and the text of its outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self._divs = [], []
+
+    def _inside(self, name):
+        return any(name in classes for classes in self._divs)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "div":
+            if "cell" in classes and not self._inside("cell"):
+                self.cells.append({"input": "", "images": [], "tables": [], "outputs": [],
+                                   "text": ""})
+            if "output" in classes and self._inside("cell_output"):
+                self.cells[-1]["outputs"].append(classes)
+            self._divs.append(classes)
+        elif tag == "img" and self._inside("cell_output"):
+            self.cells[-1]["images"].append(a.get("src"))
+        elif tag == "table" and self._inside("cell_output"):
+            self.cells[-1]["tables"].append(classes)
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._divs:
+            self._divs.pop()
+
+    def handle_data(self, data):
+        if self._inside("cell_input"):
+            self.cells[-1]["input"] += data
+        elif self._inside("cell_output"):
+            self.cells[-1]["text"] += f" {data}"
+
+
+def _cells(page):
+    p = _Cells()
+    p.feed(page.read_text(encoding="utf-8"))
+    for c in p.cells:
+        c["text"] = " ".join(c["text"].split())
+    return p.cells
+
+
+#: A cell that draws (a figure made or shown) shows exactly one image; any other, none.
+_DRAWS = re.compile(r"plt\.subplots\(|\.plot\(|pm\.explore\(|Image\(|^\w+\.figure\s*$", re.M)
+
+
+def test_the_cell_parser_reads_a_rendered_notebook(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<div class="cell docutils container"><div class="cell_input docutils container">'
+        '<pre>ax = r.plot()</pre></div><div class="cell_output docutils container">'
+        '<div class="output text_html"><table class="powermodel-result"><tr><td>x</td></tr>'
+        '</table></div><img src="../_images/a.png" /></div></div>'
+        '<img src="logo.png" /><div class="cell docutils container">'
+        '<div class="cell_input docutils container"><pre>1/0</pre></div>'
+        '<div class="cell_output docutils container">'
+        '<div class="output traceback highlight-ipythontb"><pre>ZeroDivisionError</pre></div>'
+        '</div></div>')
+    first, second = _cells(page)
+    assert first == {"input": "ax = r.plot()", "images": ["../_images/a.png"],
+                     "tables": [["powermodel-result"]], "outputs": [["output", "text_html"]],
+                     "text": "x"}
+    assert second["input"] == "1/0" and second["images"] == []
+    assert second["outputs"] == [["output", "traceback", "highlight-ipythontb"]]
+    assert [bool(_DRAWS.search(c)) for c in ("ax = r.plot()", "e = pm.explore(m, P=1)",
+                                             "e.sliders['P'].set_val(2)\ne.figure", "r.figure.x",
+                                             "print(r.seed)")] == [True, True, True, False, False]
+
+
+def test_the_gallery_lists_every_recipe_and_each_is_a_notebook():
+    assert len(RECIPES) >= 9
+    index = (GALLERY / "index.md").read_text(encoding="utf-8")
+    (toctree,) = re.findall(r"```\{toctree\}\n(.*?)```", index, flags=re.S)
+    listed = [line.strip() for line in toctree.splitlines()
+              if line.strip() and not line.startswith(":")]
+    assert sorted(listed) == RECIPES
+    assert re.search(r"^gallery/index$", (DOCS / "index.md").read_text(encoding="utf-8"), re.M)
+    for name in RECIPES:
+        text = (GALLERY / f"{name}.md").read_text(encoding="utf-8")
+        assert re.match(r"---\njupytext:\n.*\nkernelspec:\n.*\n  name: python3\n---\n", text,
+                        flags=re.S), name
+        cells = _code_cells(GALLERY / f"{name}.md")
+        assert cells and "import powermodel as pm" in cells[0], name
+        # the public API only, as a user writes it
+        assert not re.search(r"powermodel\._|pm\._|\b_[a-z]\w*\(", "".join(cells)), name
+
+
+def test_the_build_ran_every_notebook_without_error(site):
+    for name in RECIPES:
+        page = site / "gallery" / f"{name}.html"
+        cells = _cells(page)
+        sources = _code_cells(GALLERY / f"{name}.md")
+        assert [c["input"].strip() for c in cells] == [s.strip() for s in sources], name
+        # outputs exist (a markdown notebook stores none: they come from running it)
+        assert sum(len(c["outputs"]) + len(c["images"]) for c in cells) >= len(cells) // 2, name
+        for c in cells:
+            bad = [o for o in c["outputs"] if {"traceback", "stderr", "error"} & set(o)]
+            assert bad == [], (name, c["input"][:60], bad)
+
+
+def test_each_cell_that_draws_shows_its_figure(site):
+    drawing = 0
+    for name in RECIPES:
+        for c in _cells(site / "gallery" / f"{name}.html"):
+            expected = 1 if _DRAWS.search(c["input"]) else 0
+            assert len(c["images"]) == expected, (name, c["input"][:80], c["images"])
+            drawing += expected
+            for src in c["images"]:
+                image = (site / "gallery" / urllib.parse.urlsplit(src).path).resolve()
+                assert image.is_relative_to(site.resolve()), src
+                assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", src
+                assert image.stat().st_size > 5000, src   # a figure, not an empty canvas
+    assert drawing >= 12
+
+
+def test_the_notebook_shows_tables_plots_and_the_explorer(site):
+    cells = _cells(site / "gallery" / "notebook.html")
+    # results as HTML tables (their _repr_html_, captioned with the result's type)
+    tables = [c["text"].split()[0] for c in cells if ["powermodel-result"] in c["tables"]]
+    assert {"Solution", "SweepResult", "SobolResult"} <= set(tables)
+    # the figures of .plot() (a sweep over N, one over N and P, Sobol' indices)
+    plots = [c for c in cells if re.search(r"\w\.plot\(", c["input"])]
+    assert len(plots) == 3 and all(len(c["images"]) == 1 for c in plots)
+    # the explorer's figure
+    (explorer,) = [c for c in cells if "pm.explore(" in c["input"]]
+    assert len(explorer["images"]) == 1
+
+
+# -- the recipes write only into temporary folders --------------------------------------
+
+#: Methods that write the file or folder they are called on, and calls that write the
+#: path they are given (first argument, or ``out=``/``path=``).
+_WRITES_SELF = {"write_text", "write_bytes", "mkdir", "touch"}
+_WRITES_ARG = {"savefig", "to_csv", "to_json", "reproduce", "imsave", "save"}
+
+
+def _written(call):
+    """The expression naming what ``call`` writes, a Constant(None) for a write to a default
+    place, or None when the call writes nothing."""
+    f = call.func
+    name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+    kw = {k.arg: k.value for k in call.keywords}
+    if name in _WRITES_SELF and isinstance(f, ast.Attribute):
+        return f.value
+    if name == "open":
+        mode = call.args[1] if len(call.args) > 1 else kw.get("mode")
+        if mode is None or not re.search(r"[wax+]", ast.literal_eval(mode)):
+            return None
+        return call.args[0]
+    is_figure = isinstance(f, ast.Subscript) and "FIGURES" in ast.unparse(f.value)
+    if name in _WRITES_ARG or is_figure or "out" in kw:
+        target = kw.get("out", kw.get("path", call.args[0] if call.args else None))
+        if is_figure and target is None:
+            return None          # a paper figure without a folder writes nothing
+        return target if target is not None else ast.Constant(None)
+    return None
+
+
+def _writes(source):
+    """``(call, into a temporary folder?)`` for every call in ``source`` that writes a file:
+    into one when the call is inside ``with tempfile.TemporaryDirectory() as name:`` and
+    its path derives from ``name``."""
+    found = []
+
+    def uses(expr, names):
+        return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
+
+    def visit(node, temp):
+        if isinstance(node, ast.With):
+            temp = set(temp)
+            for item in node.items:
+                if (ast.unparse(item.context_expr) == "tempfile.TemporaryDirectory()"
+                        and isinstance(item.optional_vars, ast.Name)):
+                    temp.add(item.optional_vars.id)
+        elif isinstance(node, ast.Assign) and temp and uses(node.value, temp):
+            temp.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Call):
+            target = _written(node)
+            if target is not None:
+                found.append((ast.unparse(node), bool(temp) and uses(target, temp)))
+        for child in ast.iter_child_nodes(node):
+            visit(child, temp)
+
+    visit(ast.parse(source), set())
+    return found
+
+
+def test_the_write_checker_knows_a_temporary_folder():
+    inside = """
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / "a.png"
+    fig.savefig(path)
+    r.to_csv(Path(tmp) / "a.csv")
+    pm.reproduce(tmp, figures=["optimum"])
+    pm.FIGURES["optimum"](tmp, P=1e5)
+    (Path(tmp) / "b.txt").write_text("x")
+    open(Path(tmp) / "c", "w")
+"""
+    assert [ok for _, ok in _writes(inside)] == [True] * 6
+    outside = """
+fig.savefig("a.png")
+pm.reproduce()
+pm.FIGURES["optimum"](out="figures")
+Path("b.txt").write_text("x")
+open("c", "w")
+with tempfile.TemporaryDirectory() as tmp:
+    r.to_csv("here.csv")
+with open("d.txt") as fh:
+    pm.FIGURES["optimum"](P=1e5)
+"""
+    assert [ok for _, ok in _writes(outside)] == [False] * 6
+
+
+def test_recipes_write_only_into_a_temporary_folder():
+    writes = [(name, call, ok) for name in RECIPES
+              for cell in _code_cells(GALLERY / f"{name}.md") for call, ok in _writes(cell)]
+    assert [w for w in writes if not w[2]] == []
+    assert len(writes) >= 4      # savefig, to_csv, reproduce and a paper figure's out
+
+
+def test_building_the_site_leaves_the_repository_unchanged(site):
+    if not _BUILT_HERE:
+        pytest.skip("the site was built outside this session (POWERMODEL_DOCS_HTML); "
+                    ".ci/run compares git status around its own build")
+    if _BUILT_HERE["before"] is None:
+        pytest.skip("no git repository here to compare")
+    assert _BUILT_HERE["after"] == _BUILT_HERE["before"]
+
+
+# -- the Guarantees page -----------------------------------------------------------------
+
+def test_the_guarantees_page_replaced_the_hardening_page(site):
+    assert not (DOCS / "hardening.md").exists()
+    assert not (site / "hardening.html").exists()
+    text = (site / "guarantees.html").read_text(encoding="utf-8")
+    for heading in ("Every input gets a result or a clear refusal", "Bounded time",
+                    "Bounded memory", "Strings are data, never code",
+                    "Files are written atomically", "Seeds", "Numbers and limits"):
+        assert f">{heading}<" in text, heading
+    assert 'href="certification.html' in text
+    assert 'href="guarantees.html"' in (site / "index.html").read_text(encoding="utf-8")
+    sources = [REPO / "README.md", *(p for p in DOCS.rglob("*.md") if "_build" not in p.parts),
+               *(REPO / "tests").glob("*.py")]
+    assert [p for p in sources if "hardening.md" in p.read_text(encoding="utf-8")
+            and p.name != "test_docs_site.py"] == []
 
 
 # -- the browser ---------------------------------------------------------------------------
@@ -260,9 +548,15 @@ _MATH_STATE = """document.fonts.ready.then(() => {
 })"""
 
 
+#: An element MathJax typesets: class "math" among others (a notebook's LaTeX output
+#: is ``class="output text_latex math ..."``).
+_HAS_MATH = re.compile(r'class="[^"]*\bmath\b')
+
+
 def test_every_page_with_math_shows_typeset_math(site, browser):
-    with_math = [p for p in _pages(site) if 'class="math' in (site / p).read_text(encoding="utf-8")]
+    with_math = [p for p in _pages(site) if _HAS_MATH.search((site / p).read_text(encoding="utf-8"))]
     assert "api/generated/powermodel.Model.html" in with_math
+    assert "gallery/thresholds.html" in with_math    # the symbolic engine's LaTeX output
     for page in sorted(set(with_math) | set(NAMED_PAGES)):
         browser.open(_url(site, page), _MATHJAX_DONE if page in with_math else "true")
         state = browser.evaluate(_MATH_STATE)
@@ -272,16 +566,30 @@ def test_every_page_with_math_shows_typeset_math(site, browser):
         assert browser.evaluate(_FETCHED_ELSEWHERE) == [], page
 
 
-def test_every_gallery_image_loads(site, browser):
-    # As many images as the gallery's markdown shows figures.
-    expected = len(re.findall(r"!\[[^\]]*\]\(", (DOCS / "gallery.md").read_text(encoding="utf-8")))
-    browser.open(_url(site, "gallery.html"),
-                 "Array.from(document.images).every(i => i.complete)")
-    images = browser.evaluate(
-        "Array.from(document.images).map(i => [i.getAttribute('src'), i.naturalWidth])")
+_IMAGES = "Array.from(document.images).map(i => [i.getAttribute('src'), i.naturalWidth])"
+_IMAGES_DONE = "Array.from(document.images).every(i => i.complete)"
+
+
+def test_every_paper_figure_loads(site, browser):
+    # As many images as the page's markdown shows figures.
+    text = (DOCS / "paper_figures.md").read_text(encoding="utf-8")
+    expected = len(re.findall(r"!\[[^\]]*\]\(", text))
+    browser.open(_url(site, "paper_figures.html"), _IMAGES_DONE)
+    images = browser.evaluate(_IMAGES)
     assert len(images) == expected > 0
     assert [src for src, width in images if width == 0] == []
     assert browser.evaluate(_FETCHED_ELSEWHERE) == []
+
+
+def test_every_gallery_output_image_loads(site, browser):
+    for name in RECIPES:
+        page = f"gallery/{name}.html"
+        expected = sum(len(c["images"]) for c in _cells(site / page))
+        browser.open(_url(site, page), _IMAGES_DONE)
+        images = browser.evaluate(_IMAGES)
+        assert len(images) == expected, page
+        assert [src for src, width in images if width < 100] == [], page
+        assert browser.evaluate(_FETCHED_ELSEWHERE) == [], page
 
 
 _SEARCH_DONE = ("document.querySelector('#search-results') && "

@@ -8,7 +8,7 @@ log-spaced scan refined by bisection.
 
 Each point must match the reference to 1e-9 relative in x* and g*, with the
 same regime. A warning (pm.AccuracyWarning) excuses a mismatch only where the
-documented ill-conditioning applies (docs/hardening.md): k within 1e-5 of 1
+documented ill-conditioning applies (docs/guarantees.md): k within 1e-5 of 1
 (power families), N within 1e-5 relative of c*a (exponential), or a cost that
 overflows float64 below the budget (general solver); anywhere else a warned
 mismatch is a failure. Results

@@ -15,7 +15,7 @@ figure can be redrawn for another cost in a few lines::
 Each figure is a recipe over :mod:`powermodel.plotting` (``FIGURES[name].recipe``:
 given its Axes and options, it solves, draws and returns what the figure records);
 the wrapper around it checks ``resolution``, applies the style, makes the figure
-and writes the files. The docs' gallery shows every recipe.
+and writes the files. The docs' page of the paper's figures shows every recipe.
 
 :func:`reproduce` regenerates every figure, its CSV and ``values.tex`` (every
 number quoted in the paper, as ``\newcommand`` macros), and builds the paper
