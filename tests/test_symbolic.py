@@ -608,3 +608,27 @@ def test_symbolic_models_pickle_and_copy():
     s = pm.Model("power", c=1.0).symbolic
     for t in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s), copy.copy(s)):
         assert str(t.optimum()) == str(s.optimum()) and repr(t) == repr(s)
+
+
+def test_latex_never_evaluates_a_string(tmp_path):
+    # a string given to latex() is refused, not run through sympify (which evals it)
+    sm = pm.Model("power", c=1.0, k=2.0).symbolic
+    marker = tmp_path / "ran"
+    payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
+    with pytest.raises(pm.InputError, match="`obj` must be a SymPy expression"):
+        sm.latex(payload)
+    with pytest.raises(pm.InputError):
+        sm.latex([payload])
+    assert not marker.exists()
+    assert sm.latex(2.5) == "2.5" and sm.latex((sm.foc().lhs, 1)) == r"\left( 2 x, \  1\right)"
+
+
+def test_numeric_function_never_evaluates_a_string(tmp_path):
+    from powermodel.symbolic.numeric import NumericFunction
+
+    marker = tmp_path / "ran"
+    with pytest.raises(pm.InputError, match="`expr` must be a SymPy expression"):
+        NumericFunction(f"__import__('pathlib').Path({str(marker)!r}).write_text('x')")
+    assert not marker.exists()
+    N = sp.Symbol("N", positive=True)
+    assert NumericFunction(N / 2)(N=3.0) == 1.5

@@ -151,11 +151,24 @@ def _tidy(e, seconds=2.0):
 
 
 def _latex(obj):
+    """LaTeX of a SymPy object, a result with ``.latex()``, a number, or a list or
+    tuple of these. Never of a string: ``sympify`` would evaluate it as Python."""
+    import numbers
+
+    from ..errors import InputError
+
     if isinstance(obj, sp.Basic):
         return sp.latex(obj)
-    if hasattr(obj, "latex"):
+    if hasattr(obj, "latex") and not isinstance(obj, str):
         return obj.latex()
-    return sp.latex(sp.sympify(obj))
+    if isinstance(obj, numbers.Number) and not isinstance(obj, bool):
+        return sp.latex(sp.sympify(obj))
+    if isinstance(obj, (list, tuple)) and all(
+            isinstance(e, (sp.Basic, numbers.Number)) and not isinstance(e, bool) for e in obj):
+        return sp.latex(sp.Tuple(*obj))
+    raise InputError("`obj` must be a SymPy expression, a result of the symbolic engine, a "
+                     f"number or a list of these, got {type(obj).__name__} (a cost written as "
+                     "a string goes through pm.Model(expr).symbolic, which parses it safely)")
 
 
 _PARAM_LATEX = {"N": "N", "P": "P", "x_cap": r"x_{cap}", "rho": r"\rho", "lambda": r"\lambda"}

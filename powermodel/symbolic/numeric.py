@@ -44,6 +44,10 @@ class NumericFunction:
     __slots__ = ("expr", "names", "_args", "_func", "_accepts")
 
     def __init__(self, expr, *, accepts=()):
+        if not isinstance(expr, (sp.Basic, int, float)) or isinstance(expr, bool):
+            # (never sympify a string: it would be evaluated as Python)
+            raise InputError(f"`expr` must be a SymPy expression or a number, got "
+                             f"{type(expr).__name__}")
         expr = sp.sympify(expr)
         args = tuple(sorted(expr.free_symbols, key=lambda s: (s.name != "N", s.name != "P",
                                                                s.name)))
