@@ -434,6 +434,23 @@ def test_unverified_solution_is_rejected():
     assert not core._verify(bad, core.f.subs(S.x, S._XP))
 
 
+def test_number_literals_are_exact_rationals():
+    # 0.5 x^2: x* = N (f' = x), X_budget = sqrt(2 P); a Float left in f would put every
+    # inversion 15 digits off and the substitution check would reject it
+    sm = pm.Model("0.5*x**2").symbolic
+    assert sm.cost() == S.x ** 2 / 2
+    P = sp.Symbol("P", positive=True)
+    assert sm.optimum() == sp.Piecewise((sp.sqrt(2) * sp.sqrt(P), S.N >= sp.sqrt(2) * sp.sqrt(P)),
+                                        (S.N, True))
+
+
+def test_numeric_function_evaluates_roots_of_polynomials():
+    # a kinked cost's thresholds can be CRootOf numbers, which NumPy cannot evaluate:
+    # the real root of x^5 - x - 1 is 1.1673039782614187
+    r = sp.CRootOf(S.x ** 5 - S.x - 1, 0)
+    assert S.NumericFunction(r * S.N)(N=2.0) == pytest.approx(2 * 1.1673039782614187, rel=1e-15)
+
+
 # ---------------------------------------------------------------------------
 # Output: LaTeX, results, CLI
 # ---------------------------------------------------------------------------
@@ -482,12 +499,12 @@ def test_derive_with_a_timeout_beyond_the_timers_range_is_no_limit(where, run_in
     assert out["text"].startswith("cost         f(x) = x**2"), out["text"]
 
 
-def test_derive_of_a_cost_with_kinks_says_convexity_is_unknown():
-    # f'' of max/min has DiracDelta terms, which NumPy cannot evaluate: no NameError
+def test_derive_of_a_cost_with_kinks_works_piece_by_piece():
+    # max(x, min(x^2, x^3)) is x up to 1 and x^2 beyond (tests/test_symbolic_kinked.py):
+    # derived piece by piece, without the DiracDelta terms of f'' of max/min
     d = pm.Model("max(x, min(x**2, x**3))").symbolic.derive(timeout=60)
-    assert d.optimum is None
-    assert any("convexity of the cost 'max(x, min(x**2, x**3))' cannot be established "
-               "(its second derivative cannot be evaluated numerically)" in n for n in d.notes)
+    assert d.convexity == "kinked-convex" and d.kinks == ((1, 1, 2),) and d.notes == ()
+    assert "DiracDelta" not in d.text()
 
 
 def test_cli_derive(capsys):

@@ -54,8 +54,13 @@ def _run(args):
 
     from ..symbolic import DERIVE_TIMEOUT
 
+    from ..errors import UnsolvableError
+
     timeout = DERIVE_TIMEOUT if args.timeout is None else args.timeout
-    d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P, timeout=timeout)
+    try:
+        d = Model(args.cost, **params_dict(args.param)).symbolic.derive(P=args.P, timeout=timeout)
+    except UnsolvableError as exc:  # a refusal (exit 2), in the command line's words
+        raise UnsolvableError(_cli_syntax(str(exc))) from None
     if args.latex:
         return d.latex(digits=args.digits)
     lines = d.text(digits=args.digits).splitlines()

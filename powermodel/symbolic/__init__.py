@@ -16,6 +16,11 @@ cost given by a family name or an expression string:
 * the value, learned share and compute multiplier;
 * LaTeX for all of it and cached NumPy functions (``lambdify(..., cse=True)``).
 
+A cost with kinks (``abs``, ``min``, ``max``) is split into its smooth pieces
+and solved piece by piece, exactly (:mod:`powermodel.symbolic.kinks`), or
+refused with the reason; its f' and f'' are shown piece by piece, never as
+``DiracDelta`` terms.
+
 Symbols and assumptions: ``x`` is non-negative, ``N``, ``P`` and ``x_cap``
 positive, ``rho`` and ``lambda`` non-negative. A cost parameter is positive
 when its lower bound is a strict 0 or 1 (``c``, ``a``, ``s``; ``k >= 1`` is
@@ -23,8 +28,9 @@ declared positive and taken as ``k > 1`` wherever a formula divides by
 ``k - 1``: a numeric ``k = 1`` is handled as the linear case), non-negative
 when its bound is ``>= 0`` (``b``, ``F``, ``beta``). Parameters of a user
 expression are assumed positive. Parameters given numeric (scalar) values in
-the :class:`~powermodel.model.Model` are substituted as exact rationals;
-the others stay symbols.
+the :class:`~powermodel.model.Model` are substituted as exact rationals, as
+are the number literals of an expression (``0.01`` is ``1/100``); the others
+stay symbols.
 
 Solutions of :func:`sympy.solve` are never trusted blindly: every candidate
 is checked by substitution at random parameter points built so that the true

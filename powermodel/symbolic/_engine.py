@@ -7,14 +7,16 @@ import sympy as sp
 
 from ..errors import InputError, UnsolvableError
 from ..expressions import parse
-from ._common import (_KAPPA, _OUTPUTS, _param_symbol, _T, _tidy, _time_limit, _Timeout, _XP, LAM,
-                      N, P, RHO, SOLVE_TIMEOUT, x, X_CAP)
+from ._common import (_exact, _KAPPA, _OUTPUTS, _param_symbol, _T, _tidy, _time_limit, _Timeout,
+                      _XP, LAM, N, P, RHO, SOLVE_TIMEOUT, x, X_CAP)
+from .kinked_optimum import implicit_equations, solve_kinked
+from .kinks import has_kinks, kinked_cost
 
 
 class _Core:
     """Everything derived for one cost, one set of substituted values and options."""
 
-    def __init__(self, formula, convexity, bounds, subs, cap, rho, lam):
+    def __init__(self, formula, convexity, bounds, subs, cap, rho, lam, Pv=None):
         parsed = parse(formula)
         self.formula = formula
         self.family_convexity = convexity
@@ -28,10 +30,31 @@ class _Core:
         self.rho = RHO if rho == "sym" else rho
         self.lam = LAM if lam == "sym" else lam
         syms = dict(self.psyms, x=x, N=N)
-        self.f_full = parsed.to_sympy(syms)
+        f_full = parsed.to_sympy(syms)
+        # number literals exact, as parameter values are (0.01 -> 1/100): a Float in f would
+        # leave every inversion 15 digits off, and the substitution check would reject it
+        self.f_full = f_full.xreplace({v: _exact(v) for v in f_full.atoms(sp.Float)})
+        # a cost with abs, min or max: split into smooth pieces (a single piece: smooth on
+        # x >= 0, and solved as any smooth cost)
+        self.kinked = self.kink_error = None
+        self.P_value = Pv
+        if has_kinks(self.f_full):
+            try:
+                kc = kinked_cost(self.f_full, self.subs, formula, self._sample_value)
+            except (UnsolvableError, InputError) as exc:
+                self.kink_error = exc
+            else:
+                if len(kc.pieces) == 1:
+                    self.f_full = kc.pieces[0].full
+                else:
+                    self.kinked = kc
         self.f = self.f_full.subs(self.subs)
-        self.d1 = sp.diff(self.f, x)
-        self.d2 = sp.diff(self.d1, x)
+        if self.kinked is not None:  # f' and f'' piece by piece, open at the kinks
+            self.d1 = self.kinked.piecewise("d1")
+            self.d2 = self.kinked.piecewise("d2")
+        else:
+            self.d1 = sp.diff(self.f, x)
+            self.d2 = sp.diff(self.d1, x)
         self.n = N * (1 - self.lam) / (1 + self.rho * (N - 1))
         self.n_eff = N / (1 + self.rho * (N - 1))
         self.carry = 1 + self.rho * (N - 1)
@@ -57,9 +80,18 @@ class _Core:
             return b[0] + float(np.exp(rng.uniform(-2.5, 1.5)))
         return float(np.exp(rng.uniform(-2.5, 2.5)))
 
+    def require_split(self):
+        """Raise the reason a kinked cost cannot be split into smooth pieces, if any."""
+        if self.kink_error is not None:
+            raise type(self.kink_error)(str(self.kink_error))
+
     @functools.cached_property
     def kind(self):
-        """``"linear"``, ``"convex"``, ``"concave"``, ``"nonconvex"`` or ``"unknown"``."""
+        """``"linear"``, ``"convex"``, ``"concave"``, ``"nonconvex"`` or ``"unknown"``; for a
+        cost with kinks ``"kinked-convex"``, ``"kinked-concave"`` or ``"kinked"``."""
+        self.require_split()
+        if self.kinked is not None:
+            return self.kinked.kind
         d2 = self.d2
         if d2 == 0:
             return "linear"
@@ -258,6 +290,10 @@ class _Core:
     @functools.cached_property
     def closed(self):
         """(branches, parts) or the UnsolvableError to raise."""
+        if self.kink_error is not None:
+            return self.kink_error
+        if self.kinked is not None:
+            return self._kinked_closed()
         try:
             self._require_convex()
             xb = sp.expand_log(self.invert(self.f, "the budget f(x) = P").subs(_T, P))
@@ -294,16 +330,65 @@ class _Core:
         except UnsolvableError as exc:
             return exc
 
+    def _kinked_closed(self):
+        if self.depends_on_N:
+            return UnsolvableError(f"the kinked cost {self.formula!r} depends on N, so its kinks "
+                                   "move with N: no thresholds in closed form; use Model.solve")
+        if isinstance(self.cap, sp.Symbol):
+            return UnsolvableError(f"the cost {self.formula!r} has kinks: give x_cap a number "
+                                   "(a symbolic cap is not supported for it)")
+        try:
+            res = solve_kinked(self.kinked, P if self.P_value is None else self.P_value,
+                               self.cap, self.n)
+        except (UnsolvableError, InputError) as exc:
+            return exc
+        return res.branches, {"xb": res.xb, "kinked": res}
+
+    def piece_f(self, regime):
+        """The cost (values substituted) in a regime: piece by piece for a kinked cost."""
+        kc = self.kinked
+        if kc is None:
+            return self.f
+        name, _, i = regime.partition(" ")
+        if name == "none":
+            return kc.pieces[0].f
+        if name == "cap" and not i:
+            return kc.truncated(self.cap)[-1].f
+        return kc.pieces[int(i) - (0 if name == "kink" else 1)].f  # ("cap 2": a symbolic cap)
+
+    def regime_at(self, regime, xv):
+        """A kinked cost's name for the numeric solver's regime at x* = xv: the piece
+        ("interior 2", "budget 2", "cap 2" with a symbolic cap) or the kink ("kink 1")
+        that holds it."""
+        if self.kinked is None or regime not in ("interior", "budget", "cap"):
+            return regime
+        if regime == "cap" and not isinstance(self.cap, sp.Symbol):
+            return regime
+        pieces = self.kinked.pieces
+        for i, p in enumerate(pieces[1:], 1):
+            k = float(p.lo)
+            if regime == "interior" and abs(xv - k) <= 1e-9 * (1 + abs(k)):
+                return f"kink {i}"
+            if xv < k:
+                return f"{regime} {i}"
+        return f"{regime} {len(pieces)}"
+
+    def g_of(self, regime):
+        """g(x) in a regime (piece by piece for a kinked cost)."""
+        if self.kinked is None:
+            return self.g
+        return (P - self.piece_f(regime)) * self.carry / N + (1 - self.lam) * x
+
     def branches(self):
         c = self.closed
         if isinstance(c, Exception):
-            raise UnsolvableError(str(c))
+            raise type(c)(str(c))
         return c[0]
 
     def parts(self):
         c = self.closed
         if isinstance(c, Exception):
-            raise UnsolvableError(str(c))
+            raise type(c)(str(c))
         return c[1]
 
     def piecewise(self, fn):
@@ -318,13 +403,14 @@ class _Core:
         if name == "x":
             return self.piecewise(lambda r, xr: xr)
         if name == "value":
-            return self.piecewise(lambda r, xr: t(self.g.subs(x, xr)))
+            return self.piecewise(lambda r, xr: t(self.g_of(r).subs(x, xr)))
         if name == "learned_share":
             return self.piecewise(lambda r, xr: sp.Integer(0) if xr == 0 else
-                                  t((1 - self.lam) * xr / self.g.subs(x, xr)))
+                                  t((1 - self.lam) * xr / self.g_of(r).subs(x, xr)))
         if name == "compute_multiplier":
-            f0 = self.f.subs(x, 0)
-            return self.piecewise(lambda r, xr: t((f0 + self.n_eff * self.g.subs(x, xr)) / P))
+            f0 = self.piece_f("none").subs(x, 0)
+            return self.piecewise(lambda r, xr: t((f0 + self.n_eff * self.g_of(r).subs(x, xr))
+                                                  / P))
         if name == "x_budget":
             return self.parts()["xb"]
         raise InputError(f"unknown output `{name}` (known: {', '.join(_OUTPUTS)})")
@@ -344,6 +430,16 @@ class _Core:
         """name -> closed form in N, or ("implicit", equation in N) when there is none."""
         out = {}
         parts = self.parts()
+        if self.kinked is not None:
+            for k, v in parts["kinked"].thresholds.items():
+                if isinstance(v, tuple):  # no closed form: n x* + f(x*) = P
+                    xs = self.output("x", tidy=False)
+                    out[k] = ("implicit", sp.Eq(self.n * xs + self.f.subs(x, xs), P))
+                elif isinstance(v, sp.Piecewise):
+                    out[k] = sp.Piecewise(*[(_tidy(self.N_of(e)), c) for e, c in v.args])
+                else:
+                    out[k] = _tidy(self.N_of(v))
+            return out
         xb, xint = parts["xb"], parts["xint"]
         cap = self.cap
         n = self.n
@@ -411,19 +507,23 @@ class _Core:
         """regime -> {"x": {name: dx*/dθ}, "value": {name: dg*/dθ}} in terms of x = x*."""
         f, g = self.f_full, self.g_full
         n = N * (1 - self.lam) / (1 + self.rho * (N - 1))
-        eqs = {"none": x, "interior": sp.diff(f, x) - n, "budget": f - P}
-        if self.cap is not None:
-            eqs["cap"] = x - self.cap
-        gx = sp.diff(g, x)
+        if self.kinked is not None:  # one equation per piece, per kink
+            eqs = [(r, E, (P - fr) * self.carry / N + (1 - self.lam) * x)
+                   for r, E, fr in implicit_equations(self.kinked, self.cap, n)]
+        else:
+            eqs = [("none", x, g), ("interior", sp.diff(f, x) - n, g), ("budget", f - P, g)]
+            if self.cap is not None:
+                eqs.append(("cap", x - self.cap, g))
         out = {}
-        for regime, E in eqs.items():
+        for regime, E, g in eqs:
+            gx = sp.diff(g, x)
             Ex = sp.diff(E, x)
             dx, dg = {}, {}
             for v in self.variables():
                 # raw quotients: simplify() may multiply through by exp(x/s) and overflow
                 d = (-sp.diff(E, v) / Ex).subs(self.subs)
                 dx[v.name] = d
-                dg[v.name] = (sp.diff(g, v) + (0 if regime == "interior" else gx * d)
+                dg[v.name] = (sp.diff(g, v) + (0 if regime.startswith("interior") else gx * d)
                               ).subs(self.subs)
             out[regime] = {"x": dx, "value": dg}
         return out
@@ -452,5 +552,5 @@ _INVERSIONS = {}
 
 
 @functools.lru_cache(maxsize=128)
-def _core(formula, convexity, bounds, subs, cap, rho, lam):
-    return _Core(formula, convexity, bounds, subs, cap, rho, lam)
+def _core(formula, convexity, bounds, subs, cap, rho, lam, Pv=None):
+    return _Core(formula, convexity, bounds, subs, cap, rho, lam, Pv)

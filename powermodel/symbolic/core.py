@@ -12,7 +12,7 @@ from ._engine import _core
 from .derivation import _derive_in_worker, _timeout_message, Derivation
 from .numeric import NumericFunction
 from .statics import Elasticities, Statics
-from .thresholds import Thresholds
+from .thresholds import numeric_thresholds, Thresholds
 
 
 def _option(name, value, **rule):
@@ -146,15 +146,20 @@ class SymbolicModel:
         return (SymbolicModel, (self._model,))
 
     # -- plumbing -------------------------------------------------------------
-    def _core(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0, subs=None):
+    def _core(self, *, x_cap=None, overlap=0.0, runtime_penalty=0.0, subs=None, P=None):
         cap = _option("x_cap", x_cap, low=0, low_open=True)
         rho = _option("overlap", overlap, low=0, high=1) or sp.Integer(0)
         lam = _option("runtime_penalty", runtime_penalty, low=0, high=1, high_open=True) \
             or sp.Integer(0)
         c = self._cost
         bounds = tuple(sorted((k, tuple(v)) for k, v in c.bounds.items()))
-        return _core(c.formula, c.convexity, bounds, self._subs if subs is None else subs,
-                     cap, rho, lam)
+        args = (c.formula, c.convexity, bounds, self._subs if subs is None else subs, cap, rho, lam)
+        core = _core(*args)
+        if core.kinked is not None and P is not None:
+            # a kinked cost is solved at the given budget (its pieces, jumps and the piece
+            # holding X_budget depend on P); a smooth one with P a symbol, substituted after
+            core = _core(*args, P)
+        return core
 
     @property
     def model(self):
@@ -195,6 +200,7 @@ class SymbolicModel:
         Eq(2*x, N)
         """
         core = self._core(overlap=overlap, runtime_penalty=runtime_penalty)
+        core.require_split()
         return sp.Eq(core.d1, core.n)
 
     def soc(self):
@@ -204,7 +210,9 @@ class SymbolicModel:
         >>> pm.Model("exponential").symbolic.soc()
         a**2*c*exp(a*x) > 0
         """
-        return sp.StrictGreaterThan(self._core().d2, 0, evaluate=False)
+        core = self._core()
+        core.require_split()
+        return sp.StrictGreaterThan(core.d2, 0, evaluate=False)
 
     def constraints(self, *, x_cap=None):
         """The feasible set: ``x >= 0``, ``f(x) <= P`` (and ``x <= x_cap``), a ``sympy.Tuple``.
@@ -233,6 +241,10 @@ class SymbolicModel:
     def optimum(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """x* as a ``Piecewise`` over the regimes none, cap, budget, interior.
 
+        For a cost with kinks the regimes are named by piece and kink:
+        ``"interior 2"`` (inside the second piece from x = 0), ``"kink 1"`` (at
+        the first kink), ``"budget 2"``; see :mod:`powermodel.symbolic.kinks`.
+
         Raises
         ------
         UnsolvableError
@@ -248,8 +260,8 @@ class SymbolicModel:
         Piecewise((1000, N >= 2000), (N/2, True))
         """
         Pv = _budget(P)
-        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
-                                     runtime_penalty=runtime_penalty).output("x"), Pv)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty,
+                                     P=Pv).output("x"), Pv)
 
     @_limited
     def regimes(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
@@ -259,8 +271,8 @@ class SymbolicModel:
         >>> pm.Model("quadratic", c=1.0, b=2.0).symbolic.regimes()["interior"]
         (N/2 - 1, True)
         """
-        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
         Pv = _budget(P)
+        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty, P=Pv)
         return {r: _at_budget((xr, cond), Pv) for r, xr, cond in core.branches()
                 if cond is not sp.false}
 
@@ -273,15 +285,15 @@ class SymbolicModel:
         Piecewise((sqrt(P), N >= 2*sqrt(P)), (N/4 + P/N, True))
         """
         Pv = _budget(P)
-        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
-                                     runtime_penalty=runtime_penalty).output("value"), Pv)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty,
+                                     P=Pv).output("value"), Pv)
 
     @_limited
     def learned_share(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         """(1 - lambda) x*/g*, Piecewise over the regimes."""
         Pv = _budget(P)
-        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
-                                     runtime_penalty=runtime_penalty).output("learned_share"), Pv)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty,
+                                     P=Pv).output("learned_share"), Pv)
 
     @_limited
     def compute_multiplier(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
@@ -292,8 +304,8 @@ class SymbolicModel:
         Piecewise((N/sqrt(P), N >= 2*sqrt(P)), ((N**2/4 + P)/P, True))
         """
         Pv = _budget(P)
-        return _at_budget(self._core(x_cap=x_cap, overlap=overlap,
-                                     runtime_penalty=runtime_penalty).output("compute_multiplier"), Pv)
+        return _at_budget(self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty,
+                                     P=Pv).output("compute_multiplier"), Pv)
 
     # -- shared structure: does x still dominate as N -> oo? --------------------
     def overlap_threshold(self, *, runtime_penalty=0.0):
@@ -360,13 +372,17 @@ class SymbolicModel:
         P : float, optional
             A value for the budget. Needed for thresholds found numerically
             (non-convex costs, costs depending on N), which also need every
-            cost parameter to have a numeric value.
+            cost parameter to have a numeric value, and for a cost with kinks
+            that is neither convex nor concave piece by piece (solved exactly,
+            see :mod:`powermodel.symbolic.kinks`).
 
         Raises
         ------
         UnsolvableError
             For a non-convex cost without numeric values, or when the closed
-            form fails and no numbers are available.
+            form fails and no numbers are available; for a cost with kinks that
+            cannot be split into smooth pieces or solved piece by piece (never
+            a grid search for those).
 
         Examples
         --------
@@ -375,8 +391,8 @@ class SymbolicModel:
         >>> th["onset"], th["budget"], th["dominance"]
         (2, 2*sqrt(P + 1), 2*sqrt(3*P + 4)/3 + 2/3)
         """
-        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
         Pv = _budget(P)
+        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty, P=Pv)
         numbers_ok = (Pv is not None and len(self._subs) == len(core.param_names)
                       and not isinstance(core.cap, sp.Symbol)
                       and not isinstance(core.rho, sp.Symbol)
@@ -384,8 +400,12 @@ class SymbolicModel:
         accepts = ("N", "P", "x_cap", "overlap", "runtime_penalty", *core.param_names)
         closed = core.closed
         if isinstance(closed, Exception):
+            if core.kinked is not None or core.kink_error is not None:
+                # found piece by piece or not at all: a grid search cannot place a kink's
+                # thresholds exactly, nor tell a jump from a steep rise
+                raise type(closed)(str(closed))
             if numbers_ok:
-                vals = self._numeric_thresholds(core, Pv)
+                vals = numeric_thresholds(self._model, core, Pv)
                 out = Thresholds(vals)
                 if core.kind in ("convex", "linear"):
                     # the onset f'(0) needs no inversion: exact even when x* has no closed form
@@ -411,7 +431,7 @@ class SymbolicModel:
             if isinstance(v, tuple):
                 if numbers_ok:
                     if numeric is None:
-                        numeric = self._numeric_thresholds(core, Pv)
+                        numeric = numeric_thresholds(self._model, core, Pv)
                     v = numeric[k]
                 else:
                     eq = _at_budget(v[1], Pv)  # (the symbol P: the argument shadows it)
@@ -419,53 +439,6 @@ class SymbolicModel:
             else:
                 v = _at_budget(v, Pv)
             out[k] = v
-        return out
-
-    def _numeric_thresholds(self, core, Pv):
-        """First N of each regime change, bracketed on a log grid and refined (k-section)."""
-        m = self._model
-        opts = dict(P=float(Pv), x_cap=None if core.cap is None else float(core.cap),
-                    overlap=float(core.rho), runtime_penalty=float(core.lam), errors="nan")
-        preds = {
-            "onset": lambda s: s.x > 0,
-            "budget": lambda s: s.regime == "budget",
-            "cap": lambda s: s.regime == "cap",
-            "dominance": lambda s: s.learned_share >= 0.5,
-        }
-        grid = np.geomspace(1e-12, 1e40, 52 * 20 + 1)
-        try:
-            s = m.solve(N=grid, **opts)
-        except InputError:
-            # a cost depending on N may be undefined for small N: start where it is defined
-            lo, hi = 0, grid.size - 1
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                try:
-                    m.solve(N=grid[mid:], **opts)
-                    hi = mid
-                except InputError:
-                    lo = mid
-            grid = grid[hi:]
-            s = m.solve(N=grid, **opts)
-        out = {}
-        for name, pred in preds.items():
-            hit = np.flatnonzero(pred(s))
-            if hit.size == 0:
-                out[name] = sp.oo
-                continue
-            i = hit[0]
-            if i == 0:
-                out[name] = sp.Integer(0)
-                continue
-            lo, hi = grid[i - 1], grid[i]
-            for _ in range(12):
-                if hi / lo - 1 < 1e-14:
-                    break
-                pts = np.geomspace(lo, hi, 65)
-                h = np.flatnonzero(pred(m.solve(N=pts, **opts)))
-                j = h[0] if h.size else 64
-                lo, hi = pts[max(j - 1, 0)], pts[j]
-            out[name] = sp.Float(float(np.sqrt(lo) * np.sqrt(hi)), 17)
         return out
 
     # -- statics --------------------------------------------------------------
@@ -491,7 +464,8 @@ class SymbolicModel:
         Piecewise((1/(2*sqrt(P)), N >= 2*sqrt(P)), (1/N, True))
         """
         Pv = _budget(P)
-        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
+        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty, P=Pv)
+        core.require_split()
         imp = core.implicit
         if isinstance(core.closed, Exception):
             return Statics(x=None, value=None, implicit=_at_budget(imp, Pv))
@@ -513,7 +487,7 @@ class SymbolicModel:
         Piecewise((0, N >= 2*sqrt(P)), (1, True))
         """
         Pv = _budget(P)
-        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
+        core = self._core(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty, P=Pv)
         core.branches()  # raises UnsolvableError without a closed form
         G = sp.Dummy("g", positive=True)
         forms = {r: core.elasticity_forms(r, G) for r in core.implicit}
@@ -524,7 +498,7 @@ class SymbolicModel:
                     e = forms[r][o][name]
                     if e is sp.nan:
                         return e
-                    return _tidy(e.subs(G, core.g.subs(x, xr)).subs(x, xr), 1.0)
+                    return _tidy(e.subs(G, core.g_of(r).subs(x, xr)).subs(x, xr), 1.0)
                 out[o][v.name] = core.piecewise(piece)
         return Elasticities(**_at_budget(out, Pv))
 
@@ -571,13 +545,22 @@ class SymbolicModel:
                     **params)
         core = self._core(x_cap=None if x_cap is None else True, overlap=True,
                           runtime_penalty=True, subs=())
+        regime = str(s.regime)
+        if core.kinked is not None or core.kink_error is not None:
+            # a kinked cost: split at this point's values, and name the regime by the piece
+            # or kink that holds x*
+            point = tuple(sorted((k, _exact(float(inp[k]))) for k in core.param_names))
+            core = self._core(x_cap=None if x_cap is None else True, overlap=True,
+                              runtime_penalty=True, subs=point)
+            core.require_split()
+            regime = core.regime_at(regime, float(s.x))
         names = ["N", "P", *core.param_names, *given]
         symname = {"overlap": "rho", "runtime_penalty": "lambda"}
-        if s.regime not in core.implicit:
+        if regime not in core.implicit:
             nan = float("nan")
             return {o: {k: nan for k in names} for o in ("x", "value", "learned_share")}
         G = sp.Symbol("_gstar", positive=True)  # a name no cost parameter can have
-        forms = core.elasticity_forms(s.regime, G)
+        forms = core.elasticity_forms(regime, G)
         values = {"x": s.x, "_gstar": s.value, "N": inp["N"], "P": inp["P"],
                   "x_cap": inp["x_cap"], "overlap": inp["overlap"],
                   "runtime_penalty": inp["runtime_penalty"],
@@ -673,20 +656,31 @@ class SymbolicModel:
 
     def _derive(self, *, P=None, x_cap=None, overlap=0.0, runtime_penalty=0.0):
         opts = dict(x_cap=x_cap, overlap=overlap, runtime_penalty=runtime_penalty)
+        core = self._core(**opts)
+        # a kinked cost that cannot be split, or whose pieces cannot be classified, is
+        # refused as a whole: its f' and f'' would be DiracDelta and Heaviside terms
+        core.require_split()
+        convexity = core.kind
+        kc = core.kinked
+        at = {}
+        if kc is not None and P is not None and isinstance(core.closed, Exception):
+            at = {"P": P}  # x* can jump between pieces: solved at the given budget
         notes = []
         optimum = thresholds = statics = None
         try:
-            optimum = self.optimum(timeout=np.inf, **opts)  # (derive's limit applies)
+            optimum = self.optimum(timeout=np.inf, **opts, **at)  # (derive's limit applies)
         except UnsolvableError as exc:
             notes.append(f"no closed-form optimum: {exc}")
         try:
             thresholds = self.thresholds(P=P, timeout=np.inf, **opts)
         except UnsolvableError as exc:
             notes.append(f"no thresholds: {exc}")
-        statics = self.statics(timeout=np.inf, **opts)
+        statics = self.statics(timeout=np.inf, **opts, **at)
         ext = dict(overlap=overlap, runtime_penalty=runtime_penalty)
         return Derivation(cost=self.cost(), objective=self.objective(**ext),
                           foc=self.foc(overlap=overlap, runtime_penalty=runtime_penalty),
                           soc=self.soc(), constraints=self.constraints(x_cap=x_cap),
                           optimum=optimum, thresholds=thresholds, statics=statics,
-                          notes=tuple(notes), convexity=self._core(**opts).kind)
+                          notes=tuple(notes), convexity=convexity,
+                          pieces=None if kc is None else kc.piecewise(),
+                          kinks=() if kc is None else kc.kinks)

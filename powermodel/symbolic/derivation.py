@@ -18,10 +18,20 @@ _SOC_VERDICTS = {
     "nonconvex": "holds only where f'' > 0: the cost is neither convex nor concave, "
                  "so x* can jump as N grows",
     "unknown": "holds or fails depending on the parameter values (give them to find out)",
+    "kinked-convex": "holds piece by piece where f'' > 0 (fails on a linear piece), and every "
+                     "kink is convex (f' jumps up): x* rises with N, sits at a kink while "
+                     "f'(x-) < N <= f'(x+) and jumps only across a linear piece",
+    "kinked-concave": "fails on every piece, and every kink is concave (f' jumps down): "
+                      "x* is at an end (0, the budget or the cap)",
+    "kinked": "holds only on some pieces or kinks: the cost has kinks and is neither convex "
+              "nor concave, so x* can jump as N grows",
 }
 _SOC_SHORT = {"convex": "holds: convex cost", "linear": "fails: linear cost",
               "concave": "fails: concave cost", "nonconvex": "holds only in part: non-convex cost",
-              "unknown": "depends on the parameters"}
+              "unknown": "depends on the parameters",
+              "kinked-convex": "piece by piece: convex cost with kinks",
+              "kinked-concave": "fails: concave cost with kinks",
+              "kinked": "holds only in part: cost with kinks"}
 
 
 class Derivation(Result):
@@ -48,10 +58,18 @@ class Derivation(Result):
         ``"convex"``, ``"linear"``, ``"concave"``, ``"nonconvex"`` or
         ``"unknown"``: whether the second-order condition holds for every
         x > 0, never, only somewhere, or depending on the parameter values.
+        For a cost with kinks (``abs``, ``min``, ``max``): ``"kinked-convex"``
+        (convex or linear pieces, convex kinks), ``"kinked-concave"`` (concave or
+        linear pieces, concave kinks) or ``"kinked"`` (neither).
+    pieces : sympy.Piecewise or None
+        A cost with kinks as its smooth pieces (None for a smooth cost); ``foc``
+        and ``soc`` are then piece by piece, open at the kinks.
+    kinks : tuple
+        ``(x_k, f'(x_k-), f'(x_k+))`` for every kink, in order (empty for a smooth cost).
     """
 
     __slots__ = ("cost", "objective", "foc", "soc", "constraints", "optimum", "thresholds",
-                 "statics", "notes", "convexity")
+                 "statics", "notes", "convexity", "pieces", "kinks")
     _fields = __slots__
 
     def soc_verdict(self):
@@ -66,12 +84,19 @@ class Derivation(Result):
     def text(self, *, digits=None):
         """Plain-text report (numbers to ``digits`` significant digits, if given)."""
         r = functools.partial(_round_floats, digits=digits)
-        lines = [f"cost         f(x) = {r(self.cost)}",
-                 f"objective    g(x) = {r(self.objective)}",
-                 f"condition    {r(self.foc.lhs)} = {r(self.foc.rhs)}   (first order, interior)",
-                 f"second order {r(self.soc)}   (needed for an interior maximum)",
-                 f"             {self.soc_verdict()}",
-                 "constraints  " + ", ".join(str(r(c)) for c in self.constraints)]
+        lines = [f"cost         f(x) = {r(self.cost)}"]
+        if self.pieces is not None:
+            lines.append(f"pieces       f(x) = {r(self.pieces)}")
+            lines += [f"kink         x = {r(k)}: f'(x-) = {r(a)}, f'(x+) = {r(b)}"
+                      for k, a, b in self.kinks]
+        where = ("first order, inside a piece; at a kink x* needs "
+                 f"f'(x-) <= {r(self.foc.rhs)} <= f'(x+)" if self.pieces is not None
+                 else "first order, interior")
+        lines += [f"objective    g(x) = {r(self.objective)}",
+                  f"condition    {r(self.foc.lhs)} = {r(self.foc.rhs)}   ({where})",
+                  f"second order {r(self.soc)}   (needed for an interior maximum)",
+                  f"             {self.soc_verdict()}",
+                  "constraints  " + ", ".join(str(r(c)) for c in self.constraints)]
         if self.optimum is not None:
             lines.append(f"optimum      x* = {r(self.optimum)}")
         if self.thresholds is not None:
@@ -84,16 +109,21 @@ class Derivation(Result):
                 lines += [f"  dg*/d{k:<6} {r(v)}" for k, v in self.statics.value.items()]
             else:
                 lines.append("  (implicit, x standing for x*)")
+                w = max(9, *(len(regime) + 1 for regime in self.statics.implicit))
                 for regime, forms in self.statics.implicit.items():
-                    lines += [f"  {regime:<9}dx*/d{k:<6} {r(v)}" for k, v in forms["x"].items()]
+                    lines += [f"  {regime:<{w}}dx*/d{k:<6} {r(v)}" for k, v in forms["x"].items()]
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def latex(self, *, digits=None):
         """LaTeX report (``aligned`` blocks; numbers to ``digits`` significant digits)."""
         r = functools.partial(_round_floats, digits=digits)
-        parts = [r"f(x) &= " + sp.latex(r(self.cost)),
-                 r"g(x) &= " + sp.latex(r(self.objective)),
+        parts = [r"f(x) &= " + sp.latex(r(self.cost))]
+        if self.pieces is not None:
+            parts.append(r"f(x) &= " + sp.latex(r(self.pieces)))
+            parts += [rf"f'({sp.latex(r(k))}^-) &= {sp.latex(r(a))},\quad "
+                      rf"f'({sp.latex(r(k))}^+) = {sp.latex(r(b))}" for k, a, b in self.kinks]
+        parts += [r"g(x) &= " + sp.latex(r(self.objective)),
                  sp.latex(r(self.foc.lhs)) + " &= " + sp.latex(r(self.foc.rhs)),
                  r"&" + sp.latex(r(self.soc)) + r"\quad\text{(needed for an interior maximum; "
                  + _SOC_SHORT[self.convexity] + ")}",

@@ -49,6 +49,9 @@ class NumericFunction:
             raise InputError(f"`expr` must be a SymPy expression or a number, got "
                              f"{type(expr).__name__}")
         expr = sp.sympify(expr)
+        roots = expr.atoms(sp.CRootOf)  # (a kinked cost's thresholds): numbers NumPy lacks
+        if roots:
+            expr = expr.xreplace({r: r.evalf(30) for r in roots})
         args = tuple(sorted(expr.free_symbols, key=lambda s: (s.name != "N", s.name != "P",
                                                                s.name)))
         names = tuple(_KWNAME.get(s.name, s.name) for s in args)
