@@ -530,11 +530,13 @@ def test_symbolic_model_takes_a_model_and_names_anything_else():
 
 def test_numeric_thresholds_of_a_regime_present_from_the_start_are_zero():
     # f = x^2 + 10 (1 - e^{-x^2}) is non-convex (f'' < 0 near x = 1) with f'(0) = 0: x* > 0
-    # for every N > 0, so the onset (and the jump) is at N = 0, not at some grid point;
-    # the budget threshold is found by refinement: f'(X_budget) = N there
+    # for every N > 0, so the onset is at N = 0, not at some grid point; x* rises from 0
+    # there (x* ~ N/22), so no jump from 0 is reported; the budget threshold is found
+    # by refinement: f'(X_budget) = N there
     m = pm.Model("x**2 + 10*(1 - exp(-x**2))")
     th = m.symbolic.thresholds(P=1e4)
-    assert th["onset"] == 0 and th["jump"] == 0
+    assert th["onset"] == 0 and "jump" not in th
+    assert 0 < m.solve(N=1e-6, P=1e4).x < 1e-6
     xb = float(m.solve(N=1.0, P=1e4).x_budget)
     assert rel(float(th["budget"]), 2 * xb + 20 * xb * np.exp(-xb**2)) < 1e-9
 
@@ -649,3 +651,18 @@ def test_numeric_function_never_evaluates_a_string(tmp_path):
     assert not marker.exists()
     N = sp.Symbol("N", positive=True)
     assert NumericFunction(N / 2)(N=3.0) == 1.5
+
+
+@pytest.mark.parametrize("expr, params, leaps", [
+    ("overhead", dict(F=100.0, s=0.1, c=1.0, k=2.0), True),            # 0 -> 10 at N = 20
+    ("x + x**2 + 0.3*sin(3*x)", {}, False),   # non-convex, but convex at 0: x* rises from 0
+])
+def test_a_numeric_jump_is_reported_only_where_x_leaps(expr, params, leaps):
+    m = pm.Model(expr, **params)
+    th = m.symbolic.thresholds(P=1e4)
+    n0 = float(th["onset"])
+    below, above = (m.solve(N=n0 * (1 + d), P=1e4).x for d in (-1e-9, 1e-9))
+    assert below == 0.0
+    assert ("jump" in th) == leaps == (above > 1e-3)
+    if leaps:
+        assert th["jump"] == th["onset"]

@@ -12,7 +12,7 @@ from ._engine import _core
 from .derivation import _derive_in_worker, _timeout_message, Derivation
 from .numeric import NumericFunction
 from .statics import Elasticities, Statics
-from .thresholds import numeric_thresholds, Thresholds
+from .thresholds import numeric_jump, numeric_thresholds, Thresholds
 
 
 def _option(name, value, **rule):
@@ -415,8 +415,8 @@ class SymbolicModel:
                             out["onset"] = _tidy(core.N_of(fp0))
                     except UnsolvableError:
                         pass
-                else:
-                    out["jump"] = vals["onset"]
+                elif numeric_jump(self._model, core, Pv, vals["onset"]):
+                    out["jump"] = vals["onset"]  # (only where x* leaps: checked numerically)
                 out._accepts = accepts
                 return out
             if core.kind == "nonconvex":

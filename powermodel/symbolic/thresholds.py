@@ -41,12 +41,29 @@ class Thresholds(dict):
                 if isinstance(v, sp.Expr) and not isinstance(v, sp.ConditionSet)}
 
 
+def _opts(core, Pv):
+    return dict(P=float(Pv), x_cap=None if core.cap is None else float(core.cap),
+                overlap=float(core.rho), runtime_penalty=float(core.lam), errors="nan")
+
+
+def numeric_jump(model, core, Pv, N0):
+    """Whether x* leaps at the onset ``N0`` found by :func:`numeric_thresholds`, checked
+    with the numeric solver: just above N0 (1e-12 relative) x* already holds a fair
+    share (1 %) of its value 1e-6 further on. A continuous onset, x* ~ (N - N0)/f''
+    or a power of it, gives a ratio of 1e-6 or less there."""
+    if not (N0.is_finite and N0 > 0):
+        return False
+    n0 = float(N0)
+    s = model.solve(N=np.array([n0 * (1 + 1e-12), n0 * (1 + 1e-6)]), **_opts(core, Pv))
+    near, far = s.x
+    return bool(far > 0 and near >= 0.01 * far)
+
+
 def numeric_thresholds(model, core, Pv):
     """First N of each regime change of ``model``, bracketed on a log grid and refined
     (k-section): the thresholds of a cost without closed forms, at the budget ``Pv``."""
     m = model
-    opts = dict(P=float(Pv), x_cap=None if core.cap is None else float(core.cap),
-                overlap=float(core.rho), runtime_penalty=float(core.lam), errors="nan")
+    opts = _opts(core, Pv)
     preds = {
         "onset": lambda s: s.x > 0,
         "budget": lambda s: s.regime == "budget",
