@@ -123,21 +123,26 @@ def _check_scan(cost, min_rel, at):
         _not_increasing(cost, at[int(np.argmax(bad))])
 
 
-def _general_optimum(cost, p, n, U, size, bps=None):
+def _general_optimum(cost, p, n, U, size, bps=None, tables=None):
     """Global argmax of h(x) = x - f(x)/n on [0, U] for any non-decreasing f.
 
-    ``bps``: the breakpoints when already known (shared by all points).
+    ``bps``: the breakpoints when already known (shared by all points);
+    ``tables``: a dict in which the shared path keeps what it tabulates (f' on the
+    grid, per piece), so that the blocks of one solve compute it once.
     """
     n = np.asarray(n, dtype=float)
     if n.shape != (size,):
         n = np.broadcast_to(n, (size,)).astype(float)
     if bps is not None and bps.shape[0] == 1 and all(np.ndim(v) == 0 for v in p.values()):
         return _shared_optimum(cost, p, n, U if np.ndim(U) == 0 else
-                               np.broadcast_to(U, (size,)).astype(float), size, bps[0])
+                               np.broadcast_to(U, (size,)).astype(float), size, bps[0],
+                               {} if tables is None else tables)
     U = np.broadcast_to(U, (size,)).astype(float)
     pp = {k: (v if np.ndim(v) == 0 else np.broadcast_to(v, (size,))) for k, v in p.items()}
     if bps is None:
         bps = _breakpoints(cost, pp, size, U, n)
+    if bps.shape[0] == 1 or bps.strides[0] == 0:  # one row of breakpoints for every point
+        return _rows_optimum(cost, pp, n, U, size, bps[0])
     bps = np.broadcast_to(bps, (size, bps.shape[1]))
     # Piece edges: 0, breakpoints inside (0, U), U; sorted with NaN last.
     inside = np.where((bps > 0) & (bps < U[:, None]), bps, np.nan)
@@ -152,7 +157,7 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     F = np.full(edges.shape, np.nan)
     D = np.full(edges.shape, np.nan)
     F[er, ec] = np.nan_to_num(fe, nan=np.inf)
-    D[er, ec] = np.nan_to_num(de, nan=np.inf)
+    D[er, ec] = np.where(np.isnan(de), np.inf, de)  # (f' at the ends: the root's start)
     a, b = edges[:, :-1], edges[:, 1:]
     valid = ~np.isnan(a) & ~np.isnan(b) & (b > a)
     rows, cols = np.nonzero(valid)
@@ -171,7 +176,7 @@ def _general_optimum(cost, p, n, U, size, bps=None):
     if bracket.any():
         i = np.flatnonzero(bracket)
         r, ok = increasing_root(cost.df, cost.d2f, n_v[i], a_eff[i], b_eff[i], take(q, i),
-                                both=cost.df_d2f)
+                                both=cost.df_d2f, f_lo=da[i], f_hi=db[i])
         roots[i] = r
         converged = ok.all()
     # Candidates: the edges (f known) and the roots (f evaluated now).
@@ -198,15 +203,22 @@ def _general_optimum(cost, p, n, U, size, bps=None):
 
 
 def _select(cand, h, scale, unbounded, U, converged):
-    """x* from candidates ``cand`` with values ``h`` and magnitudes ``scale``, all of
-    shape (candidates, points): the largest h, ties within :data:`TIE_RTOL` of the
-    magnitudes going to the smallest x; inf where h grows without bound, 0 where U = 0."""
-    hb = h.max(axis=0)
+    """x* from candidates ``cand`` with values ``h`` and magnitudes ``scale``, each a
+    sequence over the candidates (the rows of an array of shape (candidates, points),
+    or a list of arrays and scalars that broadcast to the points): the largest h, ties
+    within :data:`TIE_RTOL` of the magnitudes going to the smallest x; inf where h
+    grows without bound, 0 where U = 0."""
+    k = len(h)
+    hb = h[0]
+    for j in range(1, k):  # (one pass a candidate: no copy into a 2-D array)
+        hb = np.maximum(hb, h[j])
     sb = scale[-1]
-    for j in range(h.shape[0] - 2, -1, -1):  # the scale of the first best (a loop over
-        sb = np.where(h[j] == hb, scale[j], sb)  # candidates, faster than argmax on axis 0)
-    near = np.isfinite(h) & (h >= hb - TIE_RTOL * (scale + sb))
-    x = np.where(near, cand, np.inf).min(axis=0)
+    for j in range(k - 2, -1, -1):  # the scale of the first best
+        sb = np.where(h[j] == hb, scale[j], sb)
+    x = np.full(np.shape(unbounded), np.inf)
+    for j in range(k):
+        near = np.isfinite(h[j]) & (h[j] >= hb - TIE_RTOL * (scale[j] + sb))
+        x = np.minimum(x, np.where(near, cand[j], np.inf))
     x = np.where(unbounded, np.inf, x)
     x = np.where(U <= 0, 0.0, x)
     if not converged:
@@ -215,7 +227,7 @@ def _select(cand, h, scale, unbounded, U, converged):
     return x
 
 
-def _shared_optimum(cost, p, n, U, size, bps):
+def _shared_optimum(cost, p, n, U, size, bps, tables=None):
     """:func:`_general_optimum` when every point has the same (scalar) parameters.
 
     The same candidates, compared the same way, but what the points share is
@@ -278,7 +290,13 @@ def _shared_optimum(cost, p, n, U, size, bps):
             i = np.flatnonzero((starts[j] < U) & (d_start[j] < n) & (db > n) & (a_eff[j] < b_eff))
             if i.size:
                 b_i = b_eff if np.ndim(b_eff) == 0 else b_eff[i]
-                lo, hi, t0 = _grid_bracket(cost, p, n[i], a_eff[j], b_i, ends[j])
+                if tables is None or j not in tables:
+                    table = _grid_table(cost, p, a_eff[j], ends[j])
+                    if tables is not None:
+                        tables[j] = table
+                else:
+                    table = tables[j]
+                lo, hi, t0 = _grid_bracket(cost, p, n[i], a_eff[j], b_i, ends[j], table=table)
                 r, ok = increasing_root(cost.df, cost.d2f, n[i], lo, hi, p, t0=t0,
                                         both=cost.df_d2f)
                 converged = converged and ok.all()
@@ -288,24 +306,146 @@ def _shared_optimum(cost, p, n, U, size, bps):
                 xs.append(x)
                 hs.append(h)
                 ss.append(sc)
-        rows = lambda vs: np.array([np.broadcast_to(v, (size,)) for v in vs])  # noqa: E731
-        return _select(rows(xs), rows(hs), rows(ss), unbounded, U, converged)
+        return _select(xs, hs, ss, unbounded, U, converged)
 
 
-def _grid_bracket(cost, p, n, a, b, end):
-    """Brackets of f'(x) = n inside [a, b] (f' increasing there) from f' tabulated
-    once on SCAN_GRID: the cell where f' crosses n, widened by a cell each side;
-    and a first guess of log x, interpolated log-linearly in that cell."""
+def _rows_optimum(cost, pp, n, U, size, bps):
+    """:func:`_general_optimum` when the points share their breakpoints ``bps`` but
+    not their parameters (the hull pieces of per-point parameters).
+
+    The same candidates with the same values, compared the same way, with one
+    1-D pass per shared breakpoint instead of gathering every (point, edge) pair:
+    f and f' at 0 (taken at 1e-300), at each breakpoint below U and at U; the
+    root of f'(x) = n on each piece where f' rises through n.
+    """
+    B = np.sort(bps[np.isfinite(bps) & (bps > 0)])
+    m = B.size
+    starts = np.concatenate(([0.0], B))
+    ends = np.concatenate((B, [np.inf]))
+
+    def at(x):  # (f, f') at the scalar or per-point x, clipped as the edges are
+        xe = np.clip(np.asarray(x, dtype=float), TINY, HUGE)
+        xe = xe if xe.shape == (size,) else np.full(size, xe)  # (an array of its own)
+        with np.errstate(all="ignore"):
+            fe, de = cost.f_df(xe, pp)
+        fe = np.broadcast_to(np.asarray(fe, dtype=float), (size,))
+        de = np.broadcast_to(np.asarray(de, dtype=float), (size,))
+        return np.nan_to_num(fe, nan=np.inf), np.where(np.isnan(de), np.inf, de)
+
+    F0, D0 = at(0.0)
+    FB, DB = zip(*(at(B[j]) for j in range(m))) if m else ((), ())
+    finite_u = np.isfinite(U)
+    FU, DU = at(U)
+    xs, hs, ss = [], [], []
+
+    def add(x, fx, valid=None):
+        fn = fx / n
+        h, sc = x - fn, np.abs(x) + np.abs(fn)
+        if valid is not None:
+            x, h, sc = np.where(valid, x, np.inf), np.where(valid, h, -np.inf), \
+                np.where(valid, sc, np.inf)
+        xs.append(x)
+        hs.append(h)
+        ss.append(sc)
+
+    with np.errstate(all="ignore"):
+        add(0.0, F0)
+        for j in range(m):
+            add(B[j], FB[j], B[j] < U)
+        add(np.where(finite_u, U, np.inf), FU, finite_u)
+        unbounded = ~finite_u & (DU < n)
+        converged = True
+        for j in range(m + 1):
+            a_eff = max(starts[j], TINY)
+            da = D0 if j == 0 else DB[j - 1]
+            cut = ends[j] < U  # the piece ends at its breakpoint, else at U
+            b_eff = np.where(cut, ends[j] if np.isfinite(ends[j]) else HUGE,
+                             np.where(finite_u, U, HUGE))
+            db = np.where(cut, DB[j], DU) if j < m else DU
+            i = np.flatnonzero((starts[j] < U) & (da < n) & (db > n) & (a_eff < b_eff))
+            if i.size:
+                r, ok = increasing_root(cost.df, cost.d2f, n[i], np.full(i.size, a_eff), b_eff[i],
+                                        take(pp, i), both=cost.df_d2f, f_lo=da[i], f_hi=db[i])
+                converged = converged and ok.all()
+                fr = np.nan_to_num(np.broadcast_to(np.asarray(cost.f(r, take(pp, i)),
+                                                              dtype=float), (i.size,)), nan=np.inf)
+                fn = fr / n[i]
+                x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
+                x[i], h[i], sc[i] = r, r - fn, np.abs(r) + np.abs(fn)
+                xs.append(x)
+                hs.append(h)
+                ss.append(sc)
+        return _select(xs, hs, ss, unbounded, U, converged)
+
+
+def _grid_table(cost, p, a, end):
+    """f' tabulated on SCAN_GRID inside (a, end) for :func:`_grid_bracket`: the grid
+    G, f' made non-decreasing (a running maximum), their logs, and dt/dy (t = log x,
+    y = log f') where f' was not raised by the maximum and the slope is positive and
+    finite (NaN elsewhere)."""
     G = SCAN_GRID[(SCAN_GRID > a) & (SCAN_GRID < end)]
     with np.errstate(all="ignore"):
-        d = np.asarray(cost.df(G, p), dtype=float)
-    keep = np.isfinite(d)
-    G, d = G[keep], np.maximum.accumulate(d[keep]) if keep.any() else d[keep]
+        d, d2 = (np.broadcast_to(np.asarray(v, dtype=float), G.shape)
+                 for v in cost.df_d2f(G, p))
+        keep = np.isfinite(d)
+        G, raw, d2 = G[keep], d[keep], d2[keep]
+        d = np.maximum.accumulate(raw) if keep.any() else raw
+        m = d / (G * d2)
+        m = np.where((raw == d) & (m > 0) & (m < np.inf), m, np.nan)
+        return {"G": G, "d": d, "lg": np.log(G), "ld": np.log(d), "m": m}
+
+
+def _cells(d, n, y):
+    """``np.searchsorted(d, n, side="left")`` (d non-decreasing; ``y = log n``), the
+    same indices, by buckets: the cells that [min n, max n] spans are found by
+    two binary searches, each n's bucket (uniform in log n, four a cell) gives a
+    first index at most the answer, and a few vectorised steps up end on it
+    (NumPy's binary search costs some 60 ns a point; this a few passes)."""
+    k_lo, k_hi = (int(v) for v in np.searchsorted(d, [np.min(n), np.max(n)], side="left"))
+    sub = d[k_lo:k_hi]  # d[k_lo - 1] < every n <= d[k_hi]
+    if sub.size == 0:
+        return np.full(n.size, k_lo)
+    y0, y1 = float(np.min(y)), float(np.max(y))
+    M = 4 * sub.size + 4
+    span = y1 - y0
+    if not (span > 1e-6 * max(1.0, abs(y0), abs(y1))) or not np.isfinite(span):
+        return k_lo + np.searchsorted(sub, n, side="left")
+    with np.errstate(all="ignore"):
+        # the first index of bucket b is the count of sub below the lower end of bucket
+        # b - 1 (0 for the first two): below every n of bucket b, rounding included
+        lower = np.exp(y0 + span * (np.arange(M - 1) / M))
+        start = np.concatenate(([0], np.searchsorted(sub, lower, side="left")))
+        bucket = np.clip(((y - y0) * (M / span)).astype(np.intp), 0, M - 1)
+    k = start[bucket]
+    last = sub.size - 1
+    for _ in range(8):
+        up = (k <= last) & (sub[np.minimum(k, last)] < n)
+        if not up.any():
+            return k_lo + k
+        k += up
+    rest = np.flatnonzero((k <= last) & (sub[np.minimum(k, last)] < n))
+    k[rest] = np.searchsorted(sub, n[rest], side="left")
+    return k_lo + k
+
+
+def _grid_bracket(cost, p, n, a, b, end, *, table=None):
+    """Brackets of f'(x) = n inside [a, b] (f' increasing there) from f' tabulated
+    once on SCAN_GRID up to the piece's ``end`` (``table``, from :func:`_grid_table`,
+    made here when not given): the cell where f'
+    crosses n, widened by a cell each side; and a first guess of log x in that
+    cell: the inverse cubic Hermite interpolant of log f' against log x (from f'
+    and f'' at the cell's ends, a guess to about 1e-8 for a smooth f', so that
+    Newton needs one or two steps), log-linear where the slopes are unusable."""
+    if table is None:
+        table = _grid_table(cost, p, a, end)
+    G, d = table["G"], table["d"]
     lo = np.full(n.size, float(a))
     hi = np.broadcast_to(np.asarray(b, dtype=float), n.shape).copy()
     t0 = None
     if G.size:
-        k = np.searchsorted(d, n, side="left")  # d[k - 1] < n <= d[k]
+        with np.errstate(all="ignore"):
+            y = np.log(n)
+        k = _cells(d, n, y)  # d[k - 1] < n <= d[k]
         lo = np.maximum(np.where(k >= 2, G[np.maximum(k - 2, 0)], a), a)
         hi_g = np.where(k + 1 < G.size, np.minimum(G[np.minimum(k + 1, G.size - 1)], hi), hi)
         bad = ~(lo < hi_g)
@@ -313,10 +453,18 @@ def _grid_bracket(cost, p, n, a, b, end):
         hi = np.where(bad, hi, hi_g)
         k0, k1 = np.maximum(k - 1, 0), np.minimum(k, G.size - 1)
         with np.errstate(all="ignore"):
-            lg, ld = np.log(G), np.log(d)
-            w = (np.log(n) - ld[k0]) / (ld[k1] - ld[k0])
-            t0 = np.where((k >= 1) & (k < G.size) & (w >= 0) & (w <= 1),
-                          lg[k0] + w * (lg[k1] - lg[k0]), np.nan)
+            lg, ld, m = table["lg"], table["ld"], table["m"]
+            ta, tb, ya = lg[k0], lg[k1], ld[k0]
+            hy = ld[k1] - ya
+            w = (y - ya) / hy
+            inside = (k >= 1) & (k < G.size) & (w >= 0) & (w <= 1)
+            t_lin = ta + w * (tb - ta)
+            w2 = w * w
+            w3 = w2 * w
+            t_h = (2 * w3 - 3 * w2 + 1) * ta + (3 * w2 - 2 * w3) * tb \
+                + hy * ((w3 - 2 * w2 + w) * m[k0] + (w3 - w2) * m[k1])
+            herm = (t_h >= ta) & (t_h <= tb)  # (False where a slope is NaN)
+            t0 = np.where(inside, np.where(herm, t_h, t_lin), np.nan)
     return lo, hi, t0
 
 
@@ -330,4 +478,4 @@ def _shared(cost, inp):
         x_budget = float(cost.budget(np.array([inp["P"]], dtype=float), p)[0])
         U = np.minimum(inp["x_cap"], x_budget)
     _, n = _effective_n(inp["N"], inp["overlap"], inp["runtime_penalty"])
-    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U, n)}
+    return {"x_budget": x_budget, "bps": _breakpoints(cost, p, 1, U, n), "tables": {}}

@@ -26,7 +26,8 @@ def _clean(v):
     return np.where(np.isnan(v), np.inf, v)
 
 
-def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None, both=None):
+def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None, both=None,
+                    f_lo=None, f_hi=None):
     """Solve ``fun(x) = target`` for non-decreasing ``fun`` in ``[lo, hi]``.
 
     Requires ``fun(lo) < target <= fun(hi)`` and ``0 < lo < hi`` finite.
@@ -36,7 +37,8 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None,
     pass (forward-mode derivatives compute them together). ``fun(x, p)`` and
     ``dfun(x, p)`` take the selected
     parameters ``p``. ``t0``: a first guess of ``log x`` (NaN where none),
-    else log-linear interpolation between the bracket ends.
+    else log-linear interpolation between the bracket ends, where ``fun`` is
+    evaluated unless the caller passes its values there (``f_lo``, ``f_hi``).
 
     Returns
     -------
@@ -59,8 +61,8 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None,
             t0 = np.broadcast_to(np.asarray(t0, dtype=float), lo.shape)
             t = np.where((t0 > tl) & (t0 < th), t0, 0.5 * (tl + th))
         else:  # log-linear interpolation between the bracket ends
-            fl = _clean(fun(lo, params))
-            fh = _clean(fun(hi, params))
+            fl = _clean(fun(lo, params) if f_lo is None else f_lo)
+            fh = _clean(fun(hi, params) if f_hi is None else f_hi)
             lfl, lfh = np.log(fl), np.log(fh)
             w = (log_target - lfl) / (lfh - lfl)
             t = np.where(np.isfinite(w) & (w > 0) & (w < 1), tl + w * (th - tl),
@@ -79,28 +81,32 @@ def increasing_root(fun, dfun, target, lo, hi, params, *, max_iter=200, t0=None,
                 v = _clean(v)
                 dv = np.asarray(dv, dtype=float)
             below = v < target
-            tl = np.where(below, t, tl)
-            th = np.where(below, th, t)
+            np.copyto(tl, t, where=below)
+            np.copyto(th, t, where=~below)
             # Newton step on log v(t) with d log v / dt = x v' / v, used only where the
             # slope is finite and positive (a NaN or infinite v' says nothing).
             slope = x * dv / v
             step = (np.log(v) - log_target) / slope
-            usable = np.isfinite(step) & np.isfinite(slope) & (slope > 0)
+            astep = np.abs(step)
+            usable = (astep < np.inf) & (slope > 0) & (slope < np.inf)
             t_new = t - step
+            tol = 4e-16 * np.maximum(1.0, np.abs(t))
             # A Newton step below the tolerance has converged, even when rounding
             # puts it on the bracket end (t itself); else bisect out-of-bracket steps.
-            small = usable & (np.abs(step) <= 4e-16 * np.maximum(1.0, np.abs(t)))
+            small = usable & (astep <= tol)
             bad = ~usable | (t_new <= tl) | (t_new >= th)
-            t_new = np.where(bad & ~small, 0.5 * (tl + th), t_new)
+            bisect = bad & ~small
+            if bisect.any():
+                np.copyto(t_new, 0.5 * (tl + th), where=bisect)
             # Two steps in a row below 1e-10 (x to 1e-10 relative): converged, or at the
             # noise floor of fun (finite-difference derivatives) where more cannot help;
             # t itself is the answer when noise sends the step out of the bracket.
-            stalled = usable & (np.abs(step) <= 1e-10) & (prev <= 1e-10)
-            t_new = np.where(stalled & bad, t, t_new)
+            stalled = usable & (astep <= 1e-10) & (prev <= 1e-10)
+            np.copyto(t_new, t, where=stalled & bad)
             done = (v == target) | small | stalled \
-                | (~bad & (np.abs(t_new - t) <= 4e-16 * np.maximum(1.0, np.abs(t)))) \
+                | (~bad & (np.abs(t_new - t) <= tol)) \
                 | (th - tl <= 4e-16 * np.maximum(1.0, np.abs(tl)))
-            prev = np.abs(step)
+            prev = astep
         if done.any():
             fin = np.where(v == target, t, t_new)
             x_out[act[done]] = np.exp(fin[done])

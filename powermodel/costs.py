@@ -618,7 +618,7 @@ class ExpressionCost(Cost):
         return _engine(self.formula).d2f(x, p)
 
     def f_df(self, x, p):
-        return _engine(self.formula).derivatives(x, p)[:2]
+        return _engine(self.formula).derivatives(x, p, order=1)
 
     def df_d2f(self, x, p):
         return _engine(self.formula).derivatives(x, p)[1:]
@@ -857,8 +857,10 @@ def numeric_budget(cost, P, p):
     P = np.asarray(P, dtype=float)
     n = P.size
     with np.errstate(all="ignore"):
-        f_huge = np.nan_to_num(cost.f(np.full(n, XMAX), p), nan=np.inf)
-        f_tiny = np.nan_to_num(cost.f(np.full(n, TINY), p), nan=np.inf)
+        raw_huge = np.broadcast_to(np.asarray(cost.f(np.full(n, XMAX), p), dtype=float), (n,))
+        raw_tiny = np.broadcast_to(np.asarray(cost.f(np.full(n, TINY), p), dtype=float), (n,))
+        f_huge = np.nan_to_num(raw_huge, nan=np.inf)
+        f_tiny = np.nan_to_num(raw_tiny, nan=np.inf)
     out = np.where(f_huge <= P, np.inf, 0.0)
     todo = np.flatnonzero((f_huge > P) & (f_tiny <= P))
     if todo.size:
@@ -866,7 +868,8 @@ def numeric_budget(cost, P, p):
         target = P[todo]
         with np.errstate(all="ignore"):
             x, ok = increasing_root(cost.f, cost.df, target, np.full(todo.size, TINY),
-                                    np.full(todo.size, XMAX), sub, both=cost.f_df)
+                                    np.full(todo.size, XMAX), sub, both=cost.f_df,
+                                    f_lo=raw_tiny[todo], f_hi=raw_huge[todo])
             # Verify the crossing (f(x) <= P < f(x (1 + 1e-9))); where Newton was misled
             # (f' inconsistent with a rounded f, e.g. cancellation), bisect instead.
             fx = np.broadcast_to(np.asarray(cost.f(x, sub), dtype=float), x.shape)
@@ -878,13 +881,19 @@ def numeric_budget(cost, P, p):
                 x[bad] = sign_root(lambda x, q: cost.f(x, q) - q["__P"],
                                    np.full(bad.size, TINY), np.full(bad.size, XMAX),
                                    {**sb, "__P": target[bad]})
+                fx = None  # (f at the moved points: evaluated below)
             # The largest float with f(x) <= P: step across the crossing by ulps.
-            for _ in range(4):
+            # (each step evaluates f again at the points stepped only)
+            if fx is None:
                 fx = np.broadcast_to(np.asarray(cost.f(x, sub), dtype=float), x.shape)
-                over = ~(fx <= target)
-                if not over.any():
+            over = np.flatnonzero(~(fx <= target))
+            for _ in range(4):
+                if not over.size:
                     break
-                x = np.where(over, np.nextafter(x, 0.0), x)
+                x[over] = np.nextafter(x[over], 0.0)
+                fo = np.broadcast_to(np.asarray(cost.f(x[over], take(sub, over)), dtype=float),
+                                     over.shape)
+                over = over[~(fo <= target[over])]
             zero = (target == 0) & (x > 0)
             if zero.any():
                 # At P = 0, f(x) = 0 up to a crossing that is only f underflowing (x**2

@@ -168,7 +168,8 @@ def _solve_block(cost, inp, size, shared, lazy=False):
         if cost.closed_form:
             x = np.asarray(cost.optimum(n, U, p), dtype=float)
         else:
-            x = _general_optimum(cost, p, n, U, size, bps=shared.get("bps"))
+            x = _general_optimum(cost, p, n, U, size, bps=shared.get("bps"),
+                                 tables=shared.get("tables"))
     x = np.asarray(x, dtype=float)
     if x.shape != (size,):
         x = np.broadcast_to(x, (size,)).copy()

@@ -71,6 +71,45 @@ def test_values_and_derivatives_match_closed_forms(text, f, df, d2f):
     np.testing.assert_array_equal(E.d2f(X, p), d2)
 
 
+@pytest.mark.parametrize("text", [c[0] for c in CLOSED] + [
+    "c*x**3 + a*x*atan(x)", "x**a*exp(c*x) + sqrt(x)*log1p(x)", "x**6.5/(1 + x) + cbrt(x)"])
+@pytest.mark.parametrize("per_point", [False, True])
+def test_first_order_pass_gives_the_same_values_and_slopes(text, per_point):
+    # derivatives(order=1) (used by the budget's Newton and the piece ends) skips f'' but
+    # computes f and f' by the very same operations as the full pass: bit for bit equal,
+    # with scalar parameters (x**k by v/u) and per-point ones, at 0, subnormals and inf
+    E = compile_expression(text)
+    rng = np.random.default_rng(3)
+    x = np.concatenate([[0.0, 5e-324, 1e-300, 1e300, np.inf], X, 10 ** rng.uniform(-9, 9, 300)])
+    p = {k: (rng.uniform(0.5, 2.0, x.size) if per_point else np.float64(v))
+         for k, v in (("c", 1.3), ("a", 0.7)) if k in E.names}
+    v2, d2, _ = E.derivatives(x, p)
+    v1, d1 = E.derivatives(x, p, order=1)
+    np.testing.assert_array_equal(v1, v2)
+    np.testing.assert_array_equal(d1, d2)
+
+
+@pytest.mark.parametrize("text", [
+    "c*x**3 + a*x*atan(x)", "x**4 - x**3 + exp(x) + log1p(x)", "x**a + x**2.5*c + sqrt(x)",
+    "tanh(x) + asinh(x)*c + x**(-3) + (x - 2)**6"])
+def test_point_box_enclosure_is_the_same_computed_once(text):
+    # the interval pass on point boxes [x, x] given as one array (the plain path's check
+    # of f(x*)) computes each monotone function and power once instead of at both ends:
+    # the enclosures are the same bit for bit as with two equal arrays, and hold f(x)
+    E = compile_expression(text)
+    rng = np.random.default_rng(5)
+    x = np.concatenate([[0.0, 5e-324, 1e-300, 1.0, 1e300, np.inf], 10 ** rng.uniform(-6, 6, 500)])
+    p = {k: np.float64(v) for k, v in (("c", 1.3), ("a", 0.7)) if k in E.names}
+    once = E.interval(x, x, p)
+    twice = E.interval(x, x.copy(), p)
+    np.testing.assert_array_equal(once[0], twice[0])
+    np.testing.assert_array_equal(once[1], twice[1])
+    with np.errstate(all="ignore"):
+        v = E.f(x, p)
+    ok = ~np.isnan(v)
+    assert np.all((once[0][ok] <= v[ok]) & (v[ok] <= once[1][ok]))
+
+
 @pytest.mark.parametrize("k", [1.0, 1.5, 2.0, 3.0])
 @pytest.mark.parametrize("literal", [True, False])
 def test_powers_at_zero_and_tiny_x(k, literal):

@@ -399,6 +399,72 @@ def test_grid_bracket_is_three_cells_around_the_root_with_the_log_guess(a, b, pi
     np.testing.assert_allclose(t0[inner], np.log(root[inner]), rtol=0, atol=1e-12)
 
 
+def test_bucketed_cell_search_is_searchsorted():
+    # _cells (the shared solver's search of each n's grid cell) returns exactly
+    # np.searchsorted(d, n, "left"): d with plateaus (the running maximum of f'), n on the
+    # grid values themselves, outside d's range, all equal, and spanning 600 decades
+    from powermodel._candidates import _cells
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        m = int(rng.integers(1, 300))
+        d = np.maximum.accumulate(np.exp(np.clip(rng.normal(0, 3, m).cumsum(), -200, 200)))
+        d = d * float(rng.choice([1.0, 1e-100, 1e100]))
+        if trial % 3 == 0:
+            d[rng.random(m) < 0.3] = d[0]
+            d = np.maximum.accumulate(d)
+        lo, hi = np.log(d[0]) - 1, np.log(d[-1]) + 1
+        n = np.exp(rng.uniform(lo, hi, int(rng.integers(1, 2000))))
+        n = np.concatenate([n, d[rng.integers(0, m, 40)]] if trial % 2 else [n])
+        if trial % 7 == 0:
+            n = np.full(50, n[0])
+        np.testing.assert_array_equal(_cells(d, n, np.log(n)), np.searchsorted(d, n, side="left"))
+
+
+def test_grid_guess_is_close_to_the_root_for_a_curved_slope():
+    # the first guess of log x (the inverse Hermite interpolant of log f' in the grid cell)
+    # is close to the root where log f' is curved (f' = 3 x^2 + atan x + x/(1 + x^2)):
+    # Newton then needs a step or two; the bracket still holds the root
+    from scipy.optimize import brentq
+
+    from powermodel.solver import _grid_bracket
+
+    cost = pm.make_cost("c*x**3 + b*x*atan(x)")
+    p = {"c": np.float64(1.0), "b": np.float64(1.0)}
+    n = np.geomspace(0.01, 1e6, 97)
+    lo, hi, t0 = _grid_bracket(cost, p, n, 1e-300, 1e300, np.inf)
+    root = np.array([brentq(lambda x, v=v: float(cost.df(np.array([x]), p)[0]) - v,
+                            1e-12, 1e4, xtol=1e-300, rtol=1e-15) for v in n])
+    assert np.all((lo <= root) & (root <= hi))
+    np.testing.assert_allclose(t0, np.log(root), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("text, params", [
+    ("c*x**3 + b*x*atan(x)", dict(c=(0.5, 2.0), b=(0.5, 2.0))),
+    ("x**3 - 3*x**2 + c*x", dict(c=(3.05, 3.2))),          # non-convex: two pieces
+    ("c*x**2 + b*x + abs(x - 5)", dict(c=(0.1, 1.0), b=(1.5, 2.0))),   # a kink
+])
+def test_shared_pieces_of_per_point_parameters_give_the_gathered_answer(text, params):
+    # per-point parameters whose pieces are shared (the hull): the 1-D pass per piece
+    # (_rows_optimum) gives the answer of the general path that gathers every
+    # (point, edge) pair, fed the same breakpoints as a full array
+    from powermodel._candidates import _breakpoints, _general_optimum
+
+    rng = np.random.default_rng(11)
+    size = 3000
+    cost = pm.make_cost(text)
+    p = {k: rng.uniform(lo, hi, size) for k, (lo, hi) in params.items()}
+    n = 10 ** rng.uniform(-1, 4, size)
+    U = np.where(rng.random(size) < 0.2, 10 ** rng.uniform(-2, 2, size), 1e3)
+    U[:3] = [0.0, 1e-310, 5.0]
+    bps = _breakpoints(cost, p, size, U, n)
+    assert bps.strides[0] == 0  # (shared rows: the 1-D path is taken)
+    with np.errstate(all="ignore"):
+        rows = _general_optimum(cost, p, n, U, size, bps=bps)
+        full = _general_optimum(cost, p, n, U, size, bps=np.array(bps))
+    np.testing.assert_allclose(rows, full, rtol=1e-15, atol=0)
+
+
 def test_novel_ratio_at_zero_value_is_one():
     # At P = 0 nothing is spent and nothing is learned: g* = 0 and the power on a novel
     # instance is 0 too; 0/0 is read as "the same" (ratio 1), for scalars and arrays

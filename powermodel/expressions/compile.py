@@ -398,24 +398,26 @@ class CompiledExpression:
             v = run(self._instrs, self._dep, self._nodes, x, p, Points, 0, free=self._free)[0]
         return _out(v, _shape((x,), given))
 
-    def derivatives(self, x, p):
-        """(f, f', f'') at ``x``, exact, in one forward-mode pass."""
+    def derivatives(self, x, p, *, order=2):
+        """(f, f', f'') at ``x``, exact, in one forward-mode pass (``order=1``: (f, f'),
+        the same values without computing f'')."""
         p, given = self._params(p), p
         x = np.asarray(x, dtype=float)
         with np.errstate(all="ignore"):
-            v, d1, d2 = run(self._instrs, self._dep, self._nodes, x, p, Points, 2, free=self._free)
+            v, d1, d2 = run(self._instrs, self._dep, self._nodes, x, p, Points, order,
+                            free=self._free)
         shape = _shape((x,), given)
         v = _out(v, shape)
         undefined = np.isnan(v)  # no derivative where f is not defined
-        if d1 is not None:
-            d1 = np.where(undefined, np.nan, d1)
-        if d2 is not None:
-            d2 = np.where(undefined, np.nan, d2)
-        return v, _out(d1, shape), _out(d2, shape)
+        some = bool(undefined.any())
+        d1 = _undefined(d1, undefined, some, p)
+        if order == 1:
+            return v, _out(d1, shape)
+        return v, _out(d1, shape), _out(_undefined(d2, undefined, some, p), shape)
 
     def df(self, x, p):
         """f' at ``x``."""
-        return self.derivatives(x, p)[1]
+        return self.derivatives(x, p, order=1)[1]
 
     def d2f(self, x, p):
         """f'' at ``x``."""
@@ -449,6 +451,18 @@ class CompiledExpression:
                             Intervals, 2, self._kvals(p), free=self._free)
         shape = _shape((xlo, xhi), given)
         return (*_iout(v, shape), *_iout(d1, shape), *_iout(d2, shape))
+
+
+def _undefined(d, undefined, some, p):
+    """``d`` with NaN where f is undefined (``some``: anywhere); never one of the
+    caller's parameter arrays itself (``d`` of ``c*x`` is ``c``)."""
+    if d is None:
+        return None
+    if some:
+        return np.where(undefined, np.nan, d)
+    if any(d is v for v in p.values()):
+        return np.array(d, dtype=float)
+    return d
 
 
 def _needed_many(instrs, roots):

@@ -162,58 +162,60 @@ def _mul(ops, a, b):
 
 
 def _derivative_factors(ops, name, u, g):
-    """(g'(u), g''(u)) for the function ``name`` with value ``g`` at ``u``."""
+    """(g'(u), a function returning g''(u)) for the function ``name`` with value ``g`` at
+    ``u`` (g'' is computed only when called: a first-order pass never needs it)."""
     one = ops.const(1.0)
     if name == "exp":
-        return g, g
+        return g, (lambda: g)
     if name in ("log", "ln"):
         r = ops.div(one, u)
-        return r, ops.neg(ops.sq(r))
+        return r, (lambda: ops.neg(ops.sq(r)))
     if name == "log1p":
         r = ops.div(one, ops.add(one, u))
-        return r, ops.neg(ops.sq(r))
+        return r, (lambda: ops.neg(ops.sq(r)))
     if name == "expm1":
         e = ops.fn("exp", u)
-        return e, e
+        return e, (lambda: e)
     if name == "sqrt":
         g1 = ops.div(ops.const(0.5), g)
-        return g1, ops.div(ops.neg(g1), ops.scale(2.0, u))
+        return g1, (lambda: ops.div(ops.neg(g1), ops.scale(2.0, u)))
     if name == "cbrt":
         g1 = ops.div(one, ops.scale(3.0, ops.sq(g)))
-        return g1, ops.div(ops.scale(-2.0, g1), ops.scale(3.0, u))
+        return g1, (lambda: ops.div(ops.scale(-2.0, g1), ops.scale(3.0, u)))
     if name == "sin":
-        return ops.fn("cos", u), ops.neg(g)
+        return ops.fn("cos", u), (lambda: ops.neg(g))
     if name == "cos":
-        return ops.neg(ops.fn("sin", u)), ops.neg(g)
+        return ops.neg(ops.fn("sin", u)), (lambda: ops.neg(g))
     if name == "tan":
         g1 = ops.add(one, ops.sq(g))
-        return g1, ops.scale(2.0, ops.mul(g, g1))
+        return g1, (lambda: ops.scale(2.0, ops.mul(g, g1)))
     if name in ("asin", "acos"):
         g1 = ops.div(one, ops.fn("sqrt", ops.mul(ops.sub(one, u), ops.add(one, u))))
-        g2 = ops.mul(u, ops.mul(g1, ops.sq(g1)))
-        return (g1, g2) if name == "asin" else (ops.neg(g1), ops.neg(g2))
+        if name == "asin":
+            return g1, (lambda: ops.mul(u, ops.mul(g1, ops.sq(g1))))
+        return ops.neg(g1), (lambda: ops.neg(ops.mul(u, ops.mul(g1, ops.sq(g1)))))
     if name in ("atan", "arctan"):
         g1 = ops.div(one, ops.add(one, ops.sq(u)))
-        return g1, ops.scale(-2.0, ops.mul(u, ops.sq(g1)))
+        return g1, (lambda: ops.scale(-2.0, ops.mul(u, ops.sq(g1))))
     if name == "sinh":
-        return ops.fn("cosh", u), g
+        return ops.fn("cosh", u), (lambda: g)
     if name == "cosh":
-        return ops.fn("sinh", u), g
+        return ops.fn("sinh", u), (lambda: g)
     if name == "tanh":
         g1 = ops.div(one, ops.sq(ops.fn("cosh", u)))
-        return g1, ops.scale(-2.0, ops.mul(g, g1))
+        return g1, (lambda: ops.scale(-2.0, ops.mul(g, g1)))
     if name == "asinh":
         g1 = ops.div(one, ops.fn("sqrt", ops.add(one, ops.sq(u))))
-        return g1, ops.neg(ops.mul(u, ops.mul(g1, ops.sq(g1))))
+        return g1, (lambda: ops.neg(ops.mul(u, ops.mul(g1, ops.sq(g1)))))
     if name == "acosh":
         g1 = ops.div(one, ops.fn("sqrt", ops.mul(ops.sub(u, one), ops.add(u, one))))
-        return g1, ops.neg(ops.mul(u, ops.mul(g1, ops.sq(g1))))
+        return g1, (lambda: ops.neg(ops.mul(u, ops.mul(g1, ops.sq(g1)))))
     if name == "atanh":
         g1 = ops.div(one, ops.mul(ops.sub(one, u), ops.add(one, u)))
-        return g1, ops.scale(2.0, ops.mul(u, ops.sq(g1)))
+        return g1, (lambda: ops.scale(2.0, ops.mul(u, ops.sq(g1))))
     if name == "erf":
         g1 = ops.mul(ops.cinexact(_TWO_OVER_SQRT_PI), ops.fn("exp", ops.neg(ops.sq(u))))
-        return g1, ops.scale(-2.0, ops.mul(u, g1))
+        return g1, (lambda: ops.scale(-2.0, ops.mul(u, g1)))
     raise AssertionError(name)  # pragma: no cover - every whitelisted function is above
 
 
@@ -236,7 +238,8 @@ def last_uses(instrs, nodes):
 def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
     """Evaluate ``nodes`` of the tape; returns (v, d1, d2) of the last node.
 
-    ``order`` 0 computes values only, 2 the derivative triples. Derivatives of
+    ``order`` 0 computes values only, 1 values and first derivatives (the second
+    are None), 2 the derivative triples. Derivatives of
     nodes independent of x are None (zero). ``kvals`` holds the point values
     of exponents for the interval passes (``True``: return every value).
     ``free`` (from :func:`last_uses`) drops each intermediate after its last
@@ -247,6 +250,7 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
     D1 = {}
     D2 = {}
     deriv = order > 0
+    second = order > 1
     for i in nodes:
         op, args, aux = instrs[i]
         d1 = d2 = None
@@ -267,13 +271,14 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
             v = getattr(ops, op)(V[a], V[b])
             if deriv:
                 d1 = f(ops, D1.get(a), D1.get(b))
-                d2 = f(ops, D2.get(a), D2.get(b))
+                if second:
+                    d2 = f(ops, D2.get(a), D2.get(b))
         elif op == "neg":
             (a,) = args
             v = ops.neg(V[a])
             if deriv:
                 d1 = None if D1.get(a) is None else ops.neg(D1[a])
-                d2 = None if D2.get(a) is None else ops.neg(D2[a])
+                d2 = None if not second or D2.get(a) is None else ops.neg(D2[a])
         elif op == "mul":
             a, b = args
             va, vb = V[a], V[b]
@@ -281,10 +286,11 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
             if deriv and dep[i]:
                 a1, b1, a2, b2 = D1.get(a), D1.get(b), D2.get(a), D2.get(b)
                 d1 = _add(ops, _mul(ops, a1, vb), _mul(ops, va, b1))
-                cross = _mul(ops, a1, b1)
-                d2 = _add(ops, _add(ops, _mul(ops, a2, vb),
-                                    None if cross is None else ops.scale(2.0, cross)),
-                          _mul(ops, va, b2))
+                if second:
+                    cross = _mul(ops, a1, b1)
+                    d2 = _add(ops, _add(ops, _mul(ops, a2, vb),
+                                        None if cross is None else ops.scale(2.0, cross)),
+                              _mul(ops, va, b2))
         elif op == "div":
             a, b = args
             va, vb = V[a], V[b]
@@ -293,25 +299,28 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
                 a1, a2 = D1.get(a), D2.get(a)
                 if not dep[b]:
                     d1 = None if a1 is None else ops.div(a1, vb)
-                    d2 = None if a2 is None else ops.div(a2, vb)
+                    d2 = None if a2 is None or not second else ops.div(a2, vb)
                 else:
                     b1, b2 = D1[b], D2.get(b)
                     d1 = ops.div(_sub(ops, a1, ops.mul(v, b1)), vb)
-                    num = _sub(ops, _sub(ops, a2, ops.scale(2.0, ops.mul(d1, b1))),
-                               _mul(ops, v, b2))
-                    d2 = ops.div(num, vb)
+                    if second:
+                        num = _sub(ops, _sub(ops, a2, ops.scale(2.0, ops.mul(d1, b1))),
+                                   _mul(ops, v, b2))
+                        d2 = ops.div(num, vb)
         elif op == "powk":
             a, e = args
             k = kvals[e] if interval else V[e]
             v = ops.powk(V[a], k)
             if deriv and dep[i]:
-                d1, d2 = _powk_derivatives(ops, V[a], D1[a], D2.get(a), k, v)
+                d1, d2 = _powk_derivatives(ops, V[a], D1[a], D2.get(a), k, v, second)
         elif op == "pow":
             a, e = args
             va, ve = V[a], V[e]
             v = ops.pow(va, ve)
             if deriv:
                 d1, d2 = _pow_derivatives(ops, va, D1.get(a), D2.get(a), ve, D1[e], D2.get(e), v)
+                if not second:
+                    d2 = None
         elif op == "fn":
             (a,) = args
             u = V[a]
@@ -320,7 +329,8 @@ def run(instrs, dep, nodes, x, p, ops, order, kvals=None, free=None):
                 g1, g2 = _derivative_factors(ops, aux, u, v)
                 u1, u2 = D1[a], D2.get(a)
                 d1 = ops.mul(g1, u1)
-                d2 = _add(ops, _mul(ops, g1, u2), ops.mul(g2, ops.sq(u1)))
+                if second:
+                    d2 = _add(ops, _mul(ops, g1, u2), ops.mul(g2(), ops.sq(u1)))
         elif op == "abs":
             v, d1, d2 = (_interval_abs if interval else _point_abs)(
                 V[args[0]], D1.get(args[0]), D2.get(args[0]), deriv and dep[i])
@@ -357,8 +367,9 @@ _TINY = np.finfo(float).tiny
 _HUGE = np.finfo(float).max
 
 
-def _lower_powers(ops, u, k, v):
-    """``(u**(k-1), u**(k-2))`` given ``v = u**k``.
+def _lower_powers(ops, u, k, v, second=True):
+    """``(u**(k-1), u**(k-2))`` given ``v = u**k`` (the second None unless ``second``;
+    the first is the same either way).
 
     On points with one scalar exponent (a sweep), ``v / u`` and ``v / u / u``
     (within 2 ulps) replace two calls of NumPy's slow ``power``; it is called
@@ -369,25 +380,29 @@ def _lower_powers(ops, u, k, v):
     km1, km2 = k - 1.0, k - 2.0
     if (ops is not Points or np.ndim(k) != 0 or np.ndim(u) == 0
             or km2 in (0.0, 1.0, 2.0, 3.0) or not np.isfinite(k)):
-        return ops.powk(u, km1), ops.powk(u, km2)
+        return ops.powk(u, km1), (ops.powk(u, km2) if second else None)
     p1 = v / u
-    p2 = p1 / u
+    p2 = p1 / u if second else None
     av = np.abs(v)
     bad = ~(av >= _TINY) | ~(av <= _HUGE) | ~(np.abs(u) <= _HUGE)  # (NaN v: bad)
     if bad.any():
         ub = u[bad]
         p1[bad] = np.power(ub, km1)
-        p2[bad] = np.power(ub, km2)
+        if second:
+            p2[bad] = np.power(ub, km2)
     return p1, p2
 
 
-def _powk_derivatives(ops, u, u1, u2, k, v):
-    """f' and f'' of ``u**k`` (``v``) from those of u (``u1``, ``u2``)."""
+def _powk_derivatives(ops, u, u1, u2, k, v, second=True):
+    """f' and f'' of ``u**k`` (``v``) from those of u (``u1``, ``u2``); f'' None
+    unless ``second``."""
     with np.errstate(all="ignore"):
         km1 = k - 1.0
-        pk1, pk2 = _lower_powers(ops, u, k, v)
+        pk1, pk2 = _lower_powers(ops, u, k, v, second)
         t1 = _coef_times(ops, k, pk1)       # k u^(k-1)
         d1 = ops.mul(t1, u1)
+        if not second:
+            return d1, None
         c2 = k * km1
         t2 = _coef_times(ops, c2, pk2)  # k (k-1) u^(k-2)
     d2 = _add(ops, _mul(ops, t1, u2), ops.mul(t2, ops.sq(u1)))

@@ -184,7 +184,8 @@ def _nan_corners(a, b, p, nan, lo, hi):
 
 def iscale(c, a):
     """``c * a`` for an exact float (or float array) ``c``; ``0 * anything = 0``."""
-    lo, hi = c * a[0], c * a[1]
+    lo = c * a[0]
+    hi = lo if a[1] is a[0] else c * a[1]  # (a point box: one product)
     if np.ndim(c) == 0:
         if c == 0:
             return 0.0, 0.0
@@ -269,17 +270,20 @@ def ipowk(a, k):
         if k > 0 and math.isfinite(k) and k == round(k):  # positive integers: monotone or even
             nil = (lo == 0) & (hi == 0)  # 0**k = 0 exactly (see below)
             with np.errstate(all="ignore"):
+                # (a point box, lo and hi the same array: one power, the same value)
+                pa = np.power(lo, k)
+                pb = pa if hi is lo else np.power(hi, k)
                 if k % 2:
-                    rlo, rhi = ldown(np.power(lo, k)), lup(np.power(hi, k))
+                    rlo, rhi = ldown(pa), lup(pb)
                 else:
-                    pa, pb = np.power(lo, k), np.power(hi, k)
                     straddle = (lo < 0) & (hi > 0)
                     rlo = np.maximum(ldown(np.where(straddle, 0.0, np.minimum(pa, pb))), 0.0)
                     rhi = lup(np.maximum(pa, pb))
             return np.where(nil, 0.0, rlo), np.where(nil, 0.0, rhi)
     k = np.asarray(k, dtype=float)
     with np.errstate(all="ignore"):
-        pa, pb = np.power(np.abs(lo), k), np.power(np.abs(hi), k)
+        pa = np.power(np.abs(lo), k)
+        pb = pa if hi is lo else np.power(np.abs(hi), k)
         z = np.where(k > 0, 0.0, np.where(k < 0, INF, 1.0))  # 0**k
         integer = k == np.round(k)  # (+-inf count as even: C's pow(-2, inf) = inf)
         odd = integer & np.isfinite(k) & (np.fmod(k, 2.0) != 0)
@@ -325,7 +329,9 @@ def _monotone(fn, lo, hi, dlo=-INF, dhi=INF, increasing=True, rlo=-INF, rhi=INF)
     function (e.g. ``exp >= 0``, ``-1 <= tanh <= 1``): the bounds are clipped to it.
     """
     with np.errstate(all="ignore"):
-        a, b = fn(np.clip(lo, dlo, dhi)), fn(np.clip(hi, dlo, dhi))
+        a = fn(np.clip(lo, dlo, dhi))
+        # (a point box, lo and hi the same array: the same rounded value, computed once)
+        b = a if hi is lo else fn(np.clip(hi, dlo, dhi))
     if not increasing:
         a, b = b, a
     a, b = ldown(a), lup(b)
