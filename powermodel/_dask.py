@@ -21,7 +21,18 @@ except that 0-d results stay 0-d arrays instead of becoming Python scalars.
 
 The blocks run on whatever scheduler Dask uses: threads by default (the
 solver is NumPy, which releases the GIL), or a ``dask.distributed`` cluster
-once a ``Client`` is created (see docs/analyses.md, "On a cluster").
+once a ``Client`` is created (see docs/analyses.md, "On a cluster"). The
+analyses and grids given ``chunks=`` run their blocks as Dask tasks with
+:func:`compute_blocks` (a grid's blocks: :func:`solve_rows`, :func:`join_rows`).
+
+On Linux, ``dask.distributed`` sets ``MALLOC_TRIM_THRESHOLD_=65536`` in every
+worker it starts, which makes glibc map and fault in every NumPy temporary
+afresh: in ``benchmarks/bench_dask.py`` a Sobol' analysis took 1.7 to 3
+times as long on one such worker as with the variable unset.
+To unset it, before the cluster is created::
+
+    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+    os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)  # (an earlier cluster wrote it here)
 
 Examples
 --------
@@ -41,14 +52,16 @@ import numpy as np
 try:
     import dask
     import dask.array as da
+    from dask.highlevelgraph import HighLevelGraph
 except ImportError:  # the optional extra is missing (solve() comes here only with dask arrays)
-    dask = da = None
+    dask = da = HighLevelGraph = None
 
 from . import _validation as V
+from . import _warnings
 from .errors import InputError
 from .result import Solution
 
-__all__ = ["solve_dask", "compute", "compute_blocks"]
+__all__ = ["solve_dask", "compute", "compute_blocks", "solve_rows", "join_rows"]
 
 #: The float fields of a Solution, in the order of the rows of a solved block
 #: (the regime code is the last row).
@@ -136,12 +149,31 @@ def solve_dask(solve, cost, rules, *, N, P, x_cap=None, overlap=0.0, runtime_pen
     # One task per block solves it into a Solution; each field picks from it.
     solved = da.map_blocks(_solve_block, *bcast, dtype=float, names=names, fixed=fixed,
                            cost=cost, errors=errors, solve=solve, meta=np.empty((0,) * ndim))
-    fields = {}
-    for f in (*FLOAT_FIELDS, "regime_code", "status"):
-        dtype = np.int8 if f == "regime_code" else "U64" if f == "status" else float
-        fields["regime" if f == "regime_code" else f] = solved.map_blocks(
-            _pick, f, dtype=dtype, meta=np.empty((0,) * ndim, dtype=dtype))
-    return Solution._lazy(fields, None)
+    # x and the fields that default to NaN now, the others when one of them is first read
+    # (each field's graph costs about 0.1 ms to build, and `.x` alone needs none of them).
+    stored = {f: _field(solved, f, float) for f in ("x", *Solution._optional)}
+
+    def others():
+        out = {f: _field(solved, f, float) for f in FLOAT_FIELDS if f not in stored}
+        out["regime"] = _field(solved, "regime_code", np.int8)
+        out["status"] = _field(solved, "status", "U64")
+        return out
+
+    return Solution._lazy(stored, others)
+
+
+def _field(solved, field, dtype):
+    """The Dask array of one field: a task per block picks it from the block's Solution.
+
+    The graph is written out directly (one small dict per field) rather than by
+    ``map_blocks``, whose tokenizing and signature inspection cost about 0.2 ms
+    a field, more than three quarters of building a lazy solve's graph.
+    """
+    name = f"{field}-{solved.name}"  # (deterministic: the solve's name is a token)
+    layer = {(name, *i): (_pick, (solved.name, *i), field) for i in np.ndindex(*solved.numblocks)}
+    graph = HighLevelGraph.from_collections(name, layer, dependencies=[solved])
+    return da.Array(graph, name, chunks=solved.chunks, dtype=dtype,
+                    meta=np.empty((0,) * solved.ndim, dtype=dtype))
 
 
 def compute(solution, **kwargs):
@@ -164,13 +196,26 @@ def compute(solution, **kwargs):
     return Solution(regime=np.asarray(values[0]), **out)
 
 
+#: Arguments of :func:`compute_blocks` (NumPy arrays) larger than this are sent to a
+#: cluster's workers directly (``Client.scatter``), not inside the task graph.
+SCATTER_BYTES = 1 << 16
+
+
 def compute_blocks(fun, tasks, done=None):
     """``[fun(*args) for args in tasks]``, each call a Dask task on the active scheduler.
 
     Threads by default, or the ``dask.distributed`` cluster of the default
     ``Client``. ``done(i)`` is called in this thread once for each task ``i``,
-    as it completes (tasks that Dask merged, being identical, are reported
-    when all have completed). Needs the ``dask`` extra.
+    as it completes. Needs the ``dask`` extra.
+
+    Each call is its own task, named without hashing its arguments (the blocks
+    of an analysis are distinct, and hashing their points cost more than a tenth
+    of the work of a closed-form block). With threads, the warnings of the tasks
+    go to this thread's recorder (:func:`powermodel._warnings.recorder`, as if
+    issued here). On a cluster, NumPy arrays of more than :data:`SCATTER_BYTES`
+    among the arguments are scattered to the workers first, so the graph stays
+    small (no "Sending large graph" warning, and the scheduler never holds the
+    data).
 
     >>> import pytest
     >>> _ = pytest.importorskip("dask")  # (the doctests need the dask extra)
@@ -185,7 +230,12 @@ def compute_blocks(fun, tasks, done=None):
     optional_import("dask", "dask")
     import dask.delayed  # noqa: F401
 
-    lazy = [dask.delayed(fun, pure=True)(*args) for args in tasks]
+    client = _default_client()
+    if client is not None:
+        lazy = [dask.delayed(fun, pure=False)(*args) for args in _scattered(client, tasks)]
+    else:  # threads: the tasks' warnings go to this thread's recorder (once_per_call)
+        sink = _Sink(_warnings.recorder())
+        lazy = [dask.delayed(_forwarded, pure=False)(fun, sink, *args) for args in tasks]
     if done is None:
         return list(dask.compute(*lazy))
     reported = set()
@@ -196,7 +246,6 @@ def compute_blocks(fun, tasks, done=None):
                 reported.add(i)
                 done(i)
 
-    client = _default_client()
     if client is not None:
         from distributed import as_completed
 
@@ -224,6 +273,107 @@ def compute_blocks(fun, tasks, done=None):
             out = dask.compute(*lazy)
     report(range(len(lazy)))
     return list(out)
+
+
+class _Sink:
+    """The recorder of the thread that started the tasks (opaque to Dask, which would
+    copy a list argument); in another process (a pickled task) there is none."""
+
+    __slots__ = ("log",)
+
+    def __init__(self, log):
+        self.log = log
+
+    def __reduce__(self):
+        return (_Sink, (None,))
+
+
+def _forwarded(fun, sink, *args):
+    """``fun(*args)`` in a worker thread, its warnings sent to ``sink``."""
+    with _warnings.into(sink.log):
+        return fun(*args)
+
+
+def _scattered(client, tasks):
+    """``tasks`` with their large NumPy arguments replaced by futures of data scattered to
+    the workers of ``client`` (each array to one worker, in turn)."""
+    big = [(i, j) for i, args in enumerate(tasks) for j, a in enumerate(args)
+           if isinstance(a, np.ndarray) and a.nbytes > SCATTER_BYTES]
+    if not big:
+        return tasks
+    futures = client.scatter([tasks[i][j] for i, j in big], hash=False)
+    out = [list(args) for args in tasks]
+    for (i, j), f in zip(big, futures):
+        out[i][j] = f
+    return [tuple(args) for args in out]
+
+
+def solve_rows(model, errors, inputs, shape):
+    """One block of a grid solved in blocks of rows (:func:`powermodel.sweeps.grid` with
+    ``chunks``): the Solution at its rows (of ``shape``), held by a :class:`_Rows`.
+
+    Returned as the solver gives it: x* is computed and the other fields are
+    derived when first read (in this process with threads; on a cluster, in the
+    worker, as the block is sent back). Nothing is copied here.
+    """
+    s = model.solve(errors=errors, **inputs)
+    if np.shape(s.x) != shape:  # (only if broadcasting shrank a block of length-one axes)
+        s = Solution(**{f: np.broadcast_to(np.asarray(s.regime_code if f == "regime" else
+                                                      getattr(s, f)), shape)
+                        for f in Solution._fields})
+    return _Rows(s)
+
+
+class _Rows:
+    """A block's Solution. Pickled (sent back by a cluster's worker) as its fields, the
+    regime as its one-byte codes and a field with one value over the block as that value."""
+
+    __slots__ = ("solution",)
+
+    def __init__(self, solution):
+        self.solution = solution
+
+    def field(self, f):
+        """Field ``f`` as an array (the regime as codes)."""
+        s = self.solution
+        return np.asarray(s.regime_code if f == "regime" else getattr(s, f))
+
+    def __reduce__(self):
+        packed = {}
+        for f in Solution._fields:
+            v = self.field(f)
+            packed[f] = (v.flat[0], v.shape) if _constant(v) else v
+        return (_unpack_rows, (packed,))
+
+
+def _unpack_rows(packed):
+    return _Rows(Solution(**{f: np.broadcast_to(*v) if isinstance(v, tuple) else v
+                             for f, v in packed.items()}))
+
+
+def join_rows(blocks, full):
+    """The Solution of the whole grid from its blocks of rows (:class:`_Rows`): x* joined
+    now, every other field joined when first read (as a NumPy solve derives them), so
+    that reading ``.x`` alone costs one copy of x*, not fourteen of every field.
+    ``bound``, ``lower`` and ``gap`` are NaN (a grid never certifies)."""
+
+    def join(f):
+        parts = [b.field(f) for b in blocks]
+        first = parts[0]
+        if all(_constant(p) for p in parts) and all(p.flat[0] == first.flat[0] for p in parts):
+            return np.broadcast_to(first.flat[0], full)  # one value everywhere ("ok")
+        return np.concatenate(parts) if len(parts) > 1 else first
+
+    def others():
+        return {f: join(f) for f in Solution._fields
+                if f not in ("x", *Solution._optional)}
+
+    return Solution._lazy({"x": join("x")}, others)
+
+
+def _constant(v):
+    """Whether ``v`` is one value broadcast over its points (every stride zero)."""
+    return v.size > 1 and not any(v.strides)
 
 
 def _default_client():

@@ -34,7 +34,7 @@ import warnings
 
 import numpy as np
 
-from . import _validation as V
+from . import _validation as V, _warnings
 from ._candidates import (  # noqa: F401  (re-exported: the solver's former contents)
     _SLOPE_RTOL, TIE_RTOL, _breakpoints, _check_scan, _general_optimum, _grid_bracket,
     _hull_pieces, _not_increasing, _select, _shared, _shared_optimum, _with_sampled)
@@ -103,7 +103,7 @@ def _blockwise(fun, inp, size, block, progress=None):
     """``fun(inputs, n)`` on blocks of the flat inputs, gathered into flat outputs
     (``progress(done, size)`` after each block, when given)."""
     out = None
-    with warnings.catch_warnings(record=True) as caught:
+    with _warnings.recording() as caught:  # (catch_warnings(record=True), thread-safe)
         warnings.simplefilter("always")
         if size <= block:
             out = fun(dict(inp), size)

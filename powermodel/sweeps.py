@@ -537,7 +537,7 @@ def _solve_chunked(model, inputs, shaped, full, chunks, errors, rep):
     chunks = min(V.integer("chunks", chunks, 1), math.prod(full))
     _memory.check(f"a grid of {math.prod(full):,} points {full}",
                   math.prod(full) * (BYTES_PER_POINT + 8))
-    from ._dask import compute_blocks
+    from ._dask import compute_blocks, join_rows, solve_rows
 
     first = next(iter(shaped))
     per_row = math.prod(full) // full[0]
@@ -545,17 +545,8 @@ def _solve_chunked(model, inputs, shaped, full, chunks, errors, rep):
     starts = range(0, full[0], rows)
     tasks = [(model, errors, {**inputs, first: shaped[first][i:i + rows]},
               (min(rows, full[0] - i),) + full[1:]) for i in starts]
-    blocks = compute_blocks(_solve_rows, tasks, lambda i: rep.advance(math.prod(tasks[i][3])))
-    return Solution(**{f: np.concatenate([b[f] for b in blocks]) for f in Solution._fields})
-
-
-def _solve_rows(model, errors, inputs, shape):
-    """One block of :func:`_solve_chunked`: every field at its rows (of ``shape``), the
-    regime as its one-byte codes."""
-    s = model.solve(errors=errors, **inputs)
-    return {f: np.array(np.broadcast_to(np.asarray(s.regime_code if f == "regime" else
-                                                   getattr(s, f)), shape))
-            for f in Solution._fields}
+    blocks = compute_blocks(solve_rows, tasks, lambda i: rep.advance(math.prod(tasks[i][3])))
+    return join_rows(blocks, full)
 
 
 @once_per_call

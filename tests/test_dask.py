@@ -110,6 +110,52 @@ def test_fields_are_plain_arrays_and_regime_codes():
     assert lazy.regime.compute(scheduler="synchronous").tolist() == ["none", "budget"]
 
 
+def test_fields_computed_together_solve_each_block_once(monkeypatch):
+    import powermodel._dask as pd
+
+    calls = []
+
+    def counting(*blocks, **kw):
+        calls.append(blocks[0].shape)
+        return solve_block(*blocks, **kw)
+
+    solve_block = pd._solve_block
+    monkeypatch.setattr(pd, "_solve_block", counting)
+    N = np.geomspace(1, 1e5, 50)
+    lazy = pm.solve("power", N=da.from_array(N, chunks=20), P=1e6, c=1.0, k=2.0)
+    got = compute(lazy, scheduler="synchronous")
+    assert sorted(calls) == [(10,), (20,), (20,)]       # 3 blocks, each solved once
+    assert_same(got, pm.solve("power", N=N, P=1e6, c=1.0, k=2.0))
+    monkeypatch.undo()
+    # the same inputs give the same graph keys (Dask can share and cache them)
+    a, b = (pm.solve("power", N=da.from_array(N, chunks=20), P=1e6, c=1.0, k=2.0)
+            for _ in range(2))
+    assert a.x.name == b.x.name and a.status.name == b.status.name != a.x.name
+
+
+def test_a_grid_in_several_blocks_equals_the_numpy_grid_field_by_field():
+    import pickle
+
+    from powermodel._dask import _Rows
+
+    m = pm.Model("overhead", s=0.1, c=1.0, k=2.0)
+    axes = {"N": np.geomspace(1, 1e5, 7), "F": np.array([-1.0, 20.0, 150.0]), "P": [1e3, 1e6]}
+    for chunks in (6, 12, 10**6):  # blocks of 1 row, of 2 rows, one block
+        got = pm.grid(m, axes, chunks=chunks, errors="nan").solution
+        want = pm.grid(m, axes, errors="nan").solution
+        assert got.x.shape == (7, 3, 2)
+        assert_same(got, want)
+    # F = -1 is refused in every block: the status is not one value over the grid
+    assert set(got.status[:, 0].ravel()) == {"`F` must be non-negative"}
+    assert set(got.status[:, 1:].ravel()) == {"ok"}
+    # a block as a cluster's worker sends it back: every field, the regime as one-byte
+    # codes and the fields with one value (status "ok", x_budget, bound, ...) as that value
+    s = m.solve(N=np.geomspace(1, 1e5, 5000)[:, None], F=np.array([20.0, 150.0]), P=1e6)
+    wire = pickle.dumps(_Rows(s))
+    assert_same(pickle.loads(wire).solution, s)
+    assert len(wire) < 9 * 8 * s.x.size + s.x.size + 4000  # 9 float fields vary, 1-byte codes
+
+
 def _analyses(chunks):
     m = pm.Model("power", k=2.0)
     d = {"N": ("loguniform", 10, 1e4), "c": ("loguniform", 0.1, 10)}
@@ -138,7 +184,9 @@ def test_analyses_with_chunks_equal_the_numpy_path():
         pm.grid(pm.Model("power", k=2.0, c=1.0), {"N": [1.0]}, P=1.0, chunks=0)
 
 
-def test_analyses_on_a_distributed_cluster_with_worker_processes():
+def test_analyses_on_a_distributed_cluster_with_worker_processes(monkeypatch):
+    import powermodel._dask
+
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
@@ -159,6 +207,10 @@ def test_analyses_on_a_distributed_cluster_with_worker_processes():
         lazy = pm.solve("overhead", N=da.from_array(np.geomspace(1, 1e5, 400), chunks=100),
                         P=1e6, F=50.0, s=0.1, c=1.0, k=2.0)
         got = compute(lazy)
+        # every NumPy argument of a block sent to the workers apart from the graph
+        monkeypatch.setattr(powermodel._dask, "SCATTER_BYTES", 0)
+        scattered = _analyses(chunks=200)
     _same_results(on_cluster, _analyses(chunks=None))
+    _same_results(scattered, on_cluster)
     assert_same(got, pm.solve("overhead", N=np.geomspace(1, 1e5, 400), P=1e6, F=50.0, s=0.1,
                               c=1.0, k=2.0))

@@ -86,3 +86,48 @@ def test_sweeps_and_analyses_warn_once_at_the_callers_line(call):
     caught = _record(call)
     _assert_once_here(caught)
     assert any(issubclass(w.category, pm.AccuracyWarning) for w in caught)
+
+
+def test_threads_recording_at_once_and_closing_out_of_order_keep_every_warning():
+    # Dask solves blocks in threads: thread a opens, b opens, a closes, then b warns and
+    # closes. With warnings.catch_warnings (one global state swapped and restored) a's
+    # warning went to b's list, and b restored a's dead list, losing b's warning.
+    import threading
+
+    from powermodel._warnings import recording
+
+    a_open, b_open, a_closed, main_warned = (threading.Event() for _ in range(4))
+    logs = {}
+
+    def a():
+        with recording() as log:
+            a_open.set()
+            b_open.wait(10)
+            warnings.warn("from a", UserWarning)
+        logs["a"] = log
+        a_closed.set()
+
+    def b():
+        a_open.wait(10)
+        with recording() as log:
+            b_open.set()
+            a_closed.wait(10)
+            main_warned.wait(10)
+            warnings.warn("from b", UserWarning)
+        logs["b"] = log
+
+    with warnings.catch_warnings(record=True) as outer:
+        warnings.simplefilter("always")
+        state = (warnings.showwarning, list(warnings.filters))
+        threads = [threading.Thread(target=f) for f in (a, b)]
+        for t in threads:
+            t.start()
+        a_closed.wait(10)
+        warnings.warn("from main", UserWarning)  # this thread records nothing: as before
+        main_warned.set()
+        for t in threads:
+            t.join(10)
+        assert (warnings.showwarning, list(warnings.filters)) == state
+    assert [str(w.message) for w in logs["a"]] == ["from a"]
+    assert [str(w.message) for w in logs["b"]] == ["from b"]
+    assert [str(w.message) for w in outer] == ["from main"]
