@@ -52,6 +52,14 @@ CLOSED = [
     ("min(x, 3) + max(x**2, 2*x)", lambda x: np.minimum(x, 3) + np.maximum(x**2, 2 * x),
      lambda x: (x <= 3) + np.where(x**2 >= 2 * x, 2 * x, 2.0),
      lambda x: np.where(x**2 >= 2 * x, 2.0, 0.0)),
+    # x' = 1 negated and doubled: -1.0 and 2.0 reach the arithmetic as Python floats
+    ("exp(-x) + sin(x + x)", lambda x: np.exp(-x) + np.sin(2 * x),
+     lambda x: -np.exp(-x) + 2 * np.cos(2 * x), lambda x: np.exp(-x) - 4 * np.sin(2 * x)),
+    ("x**4.5 - x**3", lambda x: x**4.5 - x**3, lambda x: 4.5 * x**3.5 - 3 * x**2,
+     lambda x: 15.75 * x**2.5 - 6 * x),
+    # abs of a curved argument: f'' = sign(u) u'' (0 at the kink x = 1, as abs'(0) = 0)
+    ("abs(1 - x**3)", lambda x: np.abs(1 - x**3), lambda x: -3 * x**2 * np.sign(1 - x**3),
+     lambda x: -6 * x * np.sign(1 - x**3)),
 ]
 
 
@@ -128,14 +136,15 @@ def test_powers_at_zero_and_tiny_x(k, literal):
     assert d2[0] == {1.0: 0.0, 1.5: math.inf, 2.0: 2 * c, 3.0: 0.0}[k]
 
 
-@pytest.mark.parametrize("k", [-2.5, -1.0, 0.5, 1.0, 1.2, 1.9, 2.5, 3.7, 6.0, 40.0, 350.0])
+@pytest.mark.parametrize("k", [-2.5, -1.0, 0.5, 1.0, 1.2, 1.9, 2.5, 3.7, 6.0, 40.0, 350.0,
+                               math.inf, -math.inf])
 def test_power_derivatives_at_every_magnitude(k):
     # x**k with one scalar k (a sweep): f' = k x^(k-1) and f'' = k (k-1) x^(k-2) to 4 ulps,
     # and the same zeros, infinities and NaNs as NumPy's power, from 0 and subnormals
     # through overflow of x**k (where x**(k-1) is still finite) to inf, NaN and x < 0
     E = compile_expression("x**k")
     x = np.concatenate([[0.0, 5e-324, 1e-310, 2.3e-308, 1e-160, 1e-5, 0.7, 1.0, 3.0, 1e5,
-                         1e150, 1e300, 1.7e308, np.inf, np.nan, -2.0, -0.0],
+                         1e150, 1e300, 1.7e308, np.inf, np.nan, -2.0, -1.0, -0.0],
                         np.geomspace(1e-300, 1e300, 200)])
     v, d1, d2 = E.derivatives(x, {"k": np.float64(k)})
     with np.errstate(all="ignore"):
@@ -147,6 +156,18 @@ def test_power_derivatives_at_every_magnitude(k):
         np.testing.assert_allclose(got[fin], want[fin], rtol=4 * np.finfo(float).eps, atol=0)
         np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
         np.testing.assert_array_equal(got[~fin & ~np.isnan(want)], want[~fin & ~np.isnan(want)])
+
+
+def test_small_integer_powers_have_exact_derivatives():
+    # x**2: f' = 2x and f'' = 2 are floats, returned exactly; x**3: f'' = 6x correctly
+    # rounded (one IEEE product), not the few-ulp quotients of the general power rule
+    x = np.concatenate([np.random.default_rng(3).uniform(0, 10, 2000),
+                        np.geomspace(1e-150, 1e150, 500)])
+    _, d1, d2 = compile_expression("x**2").derivatives(x, {})
+    np.testing.assert_array_equal(d1, 2 * x)
+    np.testing.assert_array_equal(d2, np.full_like(x, 2.0))
+    d2 = compile_expression("x**3").derivatives(x, {})[2]
+    np.testing.assert_array_equal(d2, 6 * x)
 
 
 def test_powers_of_one_base_are_merged_as_sympy_does():
@@ -304,6 +325,29 @@ def test_kink_boxes_enclose_one_sided_derivatives():
     assert smooth[2:] == (1.0, 1.0, 0.0, 0.0)
 
 
+def test_abs_encloses_on_either_side_of_its_kink_and_across_it():
+    # u = 1 - x**3 has u' = -3x**2 and u'' = -6x, neither constant: on [0.1, 0.5]
+    # (u > 0), [2, 3] (u < 0) and [0.5, 1.5] (the kink at 1, |u'| largest at 1.5)
+    E = compile_expression("abs(1 - x**3)")
+    assert_encloses(E, np.array([0.1, 2.0, 0.5]), np.array([0.5, 3.0, 1.5]), {})
+
+
+def test_min_max_enclosures_at_ties_and_on_constant_branches():
+    # min(x, 1) is x on [0, 1] (the tie at 1 goes to x, as in the point pass) and 1 on
+    # [2, 3]: f' and f'' there are exact numbers, 1 and 0, or 0 and 0
+    mn, mx = compile_expression("min(x, 1)"), compile_expression("max(x, 1)")
+    assert mn.interval_derivatives(0.0, 1.0, {})[2:] == (1.0, 1.0, 0.0, 0.0)
+    assert mx.interval_derivatives(1.0, 2.0, {})[2:] == (1.0, 1.0, 0.0, 0.0)
+    assert mn.interval_derivatives(2.0, 3.0, {})[2:] == (0.0, 0.0, 0.0, 0.0)
+    assert mx.interval_derivatives(-1.0, 0.0, {})[2:] == (0.0, 0.0, 0.0, 0.0)
+    # on [1, 2] (min) and [0, 1] (max) the point pass's f'(1) = 1 (the tie) is enclosed
+    assert_encloses(mn, np.array([1.0]), np.array([2.0]), {})
+    assert_encloses(mx, np.array([0.0]), np.array([1.0]), {})
+    # a min of parameters only (c a range) is constant in x: x*min(c, 2) has f'' = 0
+    enc = compile_expression("x*min(c, 2)").interval_derivatives(1.0, 2.0, {"c": (1.0, 3.0)})
+    assert enc[2] <= 1.0 and enc[3] >= 2.0 and enc[4:] == (0.0, 0.0)
+
+
 def test_degenerate_and_huge_boxes():
     E = compile_expression("c*x**2 + exp(-x)")
     lo, hi = E.interval(np.array([2.0, 0.0]), np.array([2.0, 1e300]), {"c": np.float64(1.0)})
@@ -369,7 +413,7 @@ MP_EXPRESSIONS = [
     "atanh(x/(x + 1))", "erf(x - 1)*x", "abs(x - 2)*x", "min(x**2, 2*x + 1)",
     "max(c*x, x**2/3)", "x**x", "(x + 1)**(a*x)", "F/(1 + exp(-(x - m)/w)) + c*x",
     "c*x**3 - b*x**2 + x", "x*log(x)", "log1p(atan(tanh(sin(x))))", "N*x**2 + x*log1p(N)",
-    "E**x*pi - x**-2",
+    "E**x*pi - x**-2", "(x**2 + 1)**(a*x)",
 ]
 MP_PARAMS = {"c": 1.3, "k": 2.5, "b": 0.7, "a": 0.45, "F": 50.0, "m": 2.0, "w": 0.5, "N": 3.0}
 
