@@ -53,15 +53,8 @@ import powermodel as pm  # noqa: E402
 
 ROWS = []
 
-#: Six inputs of the power family (as in bench_sensitivity.py).
-DISTS6 = {
-    "N": ("loguniform", 10, 1e6),
-    "P": ("loguniform", 1e6, 1e12),
-    "c": ("loguniform", 0.1, 10),
-    "k": ("uniform", 1.5, 3.0),
-    "overlap": ("uniform", 0.0, 0.01),
-    "runtime_penalty": ("uniform", 0.0, 0.5),
-}
+#: Six inputs of the power family: bench_sensitivity.py's.
+from bench_sensitivity import DISTS as DISTS6  # noqa: E402
 #: An expression (the general solver) and five inputs.
 EXPR = "c*x**k + b*log(1 + x)"
 DISTS5 = {"N": ("loguniform", 10, 1e6), "P": ("loguniform", 1e6, 1e12),

@@ -227,6 +227,21 @@ def _select(cand, h, scale, unbounded, U, converged):
     return x
 
 
+def _adder(n, xs, hs, ss):
+    """``add(x, fx, valid=None)``: append a candidate's x, h = x - f/n and its scale
+    |x| + |f/n| to the lists (x = inf, h = -inf where not ``valid``)."""
+    def add(x, fx, valid=None):
+        fn = fx / n
+        h, sc = x - fn, np.abs(x) + np.abs(fn)
+        if valid is not None:
+            x, h, sc = np.where(valid, x, np.inf), np.where(valid, h, -np.inf), \
+                np.where(valid, sc, np.inf)
+        xs.append(x)
+        hs.append(h)
+        ss.append(sc)
+    return add
+
+
 def _shared_optimum(cost, p, n, U, size, bps, tables=None):
     """:func:`_general_optimum` when every point has the same (scalar) parameters.
 
@@ -259,16 +274,7 @@ def _shared_optimum(cost, p, n, U, size, bps, tables=None):
         d_u = float(d_u)
     # Candidates in _general_optimum's order: x (inf where absent), h, scale.
     xs, hs, ss = [], [], []
-
-    def add(x, fx, valid=None):
-        fn = fx / n
-        h, sc = x - fn, np.abs(x) + np.abs(fn)
-        if valid is not None:
-            x, h, sc = np.where(valid, x, np.inf), np.where(valid, h, -np.inf), \
-                np.where(valid, sc, np.inf)
-        xs.append(x)
-        hs.append(h)
-        ss.append(sc)
+    add = _adder(n, xs, hs, ss)
 
     with np.errstate(all="ignore"):
         add(0.0, f_zero)
@@ -337,16 +343,7 @@ def _rows_optimum(cost, pp, n, U, size, bps):
     finite_u = np.isfinite(U)
     FU, DU = at(U)
     xs, hs, ss = [], [], []
-
-    def add(x, fx, valid=None):
-        fn = fx / n
-        h, sc = x - fn, np.abs(x) + np.abs(fn)
-        if valid is not None:
-            x, h, sc = np.where(valid, x, np.inf), np.where(valid, h, -np.inf), \
-                np.where(valid, sc, np.inf)
-        xs.append(x)
-        hs.append(h)
-        ss.append(sc)
+    add = _adder(n, xs, hs, ss)
 
     with np.errstate(all="ignore"):
         add(0.0, F0)
