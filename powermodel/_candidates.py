@@ -227,6 +227,16 @@ def _select(cand, h, scale, unbounded, U, converged):
     return x
 
 
+def _add_rows(xs, hs, ss, size, i, r, fn):
+    """Append a candidate held by the rows ``i`` only: x = r, h = r - fn there (x = inf,
+    h = -inf elsewhere)."""
+    x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
+    x[i], h[i], sc[i] = r, r - fn, np.abs(r) + np.abs(fn)
+    xs.append(x)
+    hs.append(h)
+    ss.append(sc)
+
+
 def _adder(n, xs, hs, ss):
     """``add(x, fx, valid=None)``: append a candidate's x, h = x - f/n and its scale
     |x| + |f/n| to the lists (x = inf, h = -inf where not ``valid``)."""
@@ -307,11 +317,7 @@ def _shared_optimum(cost, p, n, U, size, bps, tables=None):
                                         both=cost.df_d2f)
                 converged = converged and ok.all()
                 fn = at(cost.f, r) / n[i]
-                x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
-                x[i], h[i], sc[i] = r, r - fn, np.abs(r) + np.abs(fn)
-                xs.append(x)
-                hs.append(h)
-                ss.append(sc)
+                _add_rows(xs, hs, ss, size, i, r, fn)
         return _select(xs, hs, ss, unbounded, U, converged)
 
 
@@ -367,11 +373,7 @@ def _rows_optimum(cost, pp, n, U, size, bps):
                 fr = np.nan_to_num(np.broadcast_to(np.asarray(cost.f(r, take(pp, i)),
                                                               dtype=float), (i.size,)), nan=np.inf)
                 fn = fr / n[i]
-                x, h, sc = np.full(size, np.inf), np.full(size, -np.inf), np.full(size, np.inf)
-                x[i], h[i], sc[i] = r, r - fn, np.abs(r) + np.abs(fn)
-                xs.append(x)
-                hs.append(h)
-                ss.append(sc)
+                _add_rows(xs, hs, ss, size, i, r, fn)
         return _select(xs, hs, ss, unbounded, U, converged)
 
 
