@@ -35,6 +35,18 @@ a lower bound. It needs the ``coverage`` package (installed with mutmut)::
 
     python benchmarks/mutation.py powermodel/costs.py --tests tests \
         --select coverage --sample 40 --seed 1
+
+For a run over every site on a small machine: ``--fork`` runs each mutant's
+tests with ``pytest.main`` in a fork of a process that imported the heavy
+libraries once; ``--budget S`` runs only the fastest covering tests, up to S
+seconds of their unmutated durations (a mutant that survives them is reported
+as "survived (budget)": killed stays killed, so the rate is a lower bound);
+``--shard I/N`` splits one run over N processes; ``--coverage-from DIR``
+reuses the coverage files an earlier run of the same modules and tests left
+(copy ``.mutation-coverage*`` out of its private copy while it runs)::
+
+    python benchmarks/mutation.py powermodel/costs.py --tests tests/test_costs.py ... \
+        --select coverage --budget 6 --fork --shard 0/2 --sample 100000
 """
 
 import argparse
@@ -267,6 +279,37 @@ def coverage_map(repo, targets, tests, timeout):
     return status, secs, by_file, durations
 
 
+def load_coverage(repo, src):
+    """The map of :func:`coverage_map` from the data files of an earlier run, whose
+    private copy had another path: files are matched by their path in the package."""
+    import coverage
+
+    data = coverage.CoverageData(basename=str(src / ".mutation-coverage"))
+    data.read()
+    by_file = {}
+    for f in data.measured_files():
+        rel = "powermodel/" + Path(f).as_posix().split("/powermodel/", 1)[1]
+        by_line = by_file.setdefault(str((repo / rel).resolve()), {})
+        for ln, ctxs in data.contexts_by_lineno(f).items():
+            by_line.setdefault(ln, set()).update(c for c in ctxs if c)
+    with open(src / ".mutation-coverage.durations", encoding="utf-8") as fh:
+        durations = json.load(fh)
+    return "survived", sum(durations.values()), by_file, durations
+
+
+def _within(order, durations, budget):
+    """The fastest-first prefix of ``order`` that fits ``budget`` seconds (at least one)."""
+    if budget is None:
+        return order
+    out, total = [], 0.0
+    for n in order:
+        total += durations.get(n, 1e9)
+        if out and total > budget:
+            break
+        out.append(n)
+    return out
+
+
 _FORK = False  # --fork: run each mutant's tests in a fork of a warm process
 
 
@@ -374,6 +417,18 @@ def main(argv=None):
                     help="run each mutant's tests with pytest.main in a fork of this "
                          "process, the heavy libraries imported once (POSIX; several "
                          "seconds faster a mutant)")
+    ap.add_argument("--budget", type=float, default=None,
+                    help="with --select coverage: run only the fastest covering tests whose "
+                         "unmutated durations add up to at most this many seconds (at "
+                         "least one); a mutant that survives them is reported as "
+                         "'survived (budget)'. Killed stays killed: the rate is a lower bound")
+    ap.add_argument("--shard", default=None, metavar="I/N",
+                    help="run only every N-th sampled mutant, starting at the I-th (0-based), "
+                         "to split one run over several processes")
+    ap.add_argument("--coverage-from", default=None, metavar="DIR",
+                    help="with --select coverage: reuse the .mutation-coverage files an "
+                         "earlier run of the same modules and tests left in DIR (copied out "
+                         "of its private copy) instead of running the suite under coverage")
     args = ap.parse_args(argv)
 
     mods = []
@@ -396,6 +451,9 @@ def main(argv=None):
     rng = random.Random(args.seed)
     chosen = {rel: sorted(rng.sample(all_sites, min(args.sample, len(all_sites))),
                           key=lambda s: s[2]) for rel, _, all_sites in mods}
+    if args.shard:
+        i, n = (int(v) for v in args.shard.split("/"))
+        chosen = {rel: c[i::n] for rel, c in chosen.items()}
     summary = []
     with tempfile.TemporaryDirectory(prefix="pm-mutation-") as tmp:
         repo = Path(tmp)
@@ -406,7 +464,9 @@ def main(argv=None):
         bases = {rel: ast.unparse(tree) for rel, tree, _ in mods}
         for rel, base in bases.items():
             (repo / rel).write_text(base, encoding="utf-8")
-        if args.select == "coverage":
+        if args.select == "coverage" and args.coverage_from:
+            status, secs, by_file, durations = load_coverage(repo, Path(args.coverage_from))
+        elif args.select == "coverage":
             status, secs, by_file, durations = coverage_map(
                 repo, [(repo / rel).resolve() for rel in bases], args.tests, args.timeout)
         else:
@@ -440,12 +500,20 @@ def main(argv=None):
                 target.write_text(mutant_source(tree, s), encoding="utf-8")
                 # (a time limit catches mutants that loop; it must not catch slow tests:
                 # at least three times what the selected tests took unmutated)
-                tests, env, limit = args.tests, None, args.timeout
+                tests, env, limit, truncated = args.tests, None, args.timeout, False
                 if args.select == "coverage":
                     ln = base_line[s[0]]
                     first, last = span.get(ln, (ln, ln))
                     if any(x in toplevel for x in range(first, last + 1)):
                         limit = max(limit, 3 * base_secs)  # (every test)
+                        if args.budget is not None:
+                            order = sorted(durations, key=durations.get)
+                            cut = _within(order, durations, args.budget)
+                            truncated = len(cut) < len(order)
+                            sel.write_text(json.dumps(cut), encoding="utf-8")
+                            tests = sorted({n.split("::")[0] for n in cut})
+                            env = {"PM_MUT_SELECT": str(sel)}
+                            limit = max(args.timeout, 3 * sum(durations[t] for t in cut))
                     else:
                         ids = set().union(*(by_line.get(x, set())
                                             for x in range(first, last + 1)))
@@ -455,11 +523,16 @@ def main(argv=None):
                                   f"{'survived (no test)':<17}", flush=True)
                             continue
                         order = sorted(ids, key=lambda n: durations.get(n, 1e9))
+                        cut = _within(order, durations, args.budget)
+                        truncated = len(cut) < len(order)
+                        order = cut
                         sel.write_text(json.dumps(order), encoding="utf-8")
                         tests = sorted({n.split("::")[0] for n in order})
                         env = {"PM_MUT_SELECT": str(sel)}
                         limit = max(limit, 3 * sum(durations.get(t, 0.0) for t in order))
                 status, secs = run_tests(repo, tests, limit, env=env)
+                if status == "survived" and truncated:
+                    status = "survived (budget)"
                 results.append((s, status))
                 print(f"  {rel}:{s[2]:<5} {s[1]:<8} {s[3]:<22} {status:<17} {secs:6.1f} s",
                       flush=True)
@@ -470,8 +543,9 @@ def main(argv=None):
         n = len(results)
         print(f"{rel}: killed {killed} of {n} mutants ({100 * killed / max(n, 1):.0f}%)")
         for s, st in results:
-            if st == "survived":
-                print(f"  survivor: {rel}:{s[2]} {s[1]} {s[3]}")
+            if st.startswith("survived"):
+                print(f"  survivor: {rel}:{s[2]} {s[1]} {s[3]}" + (" (budget)" if "budget" in st
+                                                                   else ""))
     return 0
 
 
