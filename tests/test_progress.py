@@ -46,6 +46,7 @@ def test_sweep_counts_the_points_block_by_block():
 
 
 def test_grid_counts_the_points_with_chunks_and_without():
+    pytest.importorskip("dask", reason="chunks= needs the dask extra")
     axes = {"N": np.geomspace(1, 1e4, 10), "k": [1.5, 2.0, 3.0]}
     calls = Calls()
     pm.grid(pm.Model("power", c=1.0), axes, P=1e6, progress=calls)
@@ -64,6 +65,7 @@ def test_phase_diagram_counts_the_points():
 
 
 def test_sobol_counts_blocks_then_bootstrap_batches():
+    pytest.importorskip("dask", reason="chunks= needs the dask extra")
     d = {"N": ("uniform", 1, 2), "c": ("uniform", 1, 2)}
     calls = Calls()
     # chunks=40 points: 40 // (d + 2) = 10 base points a block, 64 base points -> 7 blocks
@@ -77,6 +79,7 @@ def test_sobol_counts_blocks_then_bootstrap_batches():
 
 
 def test_morris_counts_blocks_then_the_bootstrap():
+    pytest.importorskip("dask", reason="chunks= needs the dask extra")
     d = {"N": ("uniform", 1, 2), "c": ("uniform", 1, 2)}
     calls = Calls()
     # 4 trajectories x (2 + 1) points = 12 points in blocks of 5 -> 3 blocks, + the bootstrap
@@ -98,6 +101,7 @@ def test_morris_salib_counts_blocks_then_the_analysis():
 
 
 def test_monte_carlo_counts_blocks_of_draws():
+    pytest.importorskip("dask", reason="chunks= needs the dask extra")
     calls = Calls()
     # chunks=4 points over 2 values of N: 2 draws a block, 10 draws -> 5 blocks
     pm.monte_carlo(pm.Model("power", k=2.0), {"c": ("uniform", 1, 2)}, N=[1.0, 10.0], n=10,
@@ -124,6 +128,7 @@ def test_reproduce_counts_the_figures(tmp_path):
 
 
 def test_an_exception_in_progress_stops_the_call():
+    pytest.importorskip("dask", reason="chunks= needs the dask extra")
     def stop(done, total):
         if done:
             raise KeyboardInterrupt
@@ -208,6 +213,7 @@ def test_reproduce_refuses_bad_progress_before_writing(tmp_path):
 
 
 def test_same_seed_same_numbers_with_and_without_progress(monkeypatch):
+    pytest.importorskip("dask", reason="chunks= needs the dask extra")
     monkeypatch.setitem(sys.modules, "tqdm", None)
     d = {"N": ("loguniform", 1, 100), "c": ("uniform", 1, 2)}
     for chunks in (None, 50):
