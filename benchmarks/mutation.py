@@ -297,6 +297,20 @@ def load_coverage(repo, src):
     return "survived", sum(durations.values()), by_file, durations
 
 
+def _budget_survivors(path):
+    """{(module, line, kind, change)} of the mutants an output file reports as
+    'survived (budget)' (a line may hold several identical changes: all are taken)."""
+    import re
+
+    out = set()
+    pat = re.compile(r"  (\S+?):(\d+)\s+(\w+)\s+(.*?)\s+survived \(budget\)")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = pat.match(line)
+        if m:
+            out.add((m.group(1), int(m.group(2)), m.group(3), m.group(4).strip()))
+    return out
+
+
 def _within(order, durations, budget):
     """The fastest-first prefix of ``order`` that fits ``budget`` seconds (at least one)."""
     if budget is None:
@@ -429,6 +443,9 @@ def main(argv=None):
                     help="with --select coverage: reuse the .mutation-coverage files an "
                          "earlier run of the same modules and tests left in DIR (copied out "
                          "of its private copy) instead of running the suite under coverage")
+    ap.add_argument("--rerun", default=None, metavar="FILE",
+                    help="only the mutants FILE (the output of an earlier run) reports as "
+                         "'survived (budget)': to run them again with every covering test")
     args = ap.parse_args(argv)
 
     mods = []
@@ -437,6 +454,9 @@ def main(argv=None):
         tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
         all_sites = [s for s in sites(tree) if (args.kinds is None or s[1] in args.kinds)
                      and (args.lines is None or s[2] in args.lines)]
+        if args.rerun:
+            again = _budget_survivors(Path(args.rerun))
+            all_sites = [s for s in all_sites if (rel, s[2], s[1], s[3]) in again]
         mods.append((rel, tree, all_sites))
     if args.list:
         for rel, _, all_sites in mods:
