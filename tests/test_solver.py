@@ -478,3 +478,30 @@ def test_an_input_of_over_32_dimensions_is_refused_by_name():
     # NumPy broadcasts at most 32 dimensions (a raw RuntimeError before)
     with pytest.raises(pm.InputError, match=r"`N` has 40 dimensions; at most 32"):
         pm.solve("power", N=np.ones((1,) * 40), P=1e6, c=1.0, k=2.0)
+
+
+def test_objective_is_the_per_instance_power_by_hand():
+    # g(x) = (P - f(x)) (1 + rho (N - 1)) / N + (1 - lambda) x, with f = c x^2 + b x
+    c, b, N, P, rho, lam = 0.5, 3.0, 40.0, 1e4, 0.02, 0.25
+    x = np.array([0.0, 1.5, 7.0, 90.0])
+    f = c * x**2 + b * x
+    want = (P - f) * (1 + rho * (N - 1)) / N + (1 - lam) * x
+    got = pm.objective("c*x**2 + b*x", x, N=N, P=P, overlap=rho, runtime_penalty=lam, c=c, b=b)
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert pm.objective("power", 50.0, N=100.0, P=1e6, c=1.0, k=2.0) == 1e4 - 25.0 + 50.0
+
+
+def test_a_solve_larger_than_a_block_equals_its_parts():
+    # more points than one block of the general solver: stitched block by block, with
+    # per-point fields, scalar fields and the statuses equal to the blocks solved alone
+    from powermodel.solver import BLOCK
+
+    n = 2 * BLOCK + 5
+    N = np.geomspace(0.5, 1e4, n)
+    c = np.where(np.arange(n) % 2, 1.0, 2.0)
+    m = pm.Model("c*x**2 + 3*sin(x) + 4*x")
+    whole = m.solve(N=N, P=1e5, c=c)
+    for lo, hi in ((0, 7), (BLOCK - 3, BLOCK + 3), (n - 6, n)):
+        part = m.solve(N=N[lo:hi], P=1e5, c=c[lo:hi])
+        for field in ("x", "value", "x_budget", "regime", "status", "learned_share"):
+            np.testing.assert_array_equal(getattr(whole, field)[lo:hi], getattr(part, field))
