@@ -64,9 +64,11 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
                 excess = fhi - Pf
                 risky = excess > np.minimum(_FLOOR, RESOLVE_RTOL * np.abs(Pf))
                 dx = np.zeros_like(xs)
-                if risky.any():
-                    slope = np.abs(np.asarray(cost.df(xs, q), dtype=float))
-                    dx = np.where(risky, np.fmin(excess / slope, xs), 0.0)
+                r = np.flatnonzero(risky)
+                if r.size:  # (f' only at those points: at a binding budget they can be many)
+                    slope = np.abs(np.broadcast_to(np.asarray(
+                        cost.df(xs[r], take(q, r)), dtype=float), r.shape))
+                    dx[r] = np.fmin(excess[r] / slope, xs[r])
             # (an uncertainty of f below 1e-305, the engine's underflow floor of a few
             # 2**-1022 an operation, is not counted: it is no scale of the problem's; at
             # the budget f(x*) = P to rounding, so fhi > P alone says nothing unless the
