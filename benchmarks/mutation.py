@@ -383,9 +383,9 @@ def _run_forked(repo, args, timeout, env):
 
 
 def run_tests(repo, tests, timeout, env=None, stop_first=True):
+    args = [*(["-x"] if stop_first else []), "-q", "-p", "no:cacheprovider",
+            "-p", "no:randomly", "-p", "_pm_mutation_plugin", *tests]
     if _FORK and stop_first:
-        args = [*(["-x"]), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-                "-p", "_pm_mutation_plugin", *tests]
         t0 = time.perf_counter()
         code = _run_forked(repo, args, timeout, {"PYTHONDONTWRITEBYTECODE": "1",
                                                  **(env or {})})
@@ -394,9 +394,7 @@ def run_tests(repo, tests, timeout, env=None, stop_first=True):
         return status, time.perf_counter() - t0
     env = {**os.environ, "PYTHONPATH": str(repo), "PYTHONDONTWRITEBYTECODE": "1",
            **(env or {})}
-    cmd = [sys.executable, "-m", "pytest", *(["-x"] if stop_first else []), "-q",
-           "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "_pm_mutation_plugin",
-           *tests]
+    cmd = [sys.executable, "-m", "pytest", *args]
     t0 = time.perf_counter()
     try:
         r = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=timeout)
