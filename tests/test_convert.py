@@ -195,21 +195,6 @@ def test_sweep_plots_honour_ax():
 # sensitivity results
 # ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def sens():
-    sq = pm.Model("power", k=2.0)
-    dists = {"N": ("loguniform", 10, 1000), "c": ("uniform", 1, 2)}
-    return {
-        "sobol": pm.sobol(sq, dists, n=2**6, seed=4, P=1e12),
-        "morris": pm.morris(sq, dists, trajectories=6, n_resamples=50, seed=4, P=1e12),
-        "oat": pm.one_at_a_time(sq, {"N": (50, 200), "c": (0.25, 2.0)}, N=100, c=1.0, P=1e6),
-        "mc": pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)},
-                             N=[26, 51, 76], P=1e3, n=64, seed=4),
-        "local": pm.local_sensitivity(pm.Model("power", c=1.0, k=3.0), {"N": 300, "P": 1e9},
-                                      method="finite-difference"),
-    }
-
-
 def _expected(r):
     """Column -> {row key: value}, built from the result's fields."""
     if isinstance(r, pm.sensitivity.SobolResult):
@@ -228,10 +213,10 @@ def _expected(r):
 
 
 @pytest.mark.parametrize("name", ["sobol", "morris", "oat"])
-def test_sensitivity_tables_hold_every_field(sens, name):
+def test_sensitivity_tables_hold_every_field(sensitivity_results, name):
     pytest.importorskip("pandas")
     pytest.importorskip("xarray")
-    r = sens[name]
+    r = sensitivity_results[name]
     want = _expected(r)
     df, ds = r.to_pandas(), r.to_xarray()
     assert sorted(df.columns) == sorted(want) and list(df.index) == list(r.names)
@@ -242,10 +227,10 @@ def test_sensitivity_tables_hold_every_field(sens, name):
             assert float(ds[col].sel(parameter=k)) == by_name[k]
 
 
-def test_monte_carlo_and_elasticity_tables_hold_every_field(sens):
+def test_monte_carlo_and_elasticity_tables_hold_every_field(sensitivity_results):
     pytest.importorskip("pandas")
     pytest.importorskip("xarray")
-    mc = sens["mc"]
+    mc = sensitivity_results["mc"]
     df = mc.to_pandas()
     for i, q in enumerate(mc.quantiles):
         np.testing.assert_array_equal(df[f"x_q{q:g}"], mc.bands[i])
@@ -253,7 +238,7 @@ def test_monte_carlo_and_elasticity_tables_hold_every_field(sens):
     ds = mc.to_xarray()
     np.testing.assert_array_equal(ds["bands"].sel(quantile=0.05), mc.bands[0])
     np.testing.assert_array_equal(ds["N"], mc.N)
-    loc = sens["local"]
+    loc = sensitivity_results["local"]
     d, x = loc.to_pandas(), loc.to_xarray()
     for o, by in loc.elasticities.items():
         for p, e in by.items():
@@ -271,8 +256,8 @@ def _bars_and_extents(ax):
     return out
 
 
-def test_sobol_plot_bars_and_intervals(sens):
-    r = sens["sobol"]
+def test_sobol_plot_bars_and_intervals(sensitivity_results):
+    r = sensitivity_results["sobol"]
     ax = _ax()
     assert r.plot(ax=ax) is ax
     (first, first_ext), (total, total_ext) = _bars_and_extents(ax)
@@ -285,8 +270,8 @@ def test_sobol_plot_bars_and_intervals(sens):
         np.testing.assert_allclose(hi, [max(iv[k][1], est[k]) for k in r.names], rtol=1e-12)
 
 
-def test_morris_plots_bars_and_the_mu_star_sigma_plane(sens):
-    r = sens["morris"]
+def test_morris_plots_bars_and_the_mu_star_sigma_plane(sensitivity_results):
+    r = sensitivity_results["morris"]
     ax = _ax()
     assert r.plot(ax=ax) is ax
     ((heights, (lo, hi)),) = _bars_and_extents(ax)
@@ -314,8 +299,8 @@ def test_morris_plots_bars_and_the_mu_star_sigma_plane(sens):
         r.plot(ax=_ax(), kind="pie")
 
 
-def test_monte_carlo_bands_are_filled_between_the_quantiles(sens):
-    mc = sens["mc"]
+def test_monte_carlo_bands_are_filled_between_the_quantiles(sensitivity_results):
+    mc = sensitivity_results["mc"]
     ax = _ax()
     assert mc.plot(ax=ax) is ax
     polys = [c for c in ax.collections if isinstance(c, PolyCollection)]
@@ -333,8 +318,8 @@ def test_monte_carlo_bands_are_filled_between_the_quantiles(sens):
     assert ax.lines[1].get_ydata().tolist() == mc.p_dominant.tolist()
 
 
-def test_tornado_plot_honours_ax(sens):
-    r = sens["oat"]
+def test_tornado_plot_honours_ax(sensitivity_results):
+    r = sensitivity_results["oat"]
     ax = _ax()
     assert r.plot(ax=ax) is ax
     ends = [p.get_x() + p.get_width() for p in ax.patches]

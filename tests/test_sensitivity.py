@@ -738,23 +738,9 @@ def test_a_distribution_bound_given_as_a_list_is_refused_before_the_work():
 # conversions: to_pandas / to_df / to_xarray, checked against the result's fields
 # ---------------------------------------------------------------------------
 
-def _small_results():
-    sq = pm.Model("power", k=2.0)
-    dists = {"N": ("loguniform", 10, 1000), "c": ("uniform", 1, 2)}
-    return {
-        "sobol": pm.sobol(sq, dists, n=2**6, seed=3, P=1e12),
-        "morris": pm.morris(sq, dists, trajectories=6, n_resamples=50, seed=3, P=1e12),
-        "oat": pm.one_at_a_time(sq, {"N": (50, 200), "c": (0.25, 2.0)}, N=100, c=1.0, P=1e6),
-        "mc": pm.monte_carlo(pm.Model("linear"), {"c": ("uniform", 1, 101)}, N=[26, 51, 76],
-                             P=1e3, n=64, seed=3),
-        "local": pm.local_sensitivity(pm.Model("power", c=1.0, k=3.0), {"N": 300, "P": 1e9},
-                                      method="finite-difference"),
-    }
-
-
-def test_sensitivity_results_to_pandas_hold_their_fields():
+def test_sensitivity_results_to_pandas_hold_their_fields(sensitivity_results):
     pytest.importorskip("pandas")
-    r = _small_results()
+    r = sensitivity_results
     s = r["sobol"]
     df = s.to_pandas()
     assert list(df.index) == list(s.names) and df.index.name == "parameter"
@@ -788,9 +774,9 @@ def test_sensitivity_results_to_pandas_hold_their_fields():
     assert len(loc) == 3 * 4                                      # outputs x (c, k, N, P)
 
 
-def test_sensitivity_results_to_xarray_hold_their_fields():
+def test_sensitivity_results_to_xarray_hold_their_fields(sensitivity_results):
     pytest.importorskip("xarray")
-    r = _small_results()
+    r = sensitivity_results
     s = r["sobol"].to_xarray()
     for k in r["sobol"].names:
         assert float(s["first_order"].sel(parameter=k)) == r["sobol"].first_order[k]
