@@ -1,4 +1,4 @@
-"""The timing every benchmark script shares: the best of several runs.
+"""What every benchmark script shares: the best of several runs, and its table.
 
 The best run is the least disturbed one on a shared machine. Scripts choose
 the clock (CPU time of the process, or wall-clock time for work that waits or
@@ -18,3 +18,13 @@ def best(fn, repeat=3, *, clock=time.process_time, warmup=True):
         fn()
         times.append(clock() - t)
     return min(times)
+
+
+def print_table(head, rows):
+    """Print ``rows`` (tuples like ``head``) as columns padded to their widest cell."""
+    widths = [max(len(str(r[i])) for r in [*rows, head]) for i in range(len(head))]
+    line = " | ".join(h.ljust(w) for h, w in zip(head, widths))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print(" | ".join(str(v).ljust(w) for v, w in zip(r, widths)))

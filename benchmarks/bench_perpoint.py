@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import powermodel as pm  # noqa: E402
 from _perpoint_case import EXPR, draw, minimize_loop, scipy_root  # noqa: E402
+from _timing import print_table  # noqa: E402
 
 FIELDS = ("x", "value", "regime", "base_per_instance", "learned_share", "budget_share",
           "compute_multiplier", "novel_value", "novel_ratio", "x_budget", "status")
@@ -173,14 +174,8 @@ def dask_rows(n):
 
 
 def table():
-    head = ("row", "ours (CPU / wall)", "baseline, same run (CPU / wall)", "ratio", "target",
-            "met")
-    widths = [max(len(str(r[i])) for r in ROWS + [head]) for i in range(len(head))]
-    line = " | ".join(h.ljust(w) for h, w in zip(head, widths))
-    print(line)
-    print("-" * len(line))
-    for r in ROWS:
-        print(" | ".join(str(v).ljust(w) for v, w in zip(r, widths)))
+    print_table(("row", "ours (CPU / wall)", "baseline, same run (CPU / wall)", "ratio",
+                 "target", "met"), ROWS)
 
 
 SECTIONS = ("power", "general", "certify", "shared", "dask")

@@ -35,19 +35,13 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
 import powermodel as pm  # noqa: E402
-from _timing import best  # noqa: E402
+from _timing import best, print_table  # noqa: E402
 
 CLOCK = time.process_time
 
 
 def table(rows):
-    head = ("target", "measured", "baseline", "ratio", "goal", "met")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    line = " | ".join(h.ljust(w) for h, w in zip(head, widths))
-    print(line)
-    print("-" * len(line))
-    for r in rows:
-        print(" | ".join(str(v).ljust(w) for v, w in zip(r, widths)))
+    print_table(("target", "measured", "baseline", "ratio", "goal", "met"), rows)
 
 
 def per_point(rows, n):
