@@ -666,3 +666,21 @@ def test_a_numeric_jump_is_reported_only_where_x_leaps(expr, params, leaps):
     assert ("jump" in th) == leaps == (above > 1e-3)
     if leaps:
         assert th["jump"] == th["onset"]
+
+
+@pytest.mark.parametrize("expr", ["cbrt(x) + x**2", "x**(1/3) + x**2"])
+def test_curvature_huge_near_zero_does_not_hide_a_change_of_sign(expr):
+    # f'' = 2 - 2/(9 x^(5/3)): about -1e13 at x = 1e-8 (the largest |f''| sampled), +2 for
+    # large x, zero at x0 = 9^(-3/5). A rounding allowance scaled by the largest value
+    # (1e-12 * 1e13 = 10 > 2) called this cost concave and solved it as a jump from 0 to U.
+    x0 = 9.0 ** -0.6
+    d2 = lambda t: 2 - 2 / (9 * t ** (5 / 3))  # noqa: E731
+    assert d2(x0 / 2) < 0 < d2(2 * x0)
+    core = pm.Model(expr).symbolic._core()
+    assert core.kind == "nonconvex"
+    with pytest.raises(pm.UnsolvableError, match="not convex"):
+        pm.Model(expr).symbolic.optimum()
+    # the numeric solver's x* is interior here (h'(x*) = 0), not an end point as for a concave cost
+    s = pm.Model(expr).solve(N=10.0, P=100.0)
+    assert s.regime == "interior"
+    assert abs((s.x ** (-2 / 3) / 3 + 2 * s.x) - 10.0) < 1e-9

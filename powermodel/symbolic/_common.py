@@ -5,6 +5,7 @@ import functools
 import threading
 import time
 
+import numpy as np
 import sympy as sp
 
 
@@ -119,6 +120,31 @@ def _time_limit(seconds, exc=_Timeout):
 def _exact(value):
     """A float as the exact rational of its shortest repr (2.0 -> 2, 0.1 -> 1/10)."""
     return sp.Rational(repr(float(value)))
+
+
+def _sampled_curvature(d2, var, grid):
+    """The sign pattern of a second derivative sampled on ``grid``.
+
+    ``"convex"`` where no finite sample lies below ``-noise``, ``"concave"`` where none lies
+    above ``noise``, ``"nonconvex"`` where both occur, and ``None`` where NumPy/SciPy cannot
+    evaluate ``d2`` or no sample is finite. ``noise = 1e-12 * median(|f''|)``: a rounding
+    allowance relative to the typical size of f'', not to its largest value, which may be
+    huge near 0 and would hide a change of sign (``cbrt(x) + x**2``: f'' = 2 - 2/(9 x^(5/3))
+    is about -1e13 at x = 1e-8 and 2 at large x: non-convex, not concave).
+    One rule for the whole symbolic engine (whole costs and the pieces of a kinked one).
+    """
+    try:  # scipy first: erf and friends are not in NumPy
+        fn = sp.lambdify([var], d2, modules=["scipy", "numpy"], dummify=True)
+        with np.errstate(all="ignore"):
+            v = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape)
+    except Exception:  # noqa: BLE001 - e.g. the DiracDelta of a min/max kink
+        return None
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    noise = 1e-12 * np.median(np.abs(v))
+    pos, neg = bool(np.any(v > noise)), bool(np.any(v < -noise))
+    return "nonconvex" if pos and neg else "concave" if neg else "convex"
 
 
 def _param_symbol(name, bound):

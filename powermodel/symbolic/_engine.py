@@ -7,8 +7,8 @@ import sympy as sp
 
 from ..errors import InputError, UnsolvableError
 from ..expressions import parse
-from ._common import (_exact, _KAPPA, _OUTPUTS, _param_symbol, _T, _tidy, _time_limit, _Timeout,
-                      _XP, LAM, N, P, RHO, SOLVE_TIMEOUT, x, X_CAP)
+from ._common import (_exact, _KAPPA, _OUTPUTS, _param_symbol, _sampled_curvature, _T, _tidy,
+                      _time_limit, _Timeout, _XP, LAM, N, P, RHO, SOLVE_TIMEOUT, x, X_CAP)
 from .kinked_optimum import implicit_equations, solve_kinked
 from .kinks import has_kinks, kinked_cost
 
@@ -112,21 +112,8 @@ class _Core:
             return "concave"
         free = d2p.free_symbols - {_XP}
         if not free:
-            # scipy first: erf and friends are not in NumPy
-            grid = np.geomspace(1e-8, 1e8, 1601)
-            try:
-                fn = sp.lambdify([_XP], d2p, modules=["scipy", "numpy"], dummify=True)
-                with np.errstate(all="ignore"):
-                    v = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape)
-            except Exception:  # noqa: BLE001 - e.g. the DiracDelta of a min/max kink
-                return "unknown"
-            v = v[np.isfinite(v)]
-            scale = np.max(np.abs(v)) if v.size else 0.0
-            if v.size and np.all(v >= -1e-12 * scale):
-                return "convex"
-            if v.size and np.all(v <= 1e-12 * scale):
-                return "concave"
-            return "nonconvex"
+            kind = _sampled_curvature(d2p, _XP, np.geomspace(1e-8, 1e8, 1601))
+            return "unknown" if kind is None else kind
         if self.family_convexity == "non-convex":
             return "nonconvex"
         return "unknown"

@@ -56,7 +56,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputError, UnsolvableError
-from ._common import _exact, _T, _tidy, _time_limit, _Timeout, N, SOLVE_TIMEOUT, x
+from ._common import _exact, _sampled_curvature, _T, _tidy, _time_limit, _Timeout, N, SOLVE_TIMEOUT, x
 
 __all__ = ["has_kinks", "split", "kinked_cost", "KinkedCost", "MAX_PIECES"]
 
@@ -475,22 +475,11 @@ class KinkedCost:
                     return "nonconvex"
                 s = _sign(d2.subs(x, _test_point(p.lo, p.hi)))
                 return {1: "convex", -1: "concave", 0: "linear"}.get(s)
-        # sampled, as for a smooth cost
+        # sampled, as for a smooth cost (the same rule)
         lo = max(float(p.lo), 1e-8)
         hi = 1e8 if p.hi is sp.oo else float(p.hi)
         grid = np.geomspace(lo, hi, 801) if hi / lo > 100 else np.linspace(lo, hi, 801)
-        try:
-            fn = sp.lambdify([x], d2, modules=["scipy", "numpy"], dummify=True)
-            with np.errstate(all="ignore"):
-                v = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape)
-        except Exception:  # noqa: BLE001 - a function NumPy cannot evaluate
-            return None
-        v = v[np.isfinite(v)]
-        if not v.size:
-            return None
-        noise = 1e-12 * np.median(np.abs(v))  # (not the largest value: f'' may be huge near 0)
-        pos, neg = np.any(v > noise), np.any(v < -noise)
-        return "nonconvex" if pos and neg else "concave" if neg else "convex"
+        return _sampled_curvature(d2, x, grid)
 
     @functools.cached_property
     def kind(self):
