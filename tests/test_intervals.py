@@ -1028,6 +1028,14 @@ def test_ipowk_of_an_exact_zero_base_is_exact():
         check((lo, hi), [exact_powk(0.0, 0.5, float(k)) for k in ks], LIBRARY, "ipowk [0, 0.5]")
     lo, hi = I.ipowk((np.zeros(2), np.zeros(2)), np.array([-1.0, -0.5]))  # 0**k = inf, k < 0
     assert np.all(hi == INF)
+    # the same with one positive integer exponent (its own path): [0, 0] stays exact, and
+    # only [0, 0]: boxes with an end at 0 and the other at 1 or -1 keep their whole image
+    for k in (3.0, 4.0, 5.0):
+        lo, hi = I.ipowk((np.zeros(3), np.zeros(3)), k)
+        assert np.all(lo == 0.0) and np.all(hi == 0.0)
+        for box in [(0.0, 1.0), (-1.0, 0.0), (1.0, 1.0), (0.0, 2.0)]:
+            check(I.ipowk((np.array([box[0]]), np.array([box[1]])), k),
+                  [exact_powk(box[0], box[1], k)], LIBRARY, f"ipowk {box} k={k}")
 
 
 def test_isq_of_an_exact_zero_box_is_exact():
