@@ -13,7 +13,7 @@ import numpy as np
 
 from ._numeric import HUGE, TINY, increasing_root, take
 from ._prepare import _cost_params, _effective_n
-from .costs import SCAN_GRID, scan_breakpoints
+from .costs import SCAN_GRID, XMAX, scan_breakpoints
 from .errors import AccuracyWarning, InputError
 from .pieces import isolate
 
@@ -224,6 +224,47 @@ def _select(cand, h, scale, unbounded, U, converged):
     if not converged:
         warnings.warn("the root finder did not converge at some points; x* may be off by more "
                       "than 1e-9 relative", AccuracyWarning, stacklevel=4)
+    return x
+
+
+#: Points above :data:`~powermodel._numeric.HUGE` (a decade apart, up to the largest
+#: float) at which :func:`above_search_range` compares h with the x* found below HUGE.
+ABOVE_HUGE = (1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308, XMAX)
+
+
+def above_search_range(cost, p, n, x, U, size):
+    """x* = inf where a point above the searched range beats the x* found in it.
+
+    Where U is infinite (no cap, and f(1.8e308) <= P, so every float is feasible) the
+    pieces are searched on [0, HUGE] = [0, 1e300], and x above 1e300 is taken as
+    unbounded (the documented convention). A feature of f above 1e300 is then
+    invisible to the search: ``min(x, 5e306) + 1e-300*x`` at N = 1 has h decreasing on
+    [0, 1e300] (x* = 0 there) and h = x - 5e306 rising above 5e306. So h is compared
+    at the points :data:`ABOVE_HUGE`; where one of them beats h(x*) (beyond the tie
+    tolerance), x* is above 1e300 and is returned as inf, as the convention says.
+    """
+    rows = np.flatnonzero(np.isinf(np.broadcast_to(U, (size,))) & np.isfinite(x))
+    if rows.size == 0:
+        return x
+    q = take({k: (np.broadcast_to(v, (size,)) if np.ndim(v) else v) for k, v in p.items()},
+             rows)
+    nr = np.broadcast_to(np.asarray(n, dtype=float), (size,))[rows]
+    xr = x[rows]
+
+    def h(at):
+        with np.errstate(all="ignore"):
+            f = np.broadcast_to(np.asarray(cost.f(at, q), dtype=float), at.shape)
+            return at - f / nr
+
+    h0 = h(xr)
+    top = np.full(rows.size, -np.inf)
+    for a in ABOVE_HUGE:
+        top = np.fmax(top, h(np.full(rows.size, a)))  # (NaN: no information, skipped)
+    beats = top > h0 + TIE_RTOL * (np.abs(h0) + np.abs(top))
+    if not beats.any():
+        return x
+    x = np.array(x, dtype=float)
+    x[rows[beats]] = np.inf
     return x
 
 

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ._numeric import HUGE, take
+from ._numeric import take
 from ._prepare import _cost_params, _effective_n
 from .costs import FEASIBLE_MIN_P, FEASIBLE_RTOL, XMAX, proved_regular
 from .errors import AccuracyWarning
@@ -74,8 +74,10 @@ def _plain_notes(cost, p, x, P, N, rho, x_budget, size):
             # the budget f(x*) = P to rounding, so fhi > P alone says nothing unless the
             # true budget could lie measurably below x*: 448*x**34 at P = 0, where x**34
             # underflows and float f(x) = 0 <= P at x = 3e-10, not only at 0)
+            # (an enclosure with an infinite end says nothing about f(x*): g = inf there
+            # and spread <= 1e-9 |g| would hold)
             bad = ~(spread <= RESOLVE_RTOL * np.abs(g) + _FLOOR * carry / Nf) \
-                | ~(dx <= RESOLVE_RTOL * xs)
+                | ~(dx <= RESOLVE_RTOL * xs) | np.isinf(flo) | np.isinf(fhi)
             if bad.any():
                 note = np.full(size, None, dtype=object)
                 for j in np.flatnonzero(bad):
@@ -135,7 +137,9 @@ def _derived_block(cost, inp, x, x_budget, size):
     # are applied in place only where they are needed.
     inf_x = np.isinf(x)
     any_inf = bool(inf_x.any())
-    xr = np.where(inf_x, HUGE, x) if any_inf else x
+    # (at x* = inf, f's limit is taken at the largest float, where f <= P: at x* = inf
+    # the budget is beyond the float range, so every float is feasible)
+    xr = np.where(inf_x, XMAX, x) if any_inf else x
     scalar_p = all(np.ndim(v) == 0 for v in p.values())
     with np.errstate(all="ignore"):
         fx = np.broadcast_to(np.asarray(cost.f(xr, p), dtype=float), (size,))

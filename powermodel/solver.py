@@ -37,7 +37,8 @@ import numpy as np
 from . import _validation as V, _warnings
 from ._candidates import (  # noqa: F401  (re-exported: the solver's former contents)
     _SLOPE_RTOL, TIE_RTOL, _breakpoints, _check_scan, _general_optimum, _grid_bracket,
-    _hull_pieces, _not_increasing, _select, _shared, _shared_optimum, _with_sampled)
+    _hull_pieces, _not_increasing, _select, _shared, _shared_optimum, _with_sampled,
+    above_search_range)
 from ._feasibility import (  # noqa: F401
     _FLOOR, _REGIME_CHARS, ASSUMED, RESOLVE_RTOL, _bound_fields, _certify,
     _derived_block, _feasible, _own, _plain_notes, _regime_code, _regimes)
@@ -170,6 +171,8 @@ def _solve_block(cost, inp, size, shared, lazy=False):
         else:
             x = _general_optimum(cost, p, n, U, size, bps=shared.get("bps"),
                                  tables=shared.get("tables"))
+            x = above_search_range(cost, p, n, np.broadcast_to(
+                np.asarray(x, dtype=float), (size,)), U, size)
     x = np.asarray(x, dtype=float)
     if x.shape != (size,):
         x = np.broadcast_to(x, (size,)).copy()

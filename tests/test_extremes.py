@@ -437,3 +437,40 @@ def test_bad_points_from_the_cost_itself():
 def test_all_points_bad():
     s = pm.solve("power", N=[-1.0, np.nan], P=1.0, c=1.0, k=2.0, errors="nan")
     assert np.all(np.isnan(s.x)) and list(s.regime) == ["invalid", "invalid"]
+
+
+XMAX = np.finfo(float).max
+
+
+@pytest.mark.parametrize("N", [1.0, 0.05, np.array([1.0, 0.05])])
+def test_a_feature_above_1e300_is_not_missed(N):
+    # f = min(x, 5e306) + 1e-300 x with P = 1e307: f(1.8e308) <= P, so every float is
+    # feasible and the general solver searches [0, 1e300], where h = x - f/N decreases
+    # (x* = 0 there, h = 0). Above the kink h = x - (5e306 + 1e-300 x)/N rises: by hand,
+    # h(1.7e308) >= 1.7e308 - (5e306 + 1.7e8)/0.05 > 0. So x* lies above 1e300, which
+    # the general solver reports as unbounded (the documented convention), never x = 0.
+    for n in np.atleast_1d(N):
+        assert 1.7e308 - (5e306 + 1.7e8) / n > 0
+    s = pm.Model("min(x, 5e306) + 1e-300*x").solve(N=N, P=1e307)
+    assert np.all(np.isinf(s.x)) and np.all(s.regime == "unbounded")
+    # a point whose own parameters put the kink's budget inside the float range is solved
+    # there: f = min(x, 5e306) + 2 x = 3 x reaches P = 1e307 at x = 1e307/3
+    s = pm.Model("min(x, 5e306) + c*x").solve(N=1.0, P=1e307, c=np.array([1e-300, 2.0]))
+    assert np.isinf(s.x[0]) and abs(s.x[1] - 1e307 / 3) <= 1e-12 * s.x[1]
+
+
+def test_nothing_above_1e300_beats_a_decreasing_h():
+    # f = (1 + 1e-300) x at N = 1: h = -1e-300 x < 0 for every x > 0, so x* = 0 even though
+    # every float is feasible (P = 1.8e308 >= f(1.8e308))
+    s = pm.Model("x + 1e-300*x").solve(N=1.0, P=XMAX)
+    assert s.x == 0.0 and s.regime == "none"
+
+
+def test_fields_at_x_inf_are_the_limits_of_f():
+    # 5 tanh(x/1e305) <= 5 < P = 10: h = x - f/10 rises for ever, x* = inf. The fields are
+    # the limits: f -> 5, so (P - f)/N -> 0.5 and f/P -> 0.5 (at x = 1e300, f = 5e-5).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model("5*tanh(x/1e305)").solve(N=10.0, P=10.0)
+    assert s.x == math.inf and s.regime == "unbounded"
+    assert abs(s.base_per_instance - 0.5) < 1e-12 and abs(s.budget_share - 0.5) < 1e-12

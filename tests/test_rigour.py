@@ -265,3 +265,25 @@ def test_certification_keeps_x0_when_it_cannot_prove_it():
     assert s.status.startswith("not certified")
     # the bound still holds: g* = x_budget here (f = P at the budget, h increasing)
     assert s.bound >= plain.x_budget
+
+
+@pytest.mark.parametrize("ends", ["lower", "upper"])
+def test_an_enclosure_with_an_infinite_end_leaves_f_unresolved(ends):
+    # a callable's interval extension that says nothing on one side: f(x*) is not
+    # resolved (at x* = 5, [-inf, 25] holds every g >= 7.5), so the status cannot be "ok"
+    def interval(lo, hi):
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        if ends == "lower":
+            return np.full_like(lo, -np.inf), hi ** 2
+        return lo ** 2, np.full_like(hi, np.inf)
+
+    cost = pm.CallableCost(lambda x: x ** 2, interval=interval)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model(cost).solve(N=10.0, P=100.0)
+    assert abs(s.x - 5.0) < 1e-9  # h = x - x^2/10: x* = 5 by hand (numerical derivative)
+    assert s.status.startswith("unresolved"), s.status
+    # and the same callable with a tight extension is resolved
+    tight = pm.CallableCost(lambda x: x ** 2, interval=lambda lo, hi: (
+        np.asarray(lo, dtype=float) ** 2, np.asarray(hi, dtype=float) ** 2))
+    assert pm.Model(tight).solve(N=10.0, P=100.0).status == "ok"
