@@ -251,16 +251,21 @@ def above_search_range(cost, p, n, x, U, size):
     nr = np.broadcast_to(np.asarray(n, dtype=float), (size,))[rows]
     xr = x[rows]
 
-    def h(at):
+    def h(at):  # h and its magnitude max(|x|, |f/n|) (the scale of its rounding; no
+        # sum, which overflows at the largest float)
         with np.errstate(all="ignore"):
-            f = np.broadcast_to(np.asarray(cost.f(at, q), dtype=float), at.shape)
-            return at - f / nr
+            fn = np.broadcast_to(np.asarray(cost.f(at, q), dtype=float), at.shape) / nr
+            return at - fn, np.maximum(np.abs(at), np.abs(fn))
 
-    h0 = h(xr)
-    top = np.full(rows.size, -np.inf)
+    h0, s0 = h(xr)
+    top, s_top = np.full(rows.size, -np.inf), np.zeros(rows.size)
     for a in ABOVE_HUGE:
-        top = np.fmax(top, h(np.full(rows.size, a)))  # (NaN: no information, skipped)
-    beats = top > h0 + TIE_RTOL * (np.abs(h0) + np.abs(top))
+        ha, sa = h(np.full(rows.size, a))
+        up = ha > top  # (NaN: no information, skipped)
+        top, s_top = np.where(up, ha, top), np.where(up, sa, s_top)
+    # (a tie within the rounding of the larger terms is no evidence: f = x + 5 at N = 1
+    # gives h = -5 everywhere, but h(1.8e308) = 0 in floats)
+    beats = top > h0 + 2 * TIE_RTOL * np.maximum(s0, s_top)
     if not beats.any():
         return x
     x = np.array(x, dtype=float)

@@ -464,6 +464,16 @@ def test_nothing_above_1e300_beats_a_decreasing_h():
     # every float is feasible (P = 1.8e308 >= f(1.8e308))
     s = pm.Model("x + 1e-300*x").solve(N=1.0, P=XMAX)
     assert s.x == 0.0 and s.regime == "none"
+    # f = x + 5 at N = 1: h = -5 for every x, a tie that goes to the smallest x, 0; in floats
+    # h(1.8e308) = 1.8e308 - 1.8e308 = 0, a rounding of the terms, not a better point
+    s = pm.Model("x + 5").solve(N=1.0, P=XMAX)
+    assert s.x == 0.0 and s.regime == "none"
+    # min(x, 5e306) + 1e-300 x at N = 0.01: above the kink h = x - 100 (5e306 + 1e-300 x)
+    # < 1.8e308 - 5e308 < 0 = h(0), and below it h = -100 (1 + 1e-300) x + x < 0: x* = 0
+    with warnings.catch_warnings():  # (g* = P/N = 1e309 is beyond the float range)
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model("min(x, 5e306) + 1e-300*x").solve(N=0.01, P=1e307)
+    assert s.x == 0.0 and s.regime == "none"
 
 
 def test_fields_at_x_inf_are_the_limits_of_f():
