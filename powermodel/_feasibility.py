@@ -154,7 +154,9 @@ def _derived_block(cost, inp, x, x_budget, size):
         rho0 = np.ndim(rho) == 0 and rho == 0
         carry = 1.0 if rho0 else 1 + rho * (N - 1)
         base = (P - fx) * (carry / N)
-        if np.any(np.isinf(carry / N)):  # subnormal N: 0 * inf must be 0, not nan
+        if np.any(np.isinf(carry / N)):  # subnormal N: carry/N overflows although the
+            # product need not (P = 1e-300, N = 5e-324: 2e23), and 0 * inf must be 0
+            base = np.where(np.isinf(carry / N), ((P - fx) / N) * carry, base)
             base = np.where(P - fx == 0, 0.0, base)
         learned = x if (np.ndim(lam) == 0 and lam == 0) else (1 - lam) * x
         value = base + learned
@@ -203,10 +205,23 @@ def _derived_block(cost, inp, x, x_budget, size):
             "novel_ratio": full(novel_ratio)}
 
 
+#: Steps of :func:`_feasible`: 8 of one ulp, then steps that double from 16 ulps (a
+#: budget of a closed form whose rounding is amplified, k near 1, can be off by more).
+_STEPS = 8 + 48
+
+
+def _step_down(x, j):
+    """x moved towards 0 by one ulp (steps j < 8) or by 2**(j - 4) ulps (relative)."""
+    if j < 8:
+        return np.nextafter(x, 0.0)
+    return np.nextafter(x * (1 - 2.0 ** (j - 4 - 53)), 0.0)
+
+
 def _feasible(cost, p, x, P, U, x_budget, size):
     """x* with f(x*) <= P exactly: where rounding at the budget puts f(x*) above P,
-    step x* down by an ulp or two (at most 8), and the budget with it (it is the
-    largest x with f(x) <= P). Returns ``(x, U, x_budget)``.
+    step x* down by an ulp or two (8 ulps, then steps doubling from 16 ulps), and the
+    budget with it (the largest x with f(x) <= P, to those steps). Returns
+    ``(x, U, x_budget)``.
 
     Proved, not evaluated, where it can be: for a closed-form family, f(x*) <= P
     holds by convexity at every x* <= (1 - FEASIBLE_RTOL) X_budget (see
@@ -234,19 +249,19 @@ def _feasible(cost, p, x, P, U, x_budget, size):
     if scalar and np.ndim(P) == 0 and np.all(xi == xi[0]):
         # one x and one P for every point checked: evaluate f once
         x1 = xi[:1]
-        for _ in range(8):
+        for j in range(_STEPS):
             with np.errstate(all="ignore"):
                 over = np.asarray(cost.f(x1, q), dtype=float).ravel()[:1] > P
             if not over.any():
                 break
-            x1 = np.nextafter(x1, 0.0)
+            x1 = _step_down(x1, j)
         if x1[0] == xi[0]:
             return x, U, x_budget
         xi = np.full(xi.shape, x1[0])
     else:
         xi = xi.copy()
         live = np.arange(xi.size)  # (each step evaluates only the points still above P)
-        for _ in range(8):
+        for j in range(_STEPS):
             ql = q if scalar else take(q, live)
             with np.errstate(all="ignore"):
                 over = np.broadcast_to(np.asarray(cost.f(xi[live], ql), dtype=float),
@@ -254,7 +269,7 @@ def _feasible(cost, p, x, P, U, x_budget, size):
             live = live[over]
             if not live.size:
                 break
-            xi[live] = np.nextafter(xi[live], 0.0)
+            xi[live] = _step_down(xi[live], j)
     moved = xi != x[at_u]
     if not moved.any():
         return x, U, x_budget
@@ -313,10 +328,22 @@ def _certify(cost, p, x, n, P, U, cap, lam, N, rho, size, rtol, x_budget=None):
     if fin.size:
         xb, bh, lh, ok = certify_points(cost, q, n_[fin], P_[fin], U_[fin], cap_[fin], x[fin],
                                         tol, scalar=scalar)
+        # The enclosures prove values, not that f is defined: 0*sqrt(4 - x) is enclosed by
+        # 0 beyond x = 4, where f is NaN. A point where f is undefined is not certified
+        # (and not taken: x stays the plain solver's).
+        with np.errstate(all="ignore"):
+            undefined = np.isnan(np.broadcast_to(np.asarray(cost.f(xb, q), dtype=float),
+                                                 xb.shape))
+        if undefined.any():
+            xb = np.where(undefined, x[fin], xb)
+            lh = np.where(undefined, -np.inf, lh)
+            ok = ok & ~undefined
         x[fin] = xb
         bound_h[fin] = bh
         lower_h[fin] = lh
         note[fin[~ok]] = "not certified"
+        for i in fin[undefined]:
+            note[i] = "not certified: f is undefined (NaN) at the point the interval search proved"
     return x, bound_h, lower_h, note
 
 
@@ -329,16 +356,26 @@ def _bound_fields(bound_h, lower_h, value, P, N, rho, lam, x, note, size, rtol):
     value = vec(value)
     eps8 = 8 * 2.220446049250313e-16
     with np.errstate(all="ignore"):
-        base = vec(P) * ((1 + vec(rho) * (vec(N) - 1)) / vec(N))
+        t = vec(rho) * (vec(N) - 1)
+        carry = 1 + t
+        base = vec(P) * (carry / vec(N))
         learned = (1 - vec(lam)) * bound_h
+        # carry = 1 + rho (N - 1) is rounded, and where t = rho (N - 1) is near -1 (N < 1,
+        # overlap near 1) the sum cancels: its relative error is up to u (1 + 2 |t|/carry).
+        # It enters base = P carry/N and the n = N (1 - lambda)/carry the bounds on h were
+        # proved for: h with the exact n differs by at most rel * f/n <= rel * P/n, which
+        # is rel * base / (1 - lambda) in g. So both ends move by 2 rel |base| (and a few
+        # ulps more for the divisions).
+        rel = 2.3e-16 * (6 + 3 * np.abs(t) / np.abs(carry))
+        slack = np.where(np.isfinite(rel), 2 * rel * np.abs(base), np.inf)
         bound = base + learned
         # Outward: a few ulps of the terms (each product and the sum round a few times).
         bound = np.where(np.isfinite(bound), bound + eps8 * (
-            np.abs(base) + np.abs(learned)) + 1e-321, bound)
+            np.abs(base) + np.abs(learned)) + slack + 1e-321, bound)
         learned_lo = (1 - vec(lam)) * lower_h
         lower = base + learned_lo
         lower = np.where(np.isfinite(lower), lower - eps8 * (
-            np.abs(base) + np.abs(learned_lo)) - 1e-321, lower)
+            np.abs(base) + np.abs(learned_lo)) - slack - 1e-321, lower)
         # (widening either to the float estimate keeps it a bound: lower <= value <= bound)
         lower = np.where(np.isinf(x), np.inf, np.fmin(lower, value))
         bound = np.where(np.isinf(x), np.inf, np.fmax(bound, value))

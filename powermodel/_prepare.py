@@ -76,6 +76,8 @@ def prepare(cost, params, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0,
         for k, v in flat.items():
             for mask, msg in V.bad_points(k, np.broadcast_to(v, (size,)), **rules[k]):
                 status[mask & (status == "ok")] = msg
+    _check_effective_n(flat, size, status)
+    if errors == "nan":
         bad = status != "ok"
         if bad.any():
             good = np.flatnonzero(~bad)
@@ -85,6 +87,30 @@ def prepare(cost, params, *, N, P, x_cap=None, overlap=0.0, runtime_penalty=0.0,
                 arr[bad] = arr[good[0]] if good.size else _benign(k, cost)
                 flat[k] = arr
     return cost, flat, shape, status
+
+
+def _check_effective_n(flat, size, status):
+    """Refuse (or, with ``status``, mark) points whose effective number of instances
+    N (1 - runtime_penalty) / (1 + overlap (N - 1)) underflows to 0 although N > 0: the
+    solver would read the cost as free (x* = inf). Two reductions decide that no point
+    can: n >= min(N, 1) (1 - runtime_penalty) for overlap in [0, 1]."""
+    N, rho, lam = flat["N"], flat["overlap"], flat["runtime_penalty"]
+    with np.errstate(all="ignore"):
+        if min(np.min(N), 1.0) * (1 - np.max(lam)) > 1e-300:
+            return
+        n = N / (1 + rho * (N - 1)) * (1 - lam)  # (as _effective_n rounds it)
+        under = np.broadcast_to((n == 0) & (N > 0) & (lam < 1), (size,))
+    if status is not None:
+        status[under & (status == "ok")] = ("the effective number of instances N (1 - "
+                                            "runtime_penalty) / (1 + overlap (N - 1)) "
+                                            "underflows to 0")
+    elif under.any():
+        i = int(np.flatnonzero(under)[0])
+        at = lambda v: float(np.broadcast_to(v, (size,))[i])  # noqa: E731
+        raise InputError(f"the effective number of instances N (1 - runtime_penalty) / (1 + "
+                         f"overlap (N - 1)) underflows to 0 at `N` = {at(N):g}, "
+                         f"`runtime_penalty` = {at(lam):g}, `overlap` = {at(rho):g}: it must "
+                         "be at least the smallest float, 5e-324")
 
 
 def _benign(name, cost):
@@ -129,15 +155,16 @@ def _check_cost(cost, p, P, status):
                      (bad_p, "`P` must be at least f(0)")):
         if np.any(bad):
             if status is None:
-                i = np.flatnonzero(np.broadcast_to(bad, np.shape(P) or (1,)).ravel())[0]
-                fv = np.broadcast_to(f0, np.shape(P) or (1,)).ravel()[i]
-                pv = np.broadcast_to(P, np.shape(P) or (1,)).ravel()[i]
+                # (the shape of every point: P, or per-point parameters with a scalar P)
+                shape = np.broadcast_shapes(np.shape(P), np.shape(f0), np.shape(f_tiny)) or (1,)
+                at = lambda v: np.broadcast_to(v, shape).ravel()[i]  # noqa: E731
+                i = np.flatnonzero(np.broadcast_to(bad, shape).ravel())[0]
+                fv, pv = at(f0), at(P)
                 if msg.startswith("`P`"):
                     raise InputError(f"`P` must be at least f(0) = {fv:g}, got {pv:g}")
                 if msg.startswith("the cost is not"):
                     raise InputError(f"cost {cost.name!r} is not real-valued and finite at "
-                                     f"x = 0: f(0) = {fv:g}, f(1e-300) = "
-                                     f"{np.broadcast_to(f_tiny, np.shape(P) or (1,)).ravel()[i]:g}")
+                                     f"x = 0: f(0) = {fv:g}, f(1e-300) = {at(f_tiny):g}")
                 raise InputError(f"the cost must be non-negative at x = 0, got f(0) = {fv:g}")
             b = np.broadcast_to(bad, status.shape)
             status[b & (status == "ok")] = msg

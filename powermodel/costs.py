@@ -453,8 +453,14 @@ class Overhead(Cost):
         F, s, c, k = np.broadcast_arrays(F, s, c, k)
         m = F.size
         out = np.full((m, 2), np.nan)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            const = np.log(c * k * (k - 1) * s * s / F)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+            prod = c * k * (k - 1) * s * s / F
+            const = np.log(prod)
+            # s*s under- or overflows for extreme s (1e-200): the same sum in logs there
+            far = ~((prod >= 2.2250738585072014e-308) & (prod < np.inf))
+            if np.any(far):
+                const = np.where(far, np.log(c) + np.log(k) + np.log(k - 1) + 2 * np.log(s)
+                                 - np.log(F), const)
         live = (F > 0) & (k > 1) & np.isfinite(const)
         q = {"const": const, "k": k, "s": s}
 

@@ -1,6 +1,7 @@
 """Cost families: formulas, derivatives, closed-form optima and budgets against
 independent expressions (model.md), and parameter checks."""
 
+import math
 import numpy as np
 import pytest
 from hypothesis import given
@@ -262,3 +263,15 @@ def test_family_names_in_any_case_and_low_precision_callables():
     m = pm.Model(lambda x, c: np.asarray(c * x**2, dtype=np.float32), c=1.0)
     with pytest.raises(pm.InputError, match="returned float32 values.*return float64"):
         m.solve(N=100, P=1e6)
+
+
+@pytest.mark.parametrize("s", [1e-200, 1e-170, 1e200])
+def test_overhead_with_an_extreme_scale_finds_its_interior_optimum(s):
+    # F (1 - exp(-x/s)) + c x^k with s = 1e-200: the step is over long before x* (f' = c k
+    # x^(k-1) beyond it), so x* = (N/(c k))^(1/(k-1)) = 5 by hand; with s = 1e200 the
+    # step is linear, F x/s ~ 0, and x* = 5 too. (s*s underflowed in the breakpoints, which
+    # then said f'' never changes sign, and the solver returned x = 0 with status ok.)
+    N, P, F, c, k = 10.0, 1e6, 1.0, 1.0, 2.0
+    sol = pm.solve("overhead", N=N, P=P, F=F, s=s, c=c, k=k)
+    assert abs(sol.x - 5.0) < 1e-9 * 5 and sol.status == "ok"
+    assert abs(sol.value - ((P - F * (1 - math.exp(-5.0 / s)) - 25.0) / N + 5.0)) < 1e-9 * 1e5

@@ -484,3 +484,49 @@ def test_fields_at_x_inf_are_the_limits_of_f():
         s = pm.Model("5*tanh(x/1e305)").solve(N=10.0, P=10.0)
     assert s.x == math.inf and s.regime == "unbounded"
     assert abs(s.base_per_instance - 0.5) < 1e-12 and abs(s.budget_share - 0.5) < 1e-12
+
+
+def test_a_subnormal_N_gives_the_finite_value():
+    # g* = P/N at x* = 0 (f'(0) = 0 < N but the budget 1e-150 gives g = (P - f)/N + x with
+    # P/N = 1e-300/5e-324 = 2.02e23: finite, although carry/N = 1/5e-324 overflows)
+    P, N = 1e-300, 5e-324
+    exact = mp.mpf(P) / mp.mpf(N)
+    s = pm.solve("power", N=N, P=P, c=1.0, k=2.0)
+    assert abs(s.value - float(exact)) <= 1e-12 * float(exact)
+    assert abs(s.base_per_instance - float((mp.mpf(P) - mp.mpf(s.x) ** 2) / mp.mpf(N))) \
+        <= 1e-12 * float(exact)
+
+
+def test_an_effective_N_that_underflows_is_refused():
+    # N (1 - lambda) = 5e-324 * 0.1 underflows to 0: the solver would read f as free
+    with pytest.raises(pm.InputError, match=r"underflows to 0 at `N` = 4.94066e-324, "
+                                            r"`runtime_penalty` = 0.9"):
+        pm.solve("c*x**k", N=5e-324, P=1e-300, c=1.0, k=2.0, runtime_penalty=0.9)
+    s = pm.solve("c*x**k", N=[5e-324, 5e-324], P=1e-300, c=1.0, k=2.0,
+                 runtime_penalty=[0.9, 0.0], errors="nan")
+    assert s.regime[0] == "invalid" and "underflows" in s.status[0]
+    assert s.regime[1] != "invalid" and np.isfinite(s.x[1])
+
+
+def test_the_budget_of_a_power_with_k_near_1_is_feasible_as_evaluated():
+    # (P/c)^(1/k) with k near 1 and P/c large rounds several ulps above the true budget
+    # (the exponent 1/k is rounded, and ln(P/c) ~ 27 amplifies it): f(x*) <= P must still
+    # hold as f is evaluated (the plain path's promise; the exact value may lie an ulp
+    # above: "x* to a few ulps"), and exactly within 2 ulps of P. This one was 1 ulp above P.
+    cases = [(1e30, 625339865.0598704, 0.00103855858725885, 1.202595204449528)]
+    rng = np.random.default_rng(3)
+    n = 400
+    N, P = 10 ** rng.uniform(10, 30, n), 10 ** rng.uniform(0, 10, n)
+    c, k = 10 ** rng.uniform(-3, 1, n), rng.uniform(1.0001, 1.5, n)
+    cases += list(zip(N, P, c, k))
+    N, P, c, k = (np.array(v) for v in zip(*cases))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.solve("power", N=N, P=P, c=c, k=k)
+    ok = np.flatnonzero(s.status == "ok")
+    f = pm.Model("power").cost.f(s.x[ok], {"c": c[ok], "k": k[ok]})
+    assert np.all(f <= P[ok])
+    with mp.workdps(50):
+        for i in ok:
+            assert mp.mpf(c[i]) * mp.mpf(s.x[i]) ** mp.mpf(k[i]) <= mp.mpf(P[i]) * (1 + 4.5e-16)
+    assert np.mean(s.regime == "budget") > 0.9  # (the budget binds: N is large)

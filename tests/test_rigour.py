@@ -287,3 +287,37 @@ def test_an_enclosure_with_an_infinite_end_leaves_f_unresolved(ends):
     tight = pm.CallableCost(lambda x: x ** 2, interval=lambda lo, hi: (
         np.asarray(lo, dtype=float) ** 2, np.asarray(hi, dtype=float) ** 2))
     assert pm.Model(tight).solve(N=10.0, P=100.0).status == "ok"
+
+
+def test_a_point_where_f_is_undefined_is_never_certified():
+    # f = x^2 + 0*sqrt(4 - x) is NaN beyond x = 4 (the plain solver stops its budget there),
+    # but the interval engine encloses 0*sqrt(...) by 0: the search proved x ~ 10
+    # (h = x - x^2/N, N = 1e6: the budget sqrt(100) binds). f(10) does not exist.
+    m = pm.Model("x**2 + 0*sqrt(4 - x)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = m.solve(N=1e6, P=100.0, certify=True)
+    assert s.status != "ok" and "undefined" in s.status
+    assert abs(s.x - 4.0) <= 1e-12 * 4 and math.isfinite(float(m.cost.f(np.array([s.x]), {})[0]))
+    # where f is defined at the proved point, the same cost is certified: P = 9 < f(4) = 16
+    # puts the budget at 3, inside the domain
+    s = m.solve(N=1e6, P=9.0, certify=True)
+    assert s.status == "ok" and abs(s.x - 3.0) <= 1e-12 * 3
+
+
+@pytest.mark.parametrize("rho", [0.999, 0.999999, 0.5])
+def test_the_bound_holds_where_one_plus_overlap_times_N_minus_1_cancels(rho):
+    # carry = 1 + rho (N - 1) at N = 0.0059, rho near 1 is ~0.006: the sum loses a few
+    # digits (8.7e-15 relative at rho = 0.999), which entered the bound unaccounted for
+    # (certified bound 184.09101518241278 < g* = 184.09101518241400). Exact g* by hand:
+    # g(x) = (P - c x^k) carry/N + x, interior x* = (N / (c k carry))^(1/(k - 1)).
+    N, P, c, k = 0.005929330721823474, 157.2596448916635, 0.5, 2.5
+    s = pm.solve("c*x**k", N=N, P=P, overlap=rho, c=c, k=k, certify=True)
+    with mpmath.workdps(DPS):
+        Nm, Pm, cm, km = (mpmath.mpf(v) for v in (N, P, c, k))
+        carry = 1 + mpmath.mpf(rho) * (Nm - 1)
+        x = min((Nm / (cm * km * carry)) ** (1 / (km - 1)), (Pm / cm) ** (1 / km))
+        g_star = (Pm - cm * x ** km) * carry / Nm + x
+        g_x = (Pm - cm * mpmath.mpf(s.x) ** km) * carry / Nm + mpmath.mpf(s.x)
+        assert s.status == "ok"
+        assert mpmath.mpf(s.lower) <= g_x <= g_star <= mpmath.mpf(s.bound)

@@ -505,3 +505,14 @@ def test_a_solve_larger_than_a_block_equals_its_parts():
         part = m.solve(N=N[lo:hi], P=1e5, c=c[lo:hi])
         for field in ("x", "value", "x_budget", "regime", "status", "learned_share"):
             np.testing.assert_array_equal(getattr(whole, field)[lo:hi], getattr(part, field))
+
+
+@pytest.mark.parametrize("c, match", [([0.0, 5.0], r"`P` must be at least f\(0\) = 5, got 1"),
+                                      ([0.0, -5.0], r"non-negative at x = 0, got f\(0\) = -5")])
+def test_per_point_parameters_with_a_scalar_P_are_checked_at_zero(c, match):
+    # f(0) = c: the second point is refused with its own values (it was a raw ValueError
+    # from broadcasting the per-point check to P's shape)
+    with pytest.raises(pm.InputError, match=match):
+        pm.solve("c + x**2", N=10.0, P=1.0, c=c)
+    s = pm.solve("c + x**2", N=10.0, P=1.0, c=c, errors="nan")
+    assert s.regime[1] == "invalid" and s.x[0] == 1.0  # (x* = min(N/2, sqrt(P)) = 1)
