@@ -598,6 +598,16 @@ def test_beyond_float_range_needs_f_still_rising_at_1_8e308():
     assert (P - F) / (slope * np.finfo(float).max) > 1  # (the budget over 1.8e308)
     s = pm.Model("F + s*x", F=F, s=slope).solve(N=10.0, P=P)
     assert s.status.startswith("beyond float range"), s.status
+    assert np.isinf(s.x) and s.status.endswith("x* is beyond it too")  # (x* = 7.5e308)
+    # (x/4 + c) - x/4 is c, but rounded to the spacing of x/4: 2**968 apart at 9e307/4 and
+    # 2**969 at 1.8e308/4, so with c = (2m + 1.4) 2**968 the float f rises by one step
+    # (5e-14 relative) although f = min(x, 1) + c is flat: rounding, not "still rising"
+    c = float((2 * 10**13 + 1.4) * 2.0**968)
+    m = pm.Model(f"min(x, 1) + ((x/4 + {c!r}) - x/4)")
+    top, half = m.cost.f(np.array([np.finfo(float).max, np.finfo(float).max / 2]), {})
+    assert 0 < top / half - 1 < 1e-13
+    s = m.solve(N=10.0, P=2 * c)
+    assert np.isinf(s.x) and s.regime == "unbounded" and s.status == "ok"
 
 
 def test_fields_at_an_unbounded_optimum_are_their_limits():
