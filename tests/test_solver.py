@@ -674,6 +674,10 @@ def test_an_exact_zero_is_resolved_at_any_N():
     np.testing.assert_array_equal(s.x, 0.0)
     np.testing.assert_array_equal(s.value, 0.0)
     assert list(s.status) == ["ok"] * 3
+    # a flat stretch at P = 0: f = max(0, x - 5) is 0 on [0, 5], so with x_cap = 3, x* = 3
+    # and f(x*) = 0 = P, proved by the enclosure [0, 0] (f' = 0 there: no budget to find)
+    s = pm.Model("max(0, x - 5)").solve(N=1.0, P=0.0, x_cap=3.0)
+    assert s.x == 3.0 and s.value == 3.0 and s.regime == "cap" and s.status == "ok"
     # the same for a closed form: at P = 0 its budget is exactly 0 (f(x) = x^2 <= 0 only
     # at 0), not a positive budget that underflows
     s = pm.Model("power", c=1.0, k=2.0).solve(N=10.0, P=0.0)
