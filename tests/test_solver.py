@@ -587,8 +587,8 @@ def test_an_uncertainty_of_f_above_1e_minus_305_counts_at_any_overlap(d):
 def test_beyond_float_range_needs_f_still_rising_at_1_8e308():
     # min(x, 8e307) is flat from 8e307: f <= P = 1e308 everywhere, so the budget is
     # infinite (not a float-range artefact) and h = x - f/N rises without bound:
-    # x* = inf, 'unbounded', status ok; base = (P - f(x*))/N (f = 8e307 from 8e307 on,
-    # f(1e300) = 1e300 is what the solver evaluates at x* = inf: see below)
+    # x* = inf, 'unbounded', status ok (the status "beyond float range" is for an f that
+    # still rises at 1.8e308)
     s = pm.Model("min(x, 8e307)").solve(N=10.0, P=1e308)
     assert np.isinf(s.x) and s.regime == "unbounded" and s.status == "ok"
     # F + s x rises by 1.2e-12 relative between 9e307 and 1.8e308: its budget (P - F)/s =
