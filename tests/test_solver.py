@@ -266,7 +266,7 @@ def test_compute_multiplier_grows_with_N():
     assert np.all(np.diff(s.compute_multiplier) >= 0)
 
 
-@pytest.mark.parametrize("F", [0.0, 100.0, 5e4])
+@pytest.mark.parametrize("F", [0.0, 1.0, 100.0, 5e4])
 def test_compute_multiplier_is_the_counterfactual_power(F):
     """A system held to x = 0 needs P' = M P to match g*: g(0; P') = (P' - f(0))/N = g*."""
     N, P, c = np.geomspace(1, 1e3, 9), 1e6, 1.0
@@ -516,3 +516,180 @@ def test_per_point_parameters_with_a_scalar_P_are_checked_at_zero(c, match):
         pm.solve("c + x**2", N=10.0, P=1.0, c=c)
     s = pm.solve("c + x**2", N=10.0, P=1.0, c=c, errors="nan")
     assert s.regime[1] == "invalid" and s.x[0] == 1.0  # (x* = min(N/2, sqrt(P)) = 1)
+
+
+# -- the plain path's notes and the derived fields (powermodel/_feasibility.py) ------------
+
+def _enclosed(f, df, rel=0.0, absolute=0.0, lo_end=None, hi_end=None):
+    """A callable cost f whose interval enclosure at a point is
+    [f (1 - rel) - absolute, f (1 + rel) + absolute] (f >= 0), or the given ends."""
+    from powermodel.costs import CallableCost
+
+    def interval(lo, hi):
+        a, b = f(np.asarray(lo, dtype=float)), f(np.asarray(hi, dtype=float))
+        a, b = a * (1 - rel) - absolute, b * (1 + rel) + absolute
+        if lo_end is not None:
+            a = np.full_like(a, lo_end)
+        if hi_end is not None:
+            b = np.full_like(b, hi_end)
+        return a, b
+
+    return CallableCost(f, df=df, interval=interval)
+
+
+@pytest.mark.parametrize("r, unresolved", [(1.1e-9, True), (0.9e-9, False)])
+def test_unresolved_means_g_uncertain_by_more_than_1e_minus_9(r, unresolved):
+    # f = x^2 enclosed within a relative w at x*: g* = (P - f) c / N + x* is uncertain by
+    # 2 w f(x*) c / N. With N = 3, rho = 0.5: c = 1 + rho (N - 1) = 2, x* = N / (2c) = 3/4
+    # (f' = 2x = N/c); w is chosen so that the uncertainty is r g* (documented: 1e-9).
+    N, P, rho = 3.0, 1.0, 0.5
+    c = 1 + rho * (N - 1)
+    x = N / (2 * c)
+    g = (P - x**2) * c / N + x
+    w = r * g / (2 * x**2 * c / N)
+    cost = _enclosed(lambda t: t**2, lambda t: 2 * t, rel=w)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        s = pm.Model(cost).solve(N=N, P=P, overlap=rho)
+    assert s.x == pytest.approx(x, rel=1e-9) and s.value == pytest.approx(g, rel=1e-9)
+    assert s.status.startswith("unresolved") == unresolved, s.status
+    assert any("cannot resolve" in str(m.message) for m in seen) == unresolved
+
+
+@pytest.mark.parametrize("w, unresolved", [(4e-9, True), (1e-9, False)])
+def test_unresolved_where_the_true_budget_could_lie_measurably_below_x(w, unresolved):
+    # f = x^2 at a binding budget: x* = sqrt(P) = 0.1, f(x*) = P; the enclosure's upper
+    # end P (1 + w) leaves the true budget possibly w P / f'(x*) = (w/2) x* below x*:
+    # 2e-9 x* (more than 1e-9: unresolved) or 5e-10 x* (ok). g* = x* itself is resolved.
+    cost = _enclosed(lambda t: t**2, lambda t: 2 * t, rel=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model(cost).solve(N=1e6, P=0.01)
+    assert s.x == pytest.approx(0.1, rel=1e-12) and s.regime == "budget"
+    assert s.status.startswith("unresolved") == unresolved, s.status
+
+
+@pytest.mark.parametrize("N", [0.5, 10.0])
+def test_an_enclosure_that_says_nothing_is_unresolved(N):
+    # f = x^2 + x enclosed by (-inf, inf): g* is not resolved at all, at x* = 0 (N < f'(0)
+    # = 1) as at x* = (N - 1)/2
+    cost = _enclosed(lambda t: t**2 + t, lambda t: 2 * t + 1, lo_end=-np.inf, hi_end=np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model(cost).solve(N=N, P=100.0)
+    assert s.x == pytest.approx(max(0.0, (N - 1) / 2), abs=1e-12)
+    assert s.status.startswith("unresolved"), s.status
+
+
+@pytest.mark.parametrize("d", [6e-306, 1e-304])
+def test_an_uncertainty_of_f_above_1e_minus_305_counts_at_any_overlap(d):
+    # f = 2x enclosed by [f - d, f + d]; N = 1e-3, rho = 1: c = 1 + rho (N - 1) = N,
+    # N_eff = 1 < f' = 2, so x* = 0 and g* = P c / N = P = 1e-300, uncertain by 2 d:
+    # 1.2e-5 or 2e-4 relative, far above 1e-9, and above the engine's floor (an
+    # uncertainty of f below 1e-305 is not counted, docs/certification.md): unresolved
+    cost = _enclosed(lambda t: 2 * t, lambda t: 2 + 0 * t, absolute=d)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model(cost).solve(N=1e-3, P=1e-300, overlap=1.0)
+    assert s.x == 0.0 and s.value == pytest.approx(1e-300, rel=1e-12)
+    assert s.status.startswith("unresolved"), s.status
+
+
+def test_beyond_float_range_needs_f_still_rising_at_1_8e308():
+    # min(x, 8e307) is flat from 8e307: f <= P = 1e308 everywhere, so the budget is
+    # infinite (not a float-range artefact) and h = x - f/N rises without bound:
+    # x* = inf, 'unbounded', status ok (the status "beyond float range" is for an f that
+    # still rises at 1.8e308)
+    s = pm.Model("min(x, 8e307)").solve(N=10.0, P=1e308)
+    assert np.isinf(s.x) and s.regime == "unbounded" and s.status == "ok"
+    # F + s x rises by 1.2e-12 relative between 9e307 and 1.8e308: its budget (P - F)/s =
+    # 7.5e308 is finite but beyond the largest float, and h = x - f/N rises up to it
+    F, P = 1e300, 1e300 * (1 + 1e-11)
+    slope = 1.2e-12 * F / (np.finfo(float).max / 2)
+    assert (P - F) / (slope * np.finfo(float).max) > 1  # (the budget over 1.8e308)
+    s = pm.Model("F + s*x", F=F, s=slope).solve(N=10.0, P=P)
+    assert s.status.startswith("beyond float range"), s.status
+    assert np.isinf(s.x) and s.status.endswith("x* is beyond it too")  # (x* = 7.5e308)
+    # (x/4 + c) - x/4 is c, but rounded to the spacing of x/4: 2**968 apart at 9e307/4 and
+    # 2**969 at 1.8e308/4, so with c = (2m + 1.4) 2**968 the float f rises by one step
+    # (5e-14 relative) although f = min(x, 1) + c is flat: rounding, not "still rising"
+    c = float((2 * 10**13 + 1.4) * 2.0**968)
+    m = pm.Model(f"min(x, 1) + ((x/4 + {c!r}) - x/4)")
+    top, half = m.cost.f(np.array([np.finfo(float).max, np.finfo(float).max / 2]), {})
+    assert 0 < top / half - 1 < 1e-13
+    s = m.solve(N=10.0, P=2 * c)
+    assert np.isinf(s.x) and s.regime == "unbounded" and s.status == "ok"
+
+
+def test_fields_at_an_unbounded_optimum_are_their_limits():
+    # f = min(x, 1), P = 2, N = 10, rho = 0.3: x* = inf; f(x*) = 1, so
+    # base = (P - 1)(1 + rho (N - 1))/N, and novel/value -> 1 as x -> inf
+    rho = 0.3
+    s = pm.Model("min(x, 1)").solve(N=10.0, P=2.0, overlap=rho)
+    assert np.isinf(s.x) and s.regime == "unbounded" and s.status == "ok"
+    assert s.base_per_instance == pytest.approx((2.0 - 1.0) * (1 + rho * 9) / 10, rel=1e-12)
+    assert s.value == np.inf and s.learned_share == 1.0 and s.novel_ratio == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model("power", c=1e-300, k=1.0).solve(N=10.0, P=1e300, overlap=rho)
+    assert np.isinf(s.x) and s.novel_ratio == 1.0 and s.learned_share == 1.0
+
+
+def test_per_point_parameters_with_some_unbounded_points():
+    # a tanh(x), P = 2: a = 1 never reaches P (x* = inf); a = 3 has the budget
+    # atanh(2/3), where h = x - a tanh(x)/N still rises (h' = 1 - 0.3 sech^2 > 0)
+    s = pm.Model("a*tanh(x)").solve(N=10.0, P=2.0, a=[1.0, 3.0, 3.0])
+    assert np.isinf(s.x[0]) and list(s.regime) == ["unbounded", "budget", "budget"]
+    np.testing.assert_allclose(s.x[1:], np.arctanh(2 / 3), rtol=1e-12)
+    assert list(s.status) == ["ok"] * 3
+
+
+def test_derived_fields_with_per_point_P_and_fixed_cost_by_hand():
+    # f = c x^2 + F, N = 10, per point (P, F): (0, 0): x* = 0, g* = 0; (1, 0.5): the budget
+    # sqrt(0.5) binds (N/(2c) = 5); (100, 3): x* = 5 interior, f = 28
+    N = 10.0
+    P, F, c = np.array([0.0, 1.0, 100.0]), np.array([0.0, 0.5, 3.0]), np.array([1.0, 1.0, 1.0])
+    s = pm.Model("c*x**2 + F").solve(N=N, P=P, F=F, c=c)
+    x = np.array([0.0, np.sqrt(0.5), 5.0])
+    f = c * x**2 + F
+    g = (P - f) / N + x
+    np.testing.assert_allclose(s.x, x, rtol=1e-12)
+    np.testing.assert_allclose(s.value, g, rtol=1e-12, atol=1e-15)
+    # budget_share f(x*)/P (0 at P = 0), M = (f(0) + N g*)/P (1 at P = 0)
+    np.testing.assert_allclose(s.budget_share, [0.0, 1.0, 0.28], rtol=1e-12)
+    np.testing.assert_allclose(s.compute_multiplier, [1.0, (0.5 + N * g[1]) / 1.0,
+                                                      (3.0 + N * g[2]) / 100.0], rtol=1e-12)
+    # at g* = 0 nothing is learned (x* = 0): the learned algorithm's share is 0
+    np.testing.assert_allclose(s.learned_share, [0.0, 1.0, 5.0 / g[2]], rtol=1e-12)
+    # the same costs at one P = 100: x* = 5 (budget sqrt(100 - F) > 5), M = (F + N g*)/P
+    s = pm.Model("c*x**2 + F").solve(N=N, P=100.0, F=F, c=c)
+    g = (100.0 - 25.0 - F) / N + 5.0
+    np.testing.assert_allclose(s.compute_multiplier, (F + N * g) / 100.0, rtol=1e-12)
+
+
+def test_a_binding_budget_with_subnormal_N():
+    # f = 1e-300 min(x, 1) <= P = 1e-300 everywhere: with x_cap = 1e12, x* = 1e12 (g = x
+    # there, against g(0) = P/N = 1e10), f(x*) = P exactly, so g* = 0/N + x* = 1e12 although
+    # 1/N = 1e310 overflows (the status says that the enclosure of f leaves f(x*) <= P
+    # unproved there: f is flat, so the true budget could lie anywhere above 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model("1e-300*min(x, 1)").solve(N=1e-310, P=1e-300, x_cap=1e12)
+    assert s.x == 1e12 and s.value == 1e12 and s.base_per_instance == 0.0
+
+
+def test_an_exact_zero_is_resolved_at_any_N():
+    # P = 0: x* = 0 and g* = 0 exactly, and the enclosure of x^2 at 0 is [0, 0]: nothing
+    # is uncertain, also where N is so large that the engine's floor 1e-305/N underflows
+    s = pm.Model("x**2").solve(N=[1.0, 1e20, 1e300], P=0.0)
+    np.testing.assert_array_equal(s.x, 0.0)
+    np.testing.assert_array_equal(s.value, 0.0)
+    assert list(s.status) == ["ok"] * 3
+    # a flat stretch at P = 0: f = max(0, x - 5) is 0 on [0, 5], so with x_cap = 3, x* = 3
+    # and f(x*) = 0 = P, proved by the enclosure [0, 0] (f' = 0 there: no budget to find)
+    s = pm.Model("max(0, x - 5)").solve(N=1.0, P=0.0, x_cap=3.0)
+    assert s.x == 3.0 and s.value == 3.0 and s.regime == "cap" and s.status == "ok"
+    # the same for a closed form: at P = 0 its budget is exactly 0 (f(x) = x^2 <= 0 only
+    # at 0), not a positive budget that underflows
+    s = pm.Model("power", c=1.0, k=2.0).solve(N=10.0, P=0.0)
+    assert s.x == 0.0 and s.x_budget == 0.0 and s.status == "ok"
