@@ -3,6 +3,7 @@ model's properties (monotone in N, first-order condition, invariance in P)."""
 
 import warnings
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -693,3 +694,77 @@ def test_an_exact_zero_is_resolved_at_any_N():
     # at 0), not a positive budget that underflows
     s = pm.Model("power", c=1.0, k=2.0).solve(N=10.0, P=0.0)
     assert s.x == 0.0 and s.x_budget == 0.0 and s.status == "ok"
+
+
+def _ulps_from_exact(x, exact):
+    """|x - exact| in ulps of x (exact: mpmath numbers at 40 digits or more)."""
+    return np.array([abs(mpmath.mpf(float(a)) - b) / np.spacing(float(a))
+                     for a, b in zip(x, exact)])
+
+
+@mpmath.workdps(40)
+def test_x_star_at_a_binding_budget_is_feasible_as_evaluated():
+    # Where the budget binds, the float budget formula often lands an ulp or two above
+    # the exact budget, where f(x) > P as evaluated; x* must be stepped down until
+    # f(x*) <= P, and stay within a few ulps of the exact budget (mpmath). Per-point
+    # parameters (the family and an expression) and shared ones (one evaluation), with
+    # budgets below and above 1.
+    from powermodel.costs import make_cost
+
+    rng = np.random.default_rng(1)
+    n = 400
+    c = 10 ** rng.uniform(-1, 1, n)
+    k = rng.choice([1.5, 2.0, 2.5, 3.0], n)
+    P = 10 ** rng.uniform(-2, 4, n)
+    exact = [(mpmath.mpf(a) / mpmath.mpf(b)) ** (1 / mpmath.mpf(e)) for a, b, e in zip(P, c, k)]
+    power = make_cost("power")
+    p = {"c": c, "k": k}
+    raw = (P / c) ** (1 / k)
+    over = power.f(raw, p) > P
+    assert over[raw < 1].any() and over[raw > 1].any()  # the formula alone is not enough
+    s = pm.solve("power", N=1e30, P=P, c=c, k=k)
+    assert np.all(power.f(s.x, p) <= P)
+    assert np.all(_ulps_from_exact(s.x, exact) <= 8)
+    assert np.all(s.x_budget <= raw) and np.all(s.regime == "budget")
+    # a cap an ulp below the formula (x* = the cap, a hair below X_budget as computed)
+    cap = np.nextafter(raw, 0)
+    assert (power.f(cap, p) > P).any()
+    s = pm.solve("power", N=1e30, P=P, c=c, k=k, x_cap=cap)
+    assert np.all(power.f(s.x, p) <= P)
+    assert np.all(_ulps_from_exact(s.x, exact) <= 8)
+    # shared parameters and P (one x for every point): a P where the formula is above
+    for lo, hi in ((0.01, 0.5), (5.0, 1e4)):
+        Ps = [v for v in np.geomspace(lo, hi, 200)
+              if power.f(np.array([(v / 3.0) ** (1 / 2.5)]), {"c": 3.0, "k": 2.5})[0] > v]
+        assert Ps
+        s = pm.solve("power", N=np.array([1e20, 1e30]), P=Ps[0], c=3.0, k=2.5)
+        want = (mpmath.mpf(Ps[0]) / 3) ** (1 / mpmath.mpf(2.5))
+        assert np.all(power.f(s.x, {"c": 3.0, "k": 2.5}) <= Ps[0])
+        assert np.all(_ulps_from_exact(s.x, [want] * 2) <= 8)
+        assert np.all(_ulps_from_exact(s.x_budget, [want] * 2) <= 8)
+        one = pm.solve("power", N=1e30, P=Ps[0], c=3.0, k=2.5)  # (a single point)
+        assert power.f(np.array([one.x]), {"c": 3.0, "k": 2.5})[0] <= Ps[0]
+        assert one.x == s.x[0]
+    # an expression (the general solver's budget, found by root finding)
+    cost = make_cost("c*x**2")
+    c = 10 ** rng.uniform(-2, 2, n)
+    P = 10 ** rng.uniform(-3, 5, n)
+    xb = cost.budget(P, {"c": c})
+    over = cost.f(xb, {"c": c}) > P
+    assert over[xb < 1].any() and over[xb > 1].any()
+    s = pm.solve("c*x**2", N=1e30, P=P, c=c)
+    assert np.all(cost.f(s.x, {"c": c}) <= P)
+    exact = [mpmath.sqrt(mpmath.mpf(a) / mpmath.mpf(b)) for a, b in zip(P, c)]
+    assert np.all(_ulps_from_exact(s.x, exact) <= 8)
+
+
+def test_a_point_at_the_cap_keeps_its_budget_when_another_point_has_a_smaller_P():
+    # Shared c, k and a per-point P: the two points at the cap (just below their budget
+    # 1) are feasible as they are; the third (interior, P = 0.5) has nothing to do with
+    # them and must not make them step down. x_budget = sqrt(P / c) exactly.
+    cap = 0.9999999995
+    s = pm.solve("power", N=np.array([1e6, 1e6, 0.2]), P=np.array([1.0, 1.0, 0.5]), c=1.0,
+                 k=2.0, x_cap=cap)
+    assert list(s.x) == [cap, cap, 0.1]
+    assert list(s.regime) == ["cap", "cap", "interior"]
+    np.testing.assert_allclose(s.x_budget, [1.0, 1.0, np.sqrt(0.5)], rtol=1e-15)
