@@ -505,3 +505,20 @@ def test_a_solve_larger_than_a_block_equals_its_parts():
         part = m.solve(N=N[lo:hi], P=1e5, c=c[lo:hi])
         for field in ("x", "value", "x_budget", "regime", "status", "learned_share"):
             np.testing.assert_array_equal(getattr(whole, field)[lo:hi], getattr(part, field))
+
+
+def test_a_decrease_beyond_one_points_budget_is_refused_where_another_has_none():
+    # f rises to 1 at x = 1 and falls by 0.1 on [5, 6]; at P = 10 the budget is unbounded
+    # (f <= 1), so [5, 6] is in that point's range: refused, though P = 0.5 ends at 0.5
+    def f(x, c):
+        return c * (np.minimum(x, 1.0) - 0.1 * np.clip(np.asarray(x) - 5.0, 0.0, 1.0))
+
+    with pytest.raises(pm.InputError, match=r"non-decreasing in x, but f decreases near x = 5"):
+        pm.Model(f, c=1.0).solve(N=2.0, P=[0.5, 10.0])
+
+
+def test_a_decreasing_cost_with_per_point_parameters_is_refused():
+    # f = c x^2 - x has f' = 2 c x - 1 < 0 for x < 1/(2c), for every c
+    for c in (1.0, [1.0, 2.0], np.linspace(0.5, 3.0, 7)):
+        with pytest.raises(pm.InputError, match=r"non-decreasing in x, but f decreases near"):
+            pm.Model("c*x**2 - x").solve(N=2.0, P=100.0, c=c)
