@@ -768,3 +768,50 @@ def test_a_point_at_the_cap_keeps_its_budget_when_another_point_has_a_smaller_P(
     assert list(s.x) == [cap, cap, 0.1]
     assert list(s.regime) == ["cap", "cap", "interior"]
     np.testing.assert_allclose(s.x_budget, [1.0, 1.0, np.sqrt(0.5)], rtol=1e-15)
+
+
+def test_a_decrease_beyond_one_points_budget_is_refused_where_another_has_none():
+    # f rises to 1 at x = 1 and falls by 0.1 on [5, 6]; at P = 10 the budget is unbounded
+    # (f <= 1), so [5, 6] is in that point's range: refused, though P = 0.5 ends at 0.5
+    def f(x, c):
+        return c * (np.minimum(x, 1.0) - 0.1 * np.clip(np.asarray(x) - 5.0, 0.0, 1.0))
+
+    with pytest.raises(pm.InputError, match=r"non-decreasing in x, but f decreases near x = 5"):
+        pm.Model(f, c=1.0).solve(N=2.0, P=[0.5, 10.0])
+
+
+def test_a_decreasing_cost_with_per_point_parameters_is_refused():
+    # f = c x^2 - x has f' = 2 c x - 1 < 0 for x < 1/(2c), for every c
+    for c in (1.0, [1.0, 2.0], np.linspace(0.5, 3.0, 7)):
+        with pytest.raises(pm.InputError, match=r"non-decreasing in x, but f decreases near"):
+            pm.Model("c*x**2 - x").solve(N=2.0, P=100.0, c=c)
+
+
+def test_bucketed_cell_search_where_log_n_cannot_separate_the_n():
+    # n within 1e-14 .. 1e-9 of a plateau of equal tabulated f' near 1e100 and 1e300: log n
+    # (230 or 690) is resolved to 3e-14 or 1e-13 only, finer than buckets of log n can
+    # separate; _cells must still return exactly np.searchsorted(d, n, "left")
+    from powermodel._candidates import _cells
+
+    for scale, plateau, spread in ((1e100, 800, [-3e-14, -2e-14, -1e-14, -5e-15, 1e-12, 2e-12]),
+                                   (1e100, 800, [-1e-15, 0.0, 1e-15]),
+                                   (1e300, 100_000, np.r_[np.linspace(-1e-9, 1e-9, 50), -3e-14, -1e-14])):
+        d = scale * np.concatenate([1 - np.geomspace(1e-9, 1e-15, 60), np.ones(plateau),
+                                    1 + np.geomspace(1e-15, 1e-8, 60)])
+        n = scale * (1 + np.asarray(spread))
+        np.testing.assert_array_equal(_cells(d, n, np.log(n)), np.searchsorted(d, n, side="left"))
+
+
+def test_bucketed_cell_search_at_the_edges_of_its_buckets():
+    # _cells is np.searchsorted(d, n, "left") also where its buckets are at their limits:
+    # the smallest n on a tabulated value that exp(log n) rounds above; one tabulated value
+    # between n that span 200 decades (few, wide buckets); nine equal tabulated values
+    # just below the largest n (more than the vectorised steps up take)
+    from powermodel._candidates import _cells
+
+    xs = np.geomspace(1.1, 1e5, 2000)
+    x = xs[np.exp(np.log(xs)) > xs][0]
+    for d, n in ((np.array([x, 2 * x]), np.array([x, 3 * x])),
+                 (np.array([1.0]), np.array([1e-100, 0.5, 1e100])),
+                 (np.array([1.0, 2.0, 3.0, 4.0] + [5.3] * 9), np.array([1.0, 5.5]))):
+        np.testing.assert_array_equal(_cells(d, n, np.log(n)), np.searchsorted(d, n, side="left"))

@@ -195,3 +195,95 @@ def test_a_callable_that_turns_nan_says_so():
     assert s.status[0].startswith("f is undefined (NaN) beyond x = 10")
     # (a callable's optimum is the sampled one: its status says so, not "ok")
     assert s.status[1].startswith("assumed:") and s.x[1] == pytest.approx(5.0, rel=1e-9)
+
+
+def test_sampled_pieces_of_a_cost_the_intervals_cannot_split():
+    """(1+x) atan(x) is too loose in interval arithmetic to split f' = atan x + 4 + 3 cos x
+    + (1+x)/(1+x^2) into monotone pieces over N in [3, 30]: its pieces come from the
+    sampling scan as well (a warning says so), and the answers match the brute force: an
+    interior root at N = 5.5, the budget at N = 30 (f' <= 8.6 < N)."""
+    expr = "(1+x)*atan(x) + 4*x + 3*sin(x)"
+    import warnings
+
+    N = np.array([3.0, 5.5, 30.0])
+    with warnings.catch_warnings(record=True) as caught:  # (and the kink-like wiggles of f')
+        warnings.simplefilter("always")
+        s = pm.Model(expr).solve(N=N, P=1e4)
+    said = [str(w.message) for w in caught]
+    assert any("too loose to split" in m for m in said)
+    # (the rows were completed by sampling: not also "x* may be missed" from the subdivision)
+    assert not any("changes sign too often" in m for m in said)
+    for i in (1, 2):
+        xb, _ = brute_force(expr, {}, N[i], 1e4, [], [])
+        assert abs(s.x[i] - float(xb)) <= 1e-9 * max(1.0, float(xb)), (N[i], s.x[i], xb)
+    assert 0 < s.x[1] < 10 and s.regime[2] == "budget"
+
+
+# The three ways the general solver gathers candidates: scalar parameters and P (the
+# shared pass), per-point P (one row of pieces for all points), and per-point parameters
+# whose pieces differ by point (an exponent that varies: every point split on its own).
+def _three_paths(model, N, P, cap, k):
+    """The solve of ``model`` through each path (``k``: the exponent parameter)."""
+    cap = np.asarray(cap, dtype=float)
+    return {"shared": model.solve(N=N, P=P, x_cap=cap, k=k).x,
+            "per-point P": model.solve(N=N, P=P + np.arange(cap.size), x_cap=cap, k=k).x,
+            "per-point pieces": model.solve(N=N, P=P, x_cap=cap, k=np.full(cap.size, k)).x}
+
+
+def test_a_kink_beyond_the_cap_is_not_a_candidate():
+    # f = 2x + 1.5|x - 7| + 0.01 x^2 with N = 2: f' = 0.5 + 0.02x < 2 below the kink at 7,
+    # 3.5 + 0.02x > 2 above it, so h rises to 7 and falls after: x* = min(cap, 7)
+    m = pm.Model("2*x + 1.5*abs(x - 7) + 0.01*x**k")
+    caps = np.array([0.5, 5.0, 6.5, 7.0, 10.0, 100.0])
+    for path, x in _three_paths(m, 2.0, 1e3, caps, 2.0).items():
+        np.testing.assert_allclose(x, np.minimum(caps, 7.0), rtol=1e-12, err_msg=path)
+    for cap in (5.0, 10.0):  # a scalar cap
+        assert m.solve(N=2.0, P=1e3, x_cap=cap, k=2.0).x == pytest.approx(min(cap, 7.0),
+                                                                           rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:the per-instance power")  # (g* = P/N overflows: said)
+def test_a_bounded_h_beyond_the_float_range_is_not_unbounded():
+    # f = c x + c |x - 1| with c = N/2 = 5e-11: f' = 0 below 1 and exactly N above, so
+    # h = x - 1/2 up to 1 and h = 1/2 from there on: bounded, its maximum on [1, inf) and
+    # the tie goes to x = 1; the budget (P = 1e300, f = 1e-10 x) lies beyond the floats
+    m = pm.Model("c*x**k + c*abs(x - 1)", c=5e-11)
+    for path, x in _three_paths(m, 1e-10, 1e300, [np.inf, np.inf], 1.0).items():
+        np.testing.assert_allclose(x, [1.0, 1.0], rtol=1e-12, err_msg=path)
+
+
+def test_a_large_fixed_cost_does_not_break_a_tie():
+    # f = F + c x - (c/2) min(x, 1) with N = c: h = x/2 - F/c below 1 and h = 1/2 - F/c
+    # (constant) from 1 to the cap: every x in [1, cap] is optimal and the tie goes to
+    # x = 1. h near F/c = 3.3e6 carries rounding of that size, which must not pick the cap
+    F, c = 1e6, 0.3
+    m = pm.Model("F + c*x**k - a*min(x, 1)", F=F, c=c, a=c / 2)
+    caps = 1 + np.linspace(0.1, 3.0, 30)
+    for path, x in _three_paths(m, c, F + 1e3, caps, 1.0).items():
+        np.testing.assert_allclose(x, np.ones(caps.size), rtol=1e-12, err_msg=path)
+
+
+def test_equal_maxima_under_a_large_fixed_cost_go_to_the_smallest_x():
+    # f = F + c x - A sin x with N = c: h = -F/c + (A/c) sin x, whose maxima at
+    # pi/2 + 2 pi k (roots of f' = c - A cos x = N) are all equal: the tie goes to pi/2.
+    # h near F/c = 2.4e8 carries rounding of that size, which must not pick a later root
+    F, c = 3.1e7, 0.13
+    m = pm.Model("F + c*x**k - A*sin(x)", F=F, c=c, A=0.05)
+    caps = np.linspace(20.0, 80.0, 25)
+    for path, x in _three_paths(m, c, F + 1e3, caps, 1.0).items():
+        np.testing.assert_allclose(x, np.full(caps.size, np.pi / 2), rtol=1e-12, err_msg=path)
+
+
+def test_a_root_below_one_beyond_a_concave_kink():
+    # f = min(4x, x + 3a) + c x^2 with a = 0.05, c = 10, N = 4: f' = 4 + 20x > N below the
+    # kink at a (h falls from 0), 1 + 20x above it: the root 0.15 of 1 + 20x = N, where
+    # h = 0.15 - 0.525/4 > 0. x* = 0 for a cap below a, the cap up to 0.15, else 0.15
+    m = pm.Model("min(4*x, x + 3*a) + c*x**k", a=0.05, c=10.0)
+    caps = np.array([0.02, 0.1, 0.3, 1e3])
+    want = np.array([0.0, 0.1, 0.15, 0.15])
+    paths = _three_paths(m, 4.0, 1e4, caps, 2.0)
+    # (and per-point parameters whose pieces the parameter ranges give for every point)
+    paths["shared pieces"] = pm.Model("min(4*x, x + 3*a) + c*x**2").solve(
+        N=4.0, P=1e4, x_cap=caps, a=0.05, c=np.full(caps.size, 10.0)).x
+    for path, x in paths.items():
+        np.testing.assert_allclose(x, want, rtol=1e-12, err_msg=path)
