@@ -815,3 +815,93 @@ def test_bucketed_cell_search_at_the_edges_of_its_buckets():
                  (np.array([1.0]), np.array([1e-100, 0.5, 1e100])),
                  (np.array([1.0, 2.0, 3.0, 4.0] + [5.3] * 9), np.array([1.0, 5.5]))):
         np.testing.assert_array_equal(_cells(d, n, np.log(n)), np.searchsorted(d, n, side="left"))
+
+
+def test_a_sweep_larger_than_a_block_keeps_its_shared_fields_and_long_statuses():
+    # a sweep over N with scalar P and parameters: X_budget is one value shared by every
+    # block, and a callable's status is a long sentence; both must survive the stitching
+    from powermodel.solver import BLOCK
+
+    N = np.geomspace(1.0, 1e3, BLOCK + 3)
+    m = pm.Model(lambda x: x**2 + x)
+    s = m.solve(N=N, P=1e4)
+    budget = (np.sqrt(1 + 4e4) - 1) / 2                        # x^2 + x = P
+    np.testing.assert_allclose(s.x_budget, budget, rtol=1e-12)
+    np.testing.assert_allclose(s.x, np.minimum((N - 1) / 2, budget), rtol=1e-9, atol=1e-12)
+    one = m.solve(N=10.0, P=1e4).status                           # (one point, no stitching)
+    assert one.startswith("assumed:") and (s.status == one).all()
+
+
+def test_huge_parameters_overflow_to_inf_instead_of_raising():
+    # the cost formulas see NumPy floats: s**2 = inf, not Python's OverflowError.
+    # F (1 - exp(-x/s)) + x^2 with s = 1e200: f' = 1e-200 exp(-x/s) + 2x, so x* = N/2
+    s = pm.solve("overhead", N=10.0, P=1e6, F=1.0, s=1e200, c=1.0, k=2.0)
+    assert s.x == pytest.approx(5.0, rel=1e-12) and s.status == "ok"
+    # N too: exp(-N**2) = 0 at N = 1e200, so f = x^2 and x* is the budget sqrt(P)
+    s = pm.solve(lambda x, N: x**2 * (1 + np.exp(-N**2)), N=1e200, P=1e300)
+    assert s.x == pytest.approx(1e150, rel=1e-12) and s.regime == "budget"
+
+
+def test_a_domain_edge_below_one_is_noted():
+    # f is NaN beyond x = 0.5 (< 1): x* is the end of the domain and the status says so
+    m = pm.Model(lambda x, c: np.where(x < 0.5, c * x**2, np.nan), c=1.0)
+    s = m.solve(N=1e3, P=1e6)
+    assert s.x == pytest.approx(0.5, rel=1e-9)
+    assert s.status.startswith("f is undefined (NaN) beyond x = 0.5")
+
+
+def test_an_overflow_through_the_overlap_warns_from_solve():
+    # rho = 1: g* = (P - f(x*)) + x* whatever N, so P/N is small but g* = 1.79e308 + 9e306
+    # overflows; the warning comes from solve() itself, not from a later read of `value`
+    kw = dict(N=np.array([1e10, 2e10]), P=1.79e308, c=1e-10, x_cap=9e306, overlap=1.0)
+    with pytest.warns(pm.AccuracyWarning, match="exceeds the float64 range"):
+        s = pm.solve("linear", **kw)
+    assert (s.x == 9e306).all() and np.isinf(s.value).all()
+
+
+def test_every_point_invalid_gives_nan_whatever_the_cost_does_beyond_the_inputs():
+    # errors="nan" with no valid point: NaN and the messages. Each cost is non-decreasing
+    # at the inputs given (x + (c - 1) sin(10 x) at c = 1; the second below f = 1.2) and
+    # only decreases beyond them, which must not turn the answer into a refusal.
+    for cost, kw in (("x + (c - 1)*sin(10*x)", dict(P=1e3, c=1.0)),
+                     ("x - 1.1*max(0, x - 1.2) + 11*max(0, x - 1.3)", dict(P=1.1))):
+        s = pm.solve(cost, N=[-1.0, -2.0], errors="nan", **kw)
+        assert s.status.tolist() == ["`N` must be positive"] * 2 and np.isnan(s.x).all()
+        assert s.regime.tolist() == ["invalid"] * 2
+
+
+def test_the_memory_check_counts_what_a_solve_must_hold(monkeypatch):
+    # 6 array inputs (5 of them of 2 values), 100 points: refused as soon as the budget
+    # is below the fields a solve returns plus the flat copies of its inputs
+    from powermodel.solver import prepare
+
+    kw = dict(N=np.geomspace(1.0, 100.0, 50)[None, :],
+              **{k: np.array([[a], [b]]) for k, a, b in (
+                  ("P", 1e6, 2e6), ("overlap", 0.1, 0.2), ("runtime_penalty", 0.1, 0.3),
+                  ("c", 1.0, 2.0), ("k", 2.0, 3.0))})
+    s = pm.solve("power", **kw)
+    fields = [getattr(s, f) for f in ("x", "value", "x_budget", "base_per_instance",
+                                      "learned_share", "budget_share", "compute_multiplier",
+                                      "novel_value", "novel_ratio", "regime_code")]
+    held = []
+    for v in fields:                    # (each buffer once; one value broadcast is no array)
+        if any(v.strides) and not any(np.shares_memory(v, w) for w in held):
+            held.append(v)
+    flat = [v for v in prepare("power", {"c": kw["c"], "k": kw["k"]},
+                               **{k: kw[k] for k in ("N", "P", "overlap", "runtime_penalty")}
+                               )[1].values() if isinstance(v, np.ndarray)]
+    assert len(flat) == 6 and all(v.size == 100 for v in flat)
+    need = sum(v.nbytes for v in held) + sum(v.nbytes for v in flat)
+    monkeypatch.setenv("POWERMODEL_MEMORY", str(need - 1))
+    with pytest.raises(pm.InputError, match="solving at 100 points .* needs about"):
+        pm.solve("power", **kw)
+
+
+def test_solve_warns_at_the_callers_line():
+    # a warning from inside the blocks (k so close to 1 that x* = (N/(c k))^(1/(k - 1))
+    # amplifies rounding) is attributed to the line that called pm.solve, as for Model.solve
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pm.solve("power", N=[1.00000003, 1.00000004], P=1e6, c=1.0, k=1 + 1e-8)
+    assert any("k is so close to 1" in str(w.message) for w in caught)
+    assert all(w.filename == __file__ for w in caught), [w.filename for w in caught]
