@@ -2,6 +2,11 @@
 independent expressions (model.md), and parameter checks."""
 
 import math
+
+
+import warnings
+
+import mpmath as mp
 import numpy as np
 import pytest
 from hypothesis import given
@@ -129,6 +134,7 @@ def test_overhead_breakpoints_are_inflection_points():
     (1e-3, 1.0, 1.0, 1.5),   # 1 < k < 2, tiny overhead: f'' > 0 everywhere, no inflection
     (1.0, 2.0, 0.1924, 1.5),  # two inflections close to psi's minimum at (2 - k) s = 1
     (50.0, 0.5, 1.0, 2.0), (50.0, 0.5, 1.0, 3.0), (1e-6, 1.0, 1.0, 2.0), (5.0, 3.0, 2.0, 7.0),
+    (1e-6, 1.0, 1.0, 2.5),  # 2 < k <= 3 with psi's constant > 0: still one inflection
 ])
 def test_overhead_breakpoints_are_every_sign_change_of_f2(F, s, c, k):
     # Brute force: the sign changes of f'' on a dense log grid are the breakpoints, no
@@ -275,3 +281,220 @@ def test_overhead_with_an_extreme_scale_finds_its_interior_optimum(s):
     sol = pm.solve("overhead", N=N, P=P, F=F, s=s, c=c, k=k)
     assert abs(sol.x - 5.0) < 1e-9 * 5 and sol.status == "ok"
     assert abs(sol.value - ((P - F * (1 - math.exp(-5.0 / s)) - 25.0) / N + 5.0)) < 1e-9 * 1e5
+
+
+# ---------------------------------------------------------------------------
+# The closed forms at their edges: mpmath references (50 digits), exact shapes and
+# the documented parameter bounds
+# ---------------------------------------------------------------------------
+
+def _mp_power(N, P, c, k):
+    """(x*, g*) of c x^k in mpmath: the interior root clipped to the budget (k > 1)."""
+    N, P, c, k = (mp.mpf(v) for v in (N, P, c, k))
+    x = min((N / (c * k)) ** (1 / (k - 1)), (P / c) ** (1 / k))
+    return x, (P - c * x**k) / N + x
+
+
+def test_power_f_where_x_to_the_k_under_or_overflows():
+    # x**k leaves the float range although c*x**k need not (the log path), and where
+    # c*x**k itself exceeds the float range the value is inf (x = 2**512, k = 2, c = 1:
+    # 2**1024 > 1.8e308, although exp(2 log x) rounds to a finite 1.7976931348622732e308)
+    cost = make_cost("power")
+    mp.mp.dps = 50
+    for c, x, k in ((1e300, 1e-200, 2.0), (1e-300, 1e200, 2.0), (1e250, 1e-150, 2.5),
+                    (1e-280, 1e100, 5.5)):
+        ref = mp.mpf(c) * mp.mpf(x) ** mp.mpf(k)
+        assert float(cost.f(np.array([x]), {"c": c, "k": k})[0]) == pytest.approx(
+            float(ref), rel=1e-12, abs=0), (c, x, k)
+    assert cost.f(np.array([2.0**512]), {"c": 1.0, "k": 2.0})[0] == np.inf
+
+
+def test_power_with_k_equal_1_among_other_k_in_one_call():
+    # k = 1 is bang-bang (x* = 0 for N <= c, ties to the smaller x, else the budget
+    # P/c); k > 1 in the same call keeps its interior root (N/(c k))^(1/(k-1))
+    c, P = 2.0, 100.0
+    k = np.array([1.0, 2.0, 1.0, 1.0, 3.0])
+    N = np.array([2.0, 10.0, 5.0, 1.0, 10.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pm.AccuracyWarning)
+        s = pm.solve("power", N=N, P=P, c=c, k=k)
+    ref = [0.0, 10.0 / 4.0, P / c, 0.0, (10.0 / 6.0) ** 0.5]
+    np.testing.assert_allclose(s.x, ref, rtol=1e-14)
+    assert list(s.regime) == ["none", "interior", "budget", "none", "interior"]
+
+
+@pytest.mark.parametrize("family,N,P,params", [
+    # n/(c k) = 1e317 overflows, x* = 10**(317/999) = 2.08 < U = 10**0.6 (interior)
+    ("power", 1e20, 1e300, {"c": 1e-300, "k": 1000.0}),
+    # a = 1e-10: x* = ln(1e10)/a = 2.3e11, far from N = c a (no ill-conditioning)
+    ("exponential", 1.0, 1e300, {"c": 1.0, "a": 1e-10}),
+])
+def test_closed_forms_at_extreme_scales_are_right_and_silent(family, N, P, params):
+    mp.mp.dps = 50
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pm.AccuracyWarning)
+        s = pm.solve(family, N=N, P=P, **params)
+    if family == "power":
+        x, g = _mp_power(N, P, params["c"], params["k"])
+    else:
+        c, a, n = mp.mpf(params["c"]), mp.mpf(params["a"]), mp.mpf(N)
+        x = mp.log(n / (c * a)) / a
+        g = (mp.mpf(P) - c * mp.expm1(a * x)) / n + x
+    assert s.regime == "interior"
+    assert s.x == pytest.approx(float(x), rel=1e-12, abs=0)
+    assert s.value == pytest.approx(float(g), rel=1e-12, abs=0)
+
+
+def test_power_near_k_1_warns_whatever_else_is_in_the_call():
+    # k within 1e-12 of 1: x* = (N/(c k))^(1/(k-1)) amplifies the rounding of N/(c k)
+    # by 1e12 (documented: an AccuracyWarning), for x* above and below 1, and also when
+    # another point of the same call has an n/(c k) that overflows
+    for N in (1 + 2e-12, 1 - 2e-12):  # x* ~ e and ~ e^-3
+        with pytest.warns(pm.AccuracyWarning, match="close to 1"):
+            pm.solve("power", N=N, P=1e300, c=1.0, k=1 + 1e-12)
+    with pytest.warns(pm.AccuracyWarning, match="close to 1"):
+        s = pm.solve("power", N=[1 + 2e-12, 1e20], P=1e300, c=[1.0, 1e-300],
+                     k=[1 + 1e-12, 1000.0])
+    x1 = float(_mp_power(1e20, 1e300, 1e-300, 1000.0)[0])
+    assert s.x[1] == pytest.approx(x1, rel=1e-12, abs=0)
+
+
+def test_exponential_x_star_never_exceeds_the_cap():
+    # x* = min(ln(N/(c a))/a, U): with ln N == U in floats and a cap U whose exp(log(U))
+    # rounds to an ulp above U, x* must still be the cap itself, not that float above it
+    rng = np.random.default_rng(3)
+    for U in rng.uniform(1.0, 50.0, 1000):
+        N = np.exp(U)
+        if np.log(N) == U and np.exp(np.log(U)) > U:
+            break
+    else:  # (no such U with this platform's libm)
+        pytest.skip("no cap U with exp(log(U)) > U found")
+    s = pm.solve("exponential", N=N, P=1e300, c=1.0, a=1.0, x_cap=U)
+    assert s.x <= U and s.regime == "cap"
+    mp.mp.dps = 50
+    assert s.x == pytest.approx(float(min(mp.log(mp.mpf(N)), mp.mpf(U))), rel=1e-15, abs=0)
+
+
+def test_exponential_f_and_budget_at_extreme_scales():
+    # a x below the normal range (c huge), e^(a x) beyond it (c tiny), c (e^(a x) - 1)
+    # beyond it (inf), and P/c below it (the budget through logs; P/(c a) a normal float)
+    cost = make_cost("exponential")
+    mp.mp.dps = 50
+    for c, a, x in ((1e300, 1e-300, 1e-10), (1e250, 1e-200, 3e-120), (1e-300, 1.0, 800.0),
+                    (1e-300, 2.0, 400.0), (1.0, 1.0, 0.5)):
+        ref = mp.mpf(c) * mp.expm1(mp.mpf(a) * mp.mpf(x))
+        assert float(cost.f(np.array([x]), {"c": c, "a": a})[0]) == pytest.approx(
+            float(ref), rel=1e-12, abs=0), (c, a, x)
+    assert cost.f(np.array([1.5]), {"c": 1e308, "a": 1.0})[0] == np.inf  # 3.5e308
+    for P, c, a in ((1e-300, 1e10, 1e-20), (1e-290, 1e30, 1e-30), (1.0, 3.0, 2.0)):
+        ref = mp.log1p(mp.mpf(P) / mp.mpf(c)) / mp.mpf(a)
+        assert float(cost.budget(np.array([P]), {"c": c, "a": a})[0]) == pytest.approx(
+            float(ref), rel=1e-12, abs=0), (P, c, a)
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_values_and_derivatives_have_the_broadcast_shape(name):
+    # f, f', f'' take x and the parameters as NumPy broadcasting does: an array x with
+    # scalar parameters, and a scalar x with array parameters, give arrays of that shape
+    cost = make_cost(name)
+    p = FAMILY_PARAMS[name]
+    x = np.linspace(0.5, 2.0, 5)
+    q = dict(p, c=np.array([0.5, 1.0, 2.0]))
+    for fun in (cost.f, cost.df, cost.d2f):
+        assert np.shape(fun(x, p)) == (5,)
+        out = fun(0.7, q)
+        assert np.shape(out) == (3,)
+        for i in range(3):  # (each entry that of the scalar parameters)
+            assert out[i] == pytest.approx(float(fun(0.7, dict(p, c=q["c"][i]))), rel=1e-15, abs=0)
+
+
+def test_second_derivative_at_k_equal_1():
+    # k = 1: c x^k is linear (f'' = 0) and the overhead's f'' is -F/s^2 e^(-x/s)
+    x = np.array([1e-300, 0.3, 2.0, 50.0])
+    np.testing.assert_array_equal(make_cost("power").d2f(x, {"c": 2.0, "k": 1.0}), 0.0)
+    np.testing.assert_array_equal(
+        make_cost("power-logN").d2f(x, {"c": 2.0, "k": 1.0, "beta": 0.5, "N": 30.0}), 0.0)
+    F, s = 3.0, 0.7
+    np.testing.assert_allclose(
+        make_cost("overhead").d2f(x, {"F": F, "s": s, "c": 2.0, "k": 1.0}),
+        -F / s**2 * np.exp(-x / s), rtol=1e-14)
+
+
+# The bounds of the module docstring's table: (family, parameter, bound, strict).
+BOUNDS = [("power", "c", 0.0, True), ("power", "k", 1.0, False),
+          ("exponential", "c", 0.0, True), ("exponential", "a", 0.0, True),
+          ("linear", "c", 0.0, True),
+          ("quadratic", "c", 0.0, True), ("quadratic", "b", 0.0, False),
+          ("overhead", "F", 0.0, False), ("overhead", "s", 0.0, True),
+          ("overhead", "c", 0.0, True), ("overhead", "k", 1.0, False),
+          ("power-logN", "c", 0.0, True), ("power-logN", "k", 1.0, False),
+          ("power-logN", "beta", 0.0, False)]
+
+
+@pytest.mark.parametrize("family,name,bound,strict", BOUNDS)
+def test_every_documented_parameter_bound(family, name, bound, strict):
+    p = {k: v for k, v in FAMILY_PARAMS[family].items() if k != "N"}
+    below = np.nextafter(bound, -1.0)
+    with pytest.raises(pm.InputError, match=f"`{name}` must be"):
+        pm.Model(family, **dict(p, **{name: below}))
+    if strict:
+        with pytest.raises(pm.InputError, match=f"`{name}` must be positive, got 0.0"):
+            pm.Model(family, **dict(p, **{name: bound}))
+    else:  # the bound itself is allowed, and solved
+        s = pm.Model(family, **dict(p, **{name: bound})).solve(N=30.0, P=1e3)
+        assert s.status == "ok" and np.isfinite(s.x)
+
+
+def test_calling_a_cost_that_depends_on_N():
+    # cost(x, **params) evaluates f; power-logN needs N > 0 (N < 1 is fine while
+    # c (1 + beta ln N) > 0)
+    cost = make_cost("power-logN")
+    assert cost(2.0, c=1.5, k=2.0, beta=0.5, N=0.9) == pytest.approx(
+        1.5 * 4.0 * (1 + 0.5 * np.log(0.9)), rel=1e-15, abs=0)
+    with pytest.raises(pm.InputError, match="`N` must be positive, got 0"):
+        cost(2.0, c=1.5, k=2.0, beta=0.5, N=0.0)
+    with pytest.raises(pm.InputError, match="depends on `N`"):
+        cost(2.0, c=1.5, k=2.0, beta=0.5)
+
+
+@pytest.mark.parametrize("F,s,c,k", [
+    (2.0, 1.0, 1.0, 2.0),   # f'' = 2 (1 - e^-x) >= 0: psi's constant is exactly 0
+    (1.0, 1.0, 1.0, 2.0),   # f'' = 2 - e^-x > 0: psi = ln 2 + x > 0
+    (1.06, 1.0, 1.0, 1.5),  # 1 < k < 2 with min psi = psi(0.5) = 0.52 > 0
+])
+def test_overhead_has_no_breakpoint_where_f2_keeps_its_sign(F, s, c, k):
+    # f'' >= 0 on (0, inf) (by hand above; the minimum of psi checked in mpmath): no
+    # inflection, so no breakpoint
+    mp.mp.dps = 30
+    F_, s_, c_, k_ = (mp.mpf(v) for v in (F, s, c, k))
+    if k < 2:
+        xm = (2 - k_) * s_
+        assert mp.log(c_ * k_ * (k_ - 1) * s_**2 / F_) + (k_ - 2) * mp.log(xm) + xm / s_ > 0
+    bps = make_cost("overhead").breakpoints({"F": F, "s": s, "c": c, "k": k})
+    assert np.isnan(bps).all()
+
+
+def test_power_budget_where_p_over_c_leaves_the_float_range():
+    # (P/c)^(1/k) with P/c = 1e600 (overflows) or 1e-320 (subnormal) in an array call
+    # whose other points are ordinary
+    mp.mp.dps = 50
+    cost = make_cost("power")
+    for P, c in ((np.array([1e300, 1.0]), 1e-300), (np.array([1e-300, 1.0]), 1e20)):
+        for k in (2.0, 3.5):
+            ref = [float((mp.mpf(v) / mp.mpf(c)) ** (1 / mp.mpf(k))) for v in P]
+            np.testing.assert_allclose(cost.budget(P, {"c": c, "k": k}), ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(FORMULAS))
+def test_closed_form_says_whether_optimum_gives_x_star(name):
+    # Cost.closed_form is documented as "whether optimum gives x* in closed form": the
+    # convex families do (their optimum is the clipped interior root), the overhead not
+    cost = make_cost(name)
+    p = FAMILY_PARAMS[name]
+    x = cost.optimum(np.array([30.0]), np.array([1e3]), p)
+    assert cost.closed_form == (x is not None)
+    if name == "linear":  # bang-bang: N = 30 > c, so the bound U
+        assert float(np.asarray(x)[0]) == 1e3
+    elif x is not None:  # interior here: where f'(x) = N
+        dfx = float(cost.df(np.asarray(x, dtype=float), p)[0])
+        assert dfx == pytest.approx(30.0, rel=1e-12, abs=0)
