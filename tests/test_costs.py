@@ -2,8 +2,6 @@
 independent expressions (model.md), and parameter checks."""
 
 import math
-
-
 import warnings
 
 import mpmath as mp
