@@ -5,6 +5,9 @@ import math
 import warnings
 
 import mpmath as mp
+
+
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given
@@ -496,3 +499,207 @@ def test_closed_form_says_whether_optimum_gives_x_star(name):
     elif x is not None:  # interior here: where f'(x) = N
         dfx = float(cost.df(np.asarray(x, dtype=float), p)[0])
         assert dfx == pytest.approx(30.0, rel=1e-12, abs=0)
+
+
+def test_a_callable_cannot_write_into_an_array_it_is_given():
+    # every array a callable gets is a read-only view: writing into x is refused, and the
+    # caller's array (the solver's grid) is left as it was
+    def f(x):
+        x[0] = 99.0
+        return x**2
+
+    x = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(pm.InputError, match="read-only"):
+        pm.CallableCost(f).f(x, {})
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+
+
+def test_a_callable_returning_too_few_values_is_refused():
+    # 3 values for 5 points do not broadcast at all: an InputError that says so, not
+    # NumPy's broadcasting error from deep inside
+    f = lambda x: np.atleast_1d(x)[:3] ** 2  # noqa: E731
+    with pytest.raises(pm.InputError, match=r"one value per x \(shape \(5,\)\), got shape \(3,\)"):
+        pm.CallableCost(f).f(np.arange(5.0), {})
+    with pytest.raises(pm.InputError, match="one value per x"):
+        pm.Model(f).solve(N=10.0, P=1e6)
+
+
+def test_a_callable_whose_first_parameter_is_N_gets_N():
+    # f = c x^2 / N: f' = 2 c x / N = N at x* = N^2 / (2 c) (interior: f(x*) = N^3/(4c) <= P)
+    cost = pm.CallableCost(lambda x, N, c: c * x**2 / N)
+    assert cost.parameters == ("c",) and cost.depends_on_N
+    sol = pm.Model(cost, c=2.0).solve(N=np.array([4.0, 10.0]), P=np.full(2, 1e6))
+    np.testing.assert_allclose(sol.x, [4.0, 25.0], rtol=1e-9)
+
+
+def test_an_interval_that_is_not_a_pair_is_refused():
+    cost = pm.CallableCost(lambda x: x**2, interval=lambda lo, hi: (lo**2, hi**2, hi),
+                           dinterval=lambda lo, hi: (2 * lo, 2 * hi))
+    with pytest.raises(pm.InputError, match=r"`interval` of cost .* must return \(lo, hi\)"):
+        pm.Model(cost).solve(N=10.0, P=1e6, certify=True)
+
+
+# ---------------------------------------------------------------------------
+# numeric_budget: sup{x >= 0 : f(x) <= P} for the costs without closed forms
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr,P,budget", [
+    ("max(x - 1, 0)**2", 0.0, 1.0),            # f = 0 exactly on [0, 1], > 0 beyond
+    ("max(x - 1, 0)**2", 1.0, 2.0),
+    ("max(x - 0.25, 0)**2", 0.0, 0.25),
+    ("max(x - 1e-150, 0)", 0.0, 1e-150),       # a flat start that ends at 1e-150 exactly
+    ("max(x - 1.2e-150, 0)", 0.0, 1.2e-150),
+    ("x**2", 0.0, 0.0),                        # rises from 0: budget 0, though x**2
+    ("x**4", 0.0, 0.0),                        # underflows to 0 up to 1e-162 (x**4: 1e-81)
+    ("1 - exp(-x)", 1.0, np.inf),              # f < 1 = P at every finite x (f(XMAX)
+    ("x/(1 + x)", 1.0, np.inf),                # rounds to P): no budget
+    ("1e200*sqrt(x)", 1.0, 0.0),               # f(x) <= 1 only for x <= 1e-400: x = 0
+])
+def test_numeric_budget_is_exact_at_flat_starts_and_saturating_costs(expr, P, budget):
+    from powermodel.costs import numeric_budget
+
+    assert numeric_budget(make_cost(expr), np.array([P]), {})[0] == budget
+
+
+@pytest.mark.parametrize("expr,F,P", [
+    ("exp(x) - 1 - x", lambda t: mpmath.exp(t) - 1 - t, 1e-8),
+    ("x - sin(x)", lambda t: t - mpmath.sin(t), 1e-9),
+    ("x - sin(x)", lambda t: t - mpmath.sin(t), 1.0),
+    ("x*log(1 + x)", lambda t: t * mpmath.log(1 + t), 1e5),
+])
+def test_numeric_budget_matches_the_crossing_in_mpmath(expr, F, P):
+    # (the first two cancel: f is evaluated to ~1e-8 of itself there, so x to ~1e-8)
+    from powermodel.costs import numeric_budget
+
+    cost = make_cost(expr)
+    x = numeric_budget(cost, np.array([P]), {})[0]
+    lo, hi = mpmath.mpf(1e-6), mpmath.mpf(1e6)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if F(mid) <= P else (lo, mid)
+    assert abs(x - float(lo)) <= 1e-6 * float(lo)
+    assert cost.f(np.array([x]), {})[0] <= P
+
+
+# ---------------------------------------------------------------------------
+# The sampling scan of f'' for callables
+# ---------------------------------------------------------------------------
+
+def test_the_scan_grid_is_40_points_a_decade_from_1e_8_to_1e8():
+    # (CallableCost's docstring); outside, coarser but never more than half a decade
+    # a cell, from x = 0 and TINY up to HUGE, strictly increasing
+    from powermodel._numeric import HUGE, TINY
+    from powermodel.costs import SCAN_GRID as G
+
+    assert G[0] == 0.0 and G[1] == TINY and G[-1] == HUGE
+    assert np.all(np.diff(G) > 0)
+    step = np.diff(np.log10(G[1:]))
+    inner = (G[1:-1] >= 1e-8) & (G[2:] <= 1e8)
+    assert G[1:][np.argmin(np.abs(G[1:] - 1e-8))] == pytest.approx(1e-8, rel=1e-12)
+    assert G[1:][np.argmin(np.abs(G[1:] - 1e8))] == pytest.approx(1e8, rel=1e-12)
+    assert np.all(step[inner] <= 1 / 40 + 1e-12)
+    assert np.all(step <= 0.5)
+
+
+def _real_bps(bps, upto):
+    return [np.sort(r[np.isfinite(r) & (r < upto)]) for r in np.atleast_2d(bps)]
+
+
+@pytest.mark.filterwarnings("error::powermodel.errors.AccuracyWarning")  # smooth: no kink
+def test_scan_breakpoints_of_smooth_callables_are_their_inflection_points():
+    from scipy.optimize import brentq
+
+    from powermodel.costs import scan_breakpoints
+
+    # x + a sin(x): f'' = -a sin(x) changes sign at k pi; every parameter a scalar: one row
+    # (also with f', f'' given), else one row a point
+    wave = pm.CallableCost(lambda x, a: x + a * np.sin(x))
+    exact = pm.CallableCost(lambda x, a: x + a * np.sin(x), df=lambda x, a: 1 + a * np.cos(x),
+                            d2f=lambda x, a: -a * np.sin(x))
+    for cost, a in ((wave, 0.5), (exact, 0.5), (wave, np.array([0.5, 0.9]))):
+        bps, min_rel, _ = scan_breakpoints(cost, {"a": a}, 2, xmax=20.0)
+        assert bps.shape[0] == np.size(a) and np.all(min_rel >= 0)
+        for row in _real_bps(bps, 19.5):
+            np.testing.assert_allclose(row, np.pi * np.arange(1, 7), atol=1e-7)
+    # x^3 - 3a x^2 + 3.1 a^2 x (f' = 3(x - a)^2 + 0.1 a^2 > 0): f'' = 6(x - a) changes sign
+    # at a; one row a point, 450 points (more than one block of the scan), a from 1e-4 to 1e6
+    a = np.geomspace(1e-4, 1e6, 450)
+    cubic_a = pm.CallableCost(lambda x, a: x**3 - 3 * a * x**2 + 3.1 * a**2 * x)
+    bps, min_rel, _ = scan_breakpoints(cubic_a, {"a": a}, a.size)
+    assert bps.shape[0] == a.size and np.all(min_rel >= 0)
+    # (finite-difference noise of f'' can add breakpoints where 3.1 a^2 x swamps it, which
+    # only splits a piece more; a missing one could hide x*)
+    for ai, row in zip(a, _real_bps(bps, np.inf)):
+        assert np.min(np.abs(row - ai)) <= 1e-7 * ai
+    # x + 1e-15 (x - 1e4)^3 (f', f'' given): f'' = 6e-15 (x - 1e4) is small next to f' = 1
+    # but changes sign at 1e4, a breakpoint
+    slight = pm.CallableCost(lambda x: x + 1e-15 * (x - 1e4)**3,
+                             df=lambda x: 1 + 3e-15 * (x - 1e4)**2, d2f=lambda x: 6e-15 * (x - 1e4))
+    np.testing.assert_allclose(_real_bps(scan_breakpoints(slight, {}, 1)[0], np.inf)[0], [1e4],
+                               rtol=1e-9)
+    # c x^2 with c = 1e-290 (f' = 2 c x and f/x = c x both below 1e-300 for x < 3e-11):
+    # its slope is never negative
+    assert scan_breakpoints(pm.CallableCost(lambda x: 1e-290 * x**2), {}, 1)[1][0] >= 0
+    # x^3 - 3x^2 + 3.1x: f'' = 6x - 6; x^2: f'' = 2 never changes sign
+    cubic = pm.CallableCost(lambda x: x**3 - 3 * x**2 + 3.1 * x)
+    np.testing.assert_allclose(_real_bps(scan_breakpoints(cubic, {}, 1)[0], np.inf)[0], [1.0],
+                               atol=1e-7)
+    square = pm.CallableCost(lambda x: x**2)
+    assert _real_bps(scan_breakpoints(square, {}, 1)[0], np.inf)[0].size == 0
+    # the overhead cost F(1 - exp(-x/s)) + c x^k: one inflection, f''(x) = 0 by brentq
+    F, s_, c, k = 20.0, 0.4, 0.9, 2.2
+    ovh = pm.CallableCost(lambda x: F * (1 - np.exp(-x / s_)) + c * x**k)
+    root = brentq(lambda x: -F / s_**2 * np.exp(-x / s_) + c * k * (k - 1) * x ** (k - 2),
+                  0.1, 10.0, xtol=1e-14)
+    np.testing.assert_allclose(_real_bps(scan_breakpoints(ovh, {}, 1)[0], np.inf)[0], [root],
+                               rtol=1e-7)
+
+
+@pytest.mark.parametrize("kink,curve,xmax", [(1.234, 0.0, 1e300), (1.234, 1.0, 1e300),
+                                             (0.0103, 0.0, 1e300), (0.012, 0.0, 1e300),
+                                             (0.99, 0.0, 1.0)])
+def test_scan_breakpoints_flags_a_kink_and_brackets_it(kink, curve, xmax):
+    # f' jumps by 5 at the kink (from x >= 1e-2 up, where finite differences are reliable):
+    # the scan warns, and both ends of the grid cell holding the kink are breakpoints (also
+    # when the scan stops at xmax = 1, the end of that cell)
+    from powermodel.costs import SCAN_GRID, scan_breakpoints
+
+    cost = pm.CallableCost(lambda x: x + curve * x**2 + 5 * np.maximum(x - kink, 0))
+    with pytest.warns(pm.AccuracyWarning, match="changes faster than the sampling grid"):
+        bps, min_rel, _ = scan_breakpoints(cost, {}, 1, xmax=xmax)
+    i = np.searchsorted(SCAN_GRID, kink)
+    assert SCAN_GRID[i - 1] in bps[0] and SCAN_GRID[i] in bps[0]
+    assert min_rel[0] >= 0
+
+
+def test_a_callable_falling_near_0_is_refused():
+    # a callable falling near 0 (x^2 - x) is refused
+    with pytest.raises(pm.InputError, match="non-decreasing"):
+        pm.Model(lambda x: x**2 - x).solve(N=1.0, P=10.0)
+
+
+@pytest.mark.parametrize("edge", [20.0, 10.0 * (1 + 1.25e-12)])
+def test_a_callable_defined_just_past_its_budget_gets_no_nan_note(edge):
+    # f = x^2 up to the edge of its domain, NaN beyond: with P = 100 the budget is x = 10
+    # (f = P there), not the edge, however near the edge is; the status says nothing of NaN
+    m = pm.Model(lambda x: np.where(x < edge, x**2, np.nan))
+    s = m.solve(N=1e3, P=100.0)
+    assert s.x == pytest.approx(10.0, rel=1e-12) and s.regime == "budget"
+    assert s.status.startswith("assumed:")
+
+
+def test_check_expression_names_names_the_missing_parameter():
+    from powermodel.costs import check_expression_names
+
+    cost = make_cost("c*x**k")
+    check_expression_names(cost, {"c": 1.0, "k": 2.0})  # every parameter given: no error
+    with pytest.raises(pm.InputError, match="missing parameter `k`"):
+        check_expression_names(cost, {"c": 1.0})
+
+
+@pytest.mark.filterwarnings("error::powermodel.errors.AccuracyWarning")
+def test_a_cost_that_reaches_P_before_it_overflows_gets_no_overflow_warning():
+    # exp(x) - 1 = 1e200 at x = ln(1e200 + 1) = 460.517...; exp overflows only at 709.78
+    s = pm.Model("exp(x) - 1").solve(N=1e300, P=1e200)  # (f' = 1e200 < N at the budget)
+    assert s.regime == "budget"
+    assert s.x == pytest.approx(float(mpmath.log(mpmath.mpf(1e200) + 1)), rel=1e-14)
