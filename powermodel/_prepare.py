@@ -144,9 +144,12 @@ def _check_cost(cost, p, P, status):
             status[bad & (status == "ok")] = cost.bad_with_N_message
     if proved_regular(cost):
         return 0.0
+    # (one x per point: P's shape, or that of per-point parameters with a scalar P; a
+    # callable must return one value per x)
+    at = np.broadcast_shapes(np.shape(P), *(np.shape(v) for v in p.values()))
     with np.errstate(all="ignore"):
-        f0 = np.asarray(cost.f(np.zeros(np.shape(P) or ()), p), dtype=float)
-        f_tiny = np.asarray(cost.f(np.full(np.shape(P) or (), TINY), p), dtype=float)
+        f0 = np.asarray(cost.f(np.zeros(at), p), dtype=float)
+        f_tiny = np.asarray(cost.f(np.full(at, TINY), p), dtype=float)
     bad_real = ~np.isfinite(f0) | np.isnan(f_tiny)
     bad_neg = ~bad_real & ~(f0 >= 0)
     bad_p = ~bad_real & (f0 > P)

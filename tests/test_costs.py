@@ -703,3 +703,26 @@ def test_a_cost_that_reaches_P_before_it_overflows_gets_no_overflow_warning():
     s = pm.Model("exp(x) - 1").solve(N=1e300, P=1e200)  # (f' = 1e200 < N at the budget)
     assert s.regime == "budget"
     assert s.x == pytest.approx(float(mpmath.log(mpmath.mpf(1e200) + 1)), rel=1e-14)
+
+
+@pytest.mark.parametrize("f, N, x_star", [
+    (lambda x: x ** 3, 3.0, 1.0),                  # f' = 3x^2 = 3 at 1
+    (lambda x: x ** 4, 4.0, 1.0),                  # f' = 4x^3
+    (lambda x: np.expm1(x) - x, math.e - 1, 1.0),  # f' = e^x - 1
+    (lambda x: x ** 3 + x ** 2, 5.0, 1.0),         # f' = 3x^2 + 2x
+])
+def test_a_callable_with_a_flat_start_is_not_read_as_decreasing(f, N, x_star):
+    # f'(0) = 0 < f''': the forward difference at 0 is slightly negative (-2 h^2 for x^3),
+    # but f itself never falls: accepted, and x* solves f'(x) = N (by hand)
+    s = pm.Model(f).solve(N=N, P=1e6)
+    assert abs(s.x - x_star) < 1e-9 and s.regime == "interior"
+    with pytest.raises(pm.InputError, match="decreases"):
+        pm.Model(lambda x: f(x) - 0.5 * x).solve(N=N, P=1e6)  # f' = -0.5 at 0: a real fall
+
+
+def test_a_callable_with_per_point_parameters_and_a_scalar_P():
+    # c x^2 with c = [1, 2], N = 10: x* = N / (2 c) = [5, 2.5]; N as a parameter the same way
+    s = pm.Model(lambda x, c: c * x ** 2).solve(N=10.0, P=1e6, c=np.array([1.0, 2.0]))
+    np.testing.assert_allclose(s.x, [5.0, 2.5], rtol=1e-9)
+    s = pm.Model(lambda x, N: x ** 2 + 0 * N).solve(N=np.array([10.0, 20.0]), P=1e6)
+    np.testing.assert_allclose(s.x, [5.0, 10.0], rtol=1e-9)
