@@ -300,8 +300,11 @@ class Exponential(Cost):
             # a*x underflows, or e^(a x) overflows although c e^(a x) need not: use logs.
             fix = ((ax < 2.2250738585072014e-308) & (x > 0)) | (np.isinf(out) & np.isfinite(ax))
             if np.any(fix):
-                out = np.where(fix, np.exp(np.log(c) + np.where(
-                    ax > 1, ax, np.log(a) + np.log(x))), out)
+                # log(e^(a x) - 1): a x + log1p(-e^(-a x)) above 1 (e^(a x) may overflow),
+                # log(expm1(a x)) below, log a + log x where a x underflows
+                inner = np.where(ax > 1, ax + np.log1p(-np.exp(-ax)), np.where(
+                    ax < 2.2250738585072014e-308, np.log(a) + np.log(x), np.log(np.expm1(ax))))
+                out = np.where(fix, np.exp(np.log(c) + inner), out)
         return out
 
     def df(self, x, p):

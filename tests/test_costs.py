@@ -726,3 +726,20 @@ def test_a_callable_with_per_point_parameters_and_a_scalar_P():
     np.testing.assert_allclose(s.x, [5.0, 2.5], rtol=1e-9)
     s = pm.Model(lambda x, N: x ** 2 + 0 * N).solve(N=np.array([10.0, 20.0]), P=1e6)
     np.testing.assert_allclose(s.x, [5.0, 10.0], rtol=1e-9)
+
+
+def test_exponential_f_overflows_to_inf_where_its_value_is_beyond_the_float_range():
+    # c expm1(a x) with c = 1.5e308: at a x = 0.9 and 1 the value (2.19e308, 2.58e308, by
+    # mpmath) is beyond 1.8e308, so inf, not c a x = 1.35e308 and 1.5e308; where it is
+    # finite the logs give it to a few ulps (c = 1e-300 at a x = 710, 720; a x underflowing)
+    E = make_cost("exponential")
+    cases = [(1.5e308, 1.0, 0.9), (1.5e308, 1.0, 1.0), (1.5e308, 1.0, 1e-310),
+             (1e-300, 1.0, 710.0), (1e-300, 1.0, 720.0), (2.0, 1e-20, 1e-300)]
+    for c, a, x in cases:
+        got = float(E.f(np.array([x]), {"c": np.float64(c), "a": np.float64(a)})[0])
+        with mp.workdps(40):
+            exact = mp.mpf(c) * mp.expm1(mp.mpf(a) * mp.mpf(x))
+        if exact > mp.mpf(np.finfo(float).max):
+            assert got == math.inf, (c, a, x, got)
+        else:
+            assert abs(got - float(exact)) <= 1e-13 * float(exact), (c, a, x, got)
