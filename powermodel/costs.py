@@ -887,7 +887,9 @@ def numeric_budget(cost, P, p):
                 fu, nan=np.inf) > target))
             if bad.size:
                 sb = take(sub, bad)
-                x[bad] = sign_root(lambda x, q: cost.f(x, q) - q["__P"],
+                # (bisection on f(x) <= P itself, so that a flat stretch at exactly P
+                # counts as feasible: the budget is its right end, sup{f <= P})
+                x[bad] = sign_root(lambda x, q: np.where(cost.f(x, q) <= q["__P"], -1.0, 1.0),
                                    np.full(bad.size, TINY), np.full(bad.size, XMAX),
                                    {**sb, "__P": target[bad]})
                 fx = None  # (f at the moved points: evaluated below)

@@ -743,3 +743,17 @@ def test_exponential_f_overflows_to_inf_where_its_value_is_beyond_the_float_rang
             assert got == math.inf, (c, a, x, got)
         else:
             assert abs(got - float(exact)) <= 1e-13 * float(exact), (c, a, x, got)
+
+
+@pytest.mark.parametrize("P, budget", [(1.0, 4.0), (1.0 + 1e-7, 4.0 + 1e-7), (1.0 - 1e-7, 1.0 - 1e-7)])
+def test_numeric_budget_is_the_right_end_of_a_flat_stretch_at_P(P, budget):
+    # f = min(x, 1) + max(x - 4, 0) is flat at 1 on [1, 4]: at P = 1 exactly every x <= 4
+    # is feasible, so sup{f <= P} = 4, not the left end 1 (where f first reaches P); just
+    # above and below P = 1 the budget is 4 + (P - 1) and P, by hand
+    cost = make_cost("min(x, 1) + max(x - 4, 0)")
+    got = float(pm.costs.numeric_budget(cost, np.array([P]), {})[0])
+    assert abs(got - budget) <= 1e-12 * budget
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pm.AccuracyWarning)
+        s = pm.Model(cost).solve(N=10.0, P=P)  # h = x - f/10 rises on [0, budget]
+    assert abs(s.x - budget) <= 1e-12 * budget and (s.status == "ok" or P == 1.0)
