@@ -473,6 +473,73 @@ def test_the_bound_does_not_trust_the_solvers_budget_point(U, loose):
     assert ok[0] and x[0] > 10 * (1 - 1e-9)
 
 
+def test_no_box_beyond_the_budget_point_is_dropped_unless_f_above_p_is_proved_there():
+    """The boxes beyond U+ where f cannot be evaluated are dropped only once f(U+) > P is
+    proved (the model's f is non-decreasing). Here f = min(x^2, 100) + max(x - 20, 0) with
+    P = 100 stays exactly at P on [10, 20] (f(U+) = P is not > P), the solver's U is given
+    as 10, and the enclosure of f says nothing below (NaN lower end) on boxes starting past
+    10.001: the feasible set is [0, 20] and h* = 20 - 100/n exactly, so no bound below it
+    may be returned, and nothing short of it certified."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    e, T = 1e-15, 10.001
+
+    def interval(lo, hi):
+        flo = np.minimum(lo**2 * (1 - e), 100.0) + np.maximum(lo - 20.0, 0.0) * (1 - e)
+        fhi = np.minimum(hi**2 * (1 + e), 100.0) + np.maximum(hi - 20.0, 0.0) * (1 + e)
+        return np.where(lo > T, np.nan, flo), fhi
+
+    def dinterval(lo, hi):  # f' is 2x below 10, 0 on [10, 20], 1 beyond
+        dlo = np.where(hi <= 10.0, 2 * lo * (1 - e), np.where(lo < 20.0, 0.0, 1.0))
+        dhi = np.where(hi <= 10.0, 2 * hi * (1 + e), 20.0 * (1 + e))
+        return np.where(lo > T, np.nan, dlo), dhi
+
+    cost = CallableCost(lambda x: np.minimum(x**2, 100.0) + np.maximum(x - 20.0, 0.0),
+                        interval=interval, dinterval=dinterval)
+    one, n = np.ones(1), 1e6
+    x, bound, lower, ok = certify_points(cost, {}, n * one, 100.0 * one, 10.0 * one,
+                                         np.inf * one, 10.0 * one, 1e-8 * one, scalar=True)
+    h_star = Q(20) - Q(100) / Q(10**6)
+    assert bound[0] == np.inf or Q(float(bound[0])) >= h_star, bound
+    assert not ok[0] or Q(float(lower[0])) >= h_star - Q(1e-8), (x, lower)
+
+
+@pytest.mark.parametrize("rel", [2e-10, 3e-9])
+def test_an_unproved_incumbent_is_replaced_only_by_a_point_within_tol_of_it(rel):
+    """x0 = 10 (1 + rel) is just past the budget point of f = x^2 (P = 100, n = 1e6, so
+    h = x - x^2/n rises to h* = 10 - 1e-4 at x = 10): its feasibility cannot be proved,
+    even shrunk by 1e-10. The enclosure of f' is valid but loose above (+1e7), so the
+    search splits [0, U] and proves points near 10. With tol = 1e-8, a proved point replaces
+    x0 only if its h is at least h(x0) - tol: for rel = 2e-10 such points exist (h* is
+    above h(x0) - tol), the answer is certified with x feasible and h(x) within tol of h*;
+    for rel = 3e-9 none does (h(x0) - tol > h*), so x0 is kept and nothing is certified.
+    Checked as rationals."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    e = 1e-15
+    cost = CallableCost(lambda x: x**2, interval=lambda lo, hi: (lo**2 * (1 - e), hi**2 * (
+        1 + e)), dinterval=lambda lo, hi: (2 * lo * (1 - e), 2 * hi * (1 + e) + 1e7))
+    one, n, tol = np.ones(1), 1e6, 1e-8
+    x0 = 10 * (1 + rel)
+    x, bound, lower, ok = certify_points(cost, {}, n * one, 100.0 * one, 10.0 * one,
+                                         np.inf * one, x0 * one, tol * one, scalar=True)
+
+    def h(v):
+        return Q(float(v)) - Q(float(v)) ** 2 / Q(n)
+
+    h_star = h(10.0)
+    assert Q(float(bound[0])) >= h_star
+    assert h(x[0]) >= h(x0) - Q(tol)  # never a point worse than x0 by more than tol
+    if rel < 1e-9:
+        assert ok[0] and x[0] <= 10.0 and h_star - Q(tol) <= Q(float(lower[0])) <= h(x[0])
+    else:
+        assert not ok[0] and x[0] == x0
+
+
 def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
     positive for large N; certification must reach certify_rtol on both sides of 0, with
