@@ -473,13 +473,14 @@ def test_the_bound_does_not_trust_the_solvers_budget_point(U, loose):
     assert ok[0] and x[0] > 10 * (1 - 1e-9)
 
 
-def test_no_box_beyond_the_budget_point_is_dropped_unless_f_above_p_is_proved_there():
+@pytest.mark.parametrize("U", [10.0, 5.0])
+def test_no_box_beyond_the_budget_point_is_dropped_unless_f_above_p_is_proved_there(U):
     """The boxes beyond U+ where f cannot be evaluated are dropped only once f(U+) > P is
     proved (the model's f is non-decreasing). Here f = min(x^2, 100) + max(x - 20, 0) with
-    P = 100 stays exactly at P on [10, 20] (f(U+) = P is not > P), the solver's U is given
-    as 10, and the enclosure of f says nothing below (NaN lower end) on boxes starting past
-    10.001: the feasible set is [0, 20] and h* = 20 - 100/n exactly, so no bound below it
-    may be returned, and nothing short of it certified."""
+    P = 100 stays exactly at P on [10, 20], the solver's U is given as 10 (f(U+) = P, not
+    > P) or 5 (f(U+) < P), and the enclosure of f says nothing below (NaN lower end) on
+    boxes starting past 10.001: the feasible set is [0, 20] and h* = 20 - 100/n exactly,
+    so no bound below it may be returned, and nothing short of it certified."""
     from fractions import Fraction as Q
 
     from powermodel.certify import certify_points
@@ -499,8 +500,8 @@ def test_no_box_beyond_the_budget_point_is_dropped_unless_f_above_p_is_proved_th
     cost = CallableCost(lambda x: np.minimum(x**2, 100.0) + np.maximum(x - 20.0, 0.0),
                         interval=interval, dinterval=dinterval)
     one, n = np.ones(1), 1e6
-    x, bound, lower, ok = certify_points(cost, {}, n * one, 100.0 * one, 10.0 * one,
-                                         np.inf * one, 10.0 * one, 1e-8 * one, scalar=True)
+    x, bound, lower, ok = certify_points(cost, {}, n * one, 100.0 * one, U * one,
+                                         np.inf * one, U * one, 1e-8 * one, scalar=True)
     h_star = Q(20) - Q(100) / Q(10**6)
     assert bound[0] == np.inf or Q(float(bound[0])) >= h_star, bound
     assert not ok[0] or Q(float(lower[0])) >= h_star - Q(1e-8), (x, lower)
