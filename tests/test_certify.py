@@ -541,6 +541,22 @@ def test_an_unproved_incumbent_is_replaced_only_by_a_point_within_tol_of_it(rel)
         assert not ok[0] and x[0] == x0
 
 
+def test_a_feasible_x_star_at_zero_is_proved_feasible_even_where_the_gap_is_too_wide():
+    """f = 1 + 10x, N = 2, P = 1 + 1e-7: h = x - f/2 falls, so x* = 0 and g* = (P - 1)/2
+    = 5e-8 (exact, as rationals). f(0) = 1 < P is provable at x = 0 itself, so `lower` is
+    a finite rigorous lower bound of g(0) and `bound` is above it; the gap (a few ulps of
+    f/N = 0.5) is above certify_rtol |g*|, and the status says so, not that feasibility
+    could not be proved."""
+    from fractions import Fraction as Q
+
+    P = 1 + 1e-7
+    s = pm.Model("1 + 10*x").solve(N=2.0, P=P, certify=True)
+    g = (Q(P) - 1) / 2
+    assert s.x == 0.0
+    assert np.isfinite(s.lower) and Q(float(s.lower)) <= g <= Q(float(s.bound))
+    assert s.status.startswith("not certified: gap"), s.status
+
+
 def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
     positive for large N; certification must reach certify_rtol on both sides of 0, with
