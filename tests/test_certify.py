@@ -557,6 +557,22 @@ def test_a_feasible_x_star_at_zero_is_proved_feasible_even_where_the_gap_is_too_
     assert s.status.startswith("not certified: gap"), s.status
 
 
+def test_a_domain_of_one_point_is_bounded_by_h_there():
+    """cap = U = 0 (certify_points called directly: the feasible set is {0}): the box
+    [0, 0] is searched like any other, so the bound is at least h(0) = -f(0)/n exactly
+    (0 for f = x^2, -1/2 for f = 1 + x^2 at n = 2), never the rounded-down lower value."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    one = np.ones(1)
+    for expr, h0 in (("x**2", Q(0)), ("1 + x**2", Q(-1, 2))):
+        x, bound, lower, ok = certify_points(pm.make_cost(expr), {}, 2.0 * one, 100.0 * one,
+                                             0.0 * one, 0.0 * one, 0.0 * one, 1e-9 * one,
+                                             scalar=True)
+        assert x[0] == 0.0 and Q(float(lower[0])) <= h0 <= Q(float(bound[0])), (expr, bound)
+
+
 def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
     positive for large N; certification must reach certify_rtol on both sides of 0, with
