@@ -573,6 +573,38 @@ def test_a_domain_of_one_point_is_bounded_by_h_there():
         assert x[0] == 0.0 and Q(float(lower[0])) <= h0 <= Q(float(bound[0])), (expr, bound)
 
 
+def test_the_bound_of_the_sliver_past_the_budget_point_covers_its_rounding():
+    """f = 1 + 1000 max(x - X, 0) with P = 1: feasible up to X = 1 + 1e-11 - 2e-13, just
+    below the point U+ = U (1 + 1e-11) where f > P is first proved when the solver's U is
+    given as 1; on [U, U+] f is flat (f' >= 0 is proved) and the sliver is closed at once
+    at U+ - F/n. With n ~ 1/4300 ... 1/5000, F/n ~ 5000 is rounded and h* = X - 1/n
+    exceeds h(U) by more than the margin of [0, U]: the sliver's bound alone must cover
+    h*, its rounding included (compared as rationals). The enclosures are exact where f = 1
+    and rounded outward beyond."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    X, k = 1 + 1e-11 - 2e-13, 1e3
+
+    def interval(lo, hi):
+        dl, dh = k * np.maximum(lo - X, 0.0), k * np.maximum(hi - X, 0.0)
+        return (np.where(dl > 0, np.nextafter(np.nextafter(dl, -np.inf) + 1.0, -np.inf), 1.0),
+                np.where(dh > 0, np.nextafter(np.nextafter(dh, np.inf) + 1.0, np.inf), 1.0))
+
+    cost = CallableCost(lambda x: 1.0 + k * np.maximum(x - X, 0.0), interval=interval,
+                        dinterval=lambda lo, hi: (np.where(lo < X, 0.0, k),
+                                                  np.where(hi <= X, 0.0, k)))
+    n = 1 / np.array([4300.0, 4800.0, 5000.0])
+    one = np.ones(3)
+    x, bound, lower, ok = certify_points(cost, {}, n, one, one, np.inf * one, one,
+                                         1e-6 * one, scalar=True)
+    for i in range(3):
+        h_star = Q(X) - 1 / Q(float(n[i]))
+        assert Q(float(bound[i])) >= h_star, (i, float(Q(float(bound[i])) - h_star))
+        assert Q(float(lower[i])) <= Q(float(x[i])) - 1 / Q(float(n[i])) and x[i] <= X
+
+
 def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
     positive for large N; certification must reach certify_rtol on both sides of 0, with
