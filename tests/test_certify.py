@@ -605,6 +605,49 @@ def test_the_bound_of_the_sliver_past_the_budget_point_covers_its_rounding():
         assert Q(float(lower[i])) <= Q(float(x[i])) - 1 / Q(float(n[i])) and x[i] <= X
 
 
+def test_the_sliver_bound_covers_the_rounding_of_f_over_n_where_h_cancels():
+    """As the test above, with h* ~ 0: f = 1 + 1e6 max(x - X, 0), P = 1, X = c/2867 with
+    c = 2867.00000002867, a rational 3e-19 below U+ = 1 + 1e-11 (U given 1), and 1/n ~ U+,
+    for three n whose 1/n is rounded up by more than 5e-17. h = U+ - F/n nearly cancels, so
+    the rounding of F/n itself, not of the difference, is what the slack must cover. The
+    enclosures are computed exactly (rationals) and rounded outward."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    X, K, XM = Q(2867.00000002867) / 2867, Q(10**6), np.finfo(float).max
+    ns = np.array([0.9804815537004845, 0.9824842704170057, 0.9849431736937438])
+    assert all(Q(1 / v) - 1 / Q(v) > Q(5e-17) for v in ns)
+
+    def exact(v):  # f at a float, exactly
+        return Q(10) ** 400 if not np.isfinite(v) else 1 + K * max(Q(v) - X, 0)
+
+    def out(q, side):  # q rounded outward to a float
+        if q > Q(XM):
+            return XM if side < 0 else np.inf
+        v = float(q)
+        return v if (Q(v) - q) * side >= 0 else float(np.nextafter(v, side * np.inf))
+
+    def interval(lo, hi):
+        lo, hi = np.broadcast_arrays(np.asarray(lo, float), np.asarray(hi, float))
+        return (np.array([out(exact(v), -1) for v in lo.ravel()]).reshape(lo.shape),
+                np.array([out(exact(v), 1) for v in hi.ravel()]).reshape(hi.shape))
+
+    def dinterval(lo, hi):
+        return np.where(np.vectorize(lambda v: Q(v) < X)(lo), 0.0, float(K)), \
+            np.where(np.vectorize(lambda v: Q(v) <= X)(hi), 0.0, float(K))
+
+    cost = CallableCost(lambda x: 1.0 + float(K) * np.maximum(x - float(X), 0.0),
+                        interval=interval, dinterval=dinterval)
+    one = np.ones(3)
+    x, bound, lower, ok = certify_points(cost, {}, ns, one, one, np.inf * one, one,
+                                         1e-9 * one, scalar=True)
+    for i in range(3):
+        h_star = X - 1 / Q(float(ns[i]))
+        assert Q(float(bound[i])) >= h_star, (i, float(Q(float(bound[i])) - h_star))
+        assert Q(float(lower[i])) <= Q(float(x[i])) - 1 / Q(float(ns[i])) and x[i] <= X
+
+
 def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
     positive for large N; certification must reach certify_rtol on both sides of 0, with
