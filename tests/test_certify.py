@@ -473,6 +473,181 @@ def test_the_bound_does_not_trust_the_solvers_budget_point(U, loose):
     assert ok[0] and x[0] > 10 * (1 - 1e-9)
 
 
+@pytest.mark.parametrize("U", [10.0, 5.0])
+def test_no_box_beyond_the_budget_point_is_dropped_unless_f_above_p_is_proved_there(U):
+    """The boxes beyond U+ where f cannot be evaluated are dropped only once f(U+) > P is
+    proved (the model's f is non-decreasing). Here f = min(x^2, 100) + max(x - 20, 0) with
+    P = 100 stays exactly at P on [10, 20], the solver's U is given as 10 (f(U+) = P, not
+    > P) or 5 (f(U+) < P), and the enclosure of f says nothing below (NaN lower end) on
+    boxes starting past 10.001: the feasible set is [0, 20] and h* = 20 - 100/n exactly,
+    so no bound below it may be returned, and nothing short of it certified."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    e, T = 1e-15, 10.001
+
+    def interval(lo, hi):
+        flo = np.minimum(lo**2 * (1 - e), 100.0) + np.maximum(lo - 20.0, 0.0) * (1 - e)
+        fhi = np.minimum(hi**2 * (1 + e), 100.0) + np.maximum(hi - 20.0, 0.0) * (1 + e)
+        return np.where(lo > T, np.nan, flo), fhi
+
+    def dinterval(lo, hi):  # f' is 2x below 10, 0 on [10, 20], 1 beyond
+        dlo = np.where(hi <= 10.0, 2 * lo * (1 - e), np.where(lo < 20.0, 0.0, 1.0))
+        dhi = np.where(hi <= 10.0, 2 * hi * (1 + e), 20.0 * (1 + e))
+        return np.where(lo > T, np.nan, dlo), dhi
+
+    cost = CallableCost(lambda x: np.minimum(x**2, 100.0) + np.maximum(x - 20.0, 0.0),
+                        interval=interval, dinterval=dinterval)
+    one, n = np.ones(1), 1e6
+    x, bound, lower, ok = certify_points(cost, {}, n * one, 100.0 * one, U * one,
+                                         np.inf * one, U * one, 1e-8 * one, scalar=True)
+    h_star = Q(20) - Q(100) / Q(10**6)
+    assert bound[0] == np.inf or Q(float(bound[0])) >= h_star, bound
+    assert not ok[0] or Q(float(lower[0])) >= h_star - Q(1e-8), (x, lower)
+
+
+@pytest.mark.parametrize("rel", [2e-10, 3e-9])
+def test_an_unproved_incumbent_is_replaced_only_by_a_point_within_tol_of_it(rel):
+    """x0 = 10 (1 + rel) is just past the budget point of f = x^2 (P = 100, n = 1e6, so
+    h = x - x^2/n rises to h* = 10 - 1e-4 at x = 10): its feasibility cannot be proved,
+    even shrunk by 1e-10. The enclosure of f' is valid but loose above (+1e7), so the
+    search splits [0, U] and proves points near 10. With tol = 1e-8, a proved point replaces
+    x0 only if its h is at least h(x0) - tol: for rel = 2e-10 such points exist (h* is
+    above h(x0) - tol), the answer is certified with x feasible and h(x) within tol of h*;
+    for rel = 3e-9 none does (h(x0) - tol > h*), so x0 is kept and nothing is certified.
+    Checked as rationals."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    e = 1e-15
+    cost = CallableCost(lambda x: x**2, interval=lambda lo, hi: (lo**2 * (1 - e), hi**2 * (
+        1 + e)), dinterval=lambda lo, hi: (2 * lo * (1 - e), 2 * hi * (1 + e) + 1e7))
+    one, n, tol = np.ones(1), 1e6, 1e-8
+    x0 = 10 * (1 + rel)
+    x, bound, lower, ok = certify_points(cost, {}, n * one, 100.0 * one, 10.0 * one,
+                                         np.inf * one, x0 * one, tol * one, scalar=True)
+
+    def h(v):
+        return Q(float(v)) - Q(float(v)) ** 2 / Q(n)
+
+    h_star = h(10.0)
+    assert Q(float(bound[0])) >= h_star
+    assert h(x[0]) >= h(x0) - Q(tol)  # never a point worse than x0 by more than tol
+    if rel < 1e-9:
+        assert ok[0] and x[0] <= 10.0 and h_star - Q(tol) <= Q(float(lower[0])) <= h(x[0])
+    else:
+        assert not ok[0] and x[0] == x0
+
+
+def test_a_feasible_x_star_at_zero_is_proved_feasible_even_where_the_gap_is_too_wide():
+    """f = 1 + 10x, N = 2, P = 1 + 1e-7: h = x - f/2 falls, so x* = 0 and g* = (P - 1)/2
+    = 5e-8 (exact, as rationals). f(0) = 1 < P is provable at x = 0 itself, so `lower` is
+    a finite rigorous lower bound of g(0) and `bound` is above it; the gap (a few ulps of
+    f/N = 0.5) is above certify_rtol |g*|, and the status says so, not that feasibility
+    could not be proved."""
+    from fractions import Fraction as Q
+
+    P = 1 + 1e-7
+    s = pm.Model("1 + 10*x").solve(N=2.0, P=P, certify=True)
+    g = (Q(P) - 1) / 2
+    assert s.x == 0.0
+    assert np.isfinite(s.lower) and Q(float(s.lower)) <= g <= Q(float(s.bound))
+    assert s.status.startswith("not certified: gap"), s.status
+
+
+def test_a_domain_of_one_point_is_bounded_by_h_there():
+    """cap = U = 0 (certify_points called directly: the feasible set is {0}): the box
+    [0, 0] is searched like any other, so the bound is at least h(0) = -f(0)/n exactly
+    (0 for f = x^2, -1/2 for f = 1 + x^2 at n = 2), never the rounded-down lower value."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    one = np.ones(1)
+    for expr, h0 in (("x**2", Q(0)), ("1 + x**2", Q(-1, 2))):
+        x, bound, lower, ok = certify_points(pm.make_cost(expr), {}, 2.0 * one, 100.0 * one,
+                                             0.0 * one, 0.0 * one, 0.0 * one, 1e-9 * one,
+                                             scalar=True)
+        assert x[0] == 0.0 and Q(float(lower[0])) <= h0 <= Q(float(bound[0])), (expr, bound)
+
+
+def test_the_bound_of_the_sliver_past_the_budget_point_covers_its_rounding():
+    """f = 1 + 1000 max(x - X, 0) with P = 1: feasible up to X = 1 + 1e-11 - 2e-13, just
+    below the point U+ = U (1 + 1e-11) where f > P is first proved when the solver's U is
+    given as 1; on [U, U+] f is flat (f' >= 0 is proved) and the sliver is closed at once
+    at U+ - F/n. With n ~ 1/4300 ... 1/5000, F/n ~ 5000 is rounded and h* = X - 1/n
+    exceeds h(U) by more than the margin of [0, U]: the sliver's bound alone must cover
+    h*, its rounding included (compared as rationals). The enclosures are exact where f = 1
+    and rounded outward beyond."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    X, k = 1 + 1e-11 - 2e-13, 1e3
+
+    def interval(lo, hi):
+        dl, dh = k * np.maximum(lo - X, 0.0), k * np.maximum(hi - X, 0.0)
+        return (np.where(dl > 0, np.nextafter(np.nextafter(dl, -np.inf) + 1.0, -np.inf), 1.0),
+                np.where(dh > 0, np.nextafter(np.nextafter(dh, np.inf) + 1.0, np.inf), 1.0))
+
+    cost = CallableCost(lambda x: 1.0 + k * np.maximum(x - X, 0.0), interval=interval,
+                        dinterval=lambda lo, hi: (np.where(lo < X, 0.0, k),
+                                                  np.where(hi <= X, 0.0, k)))
+    n = 1 / np.array([4300.0, 4800.0, 5000.0])
+    one = np.ones(3)
+    x, bound, lower, ok = certify_points(cost, {}, n, one, one, np.inf * one, one,
+                                         1e-6 * one, scalar=True)
+    for i in range(3):
+        h_star = Q(X) - 1 / Q(float(n[i]))
+        assert Q(float(bound[i])) >= h_star, (i, float(Q(float(bound[i])) - h_star))
+        assert Q(float(lower[i])) <= Q(float(x[i])) - 1 / Q(float(n[i])) and x[i] <= X
+
+
+def test_the_sliver_bound_covers_the_rounding_of_f_over_n_where_h_cancels():
+    """As the test above, with h* ~ 0: f = 1 + 1e6 max(x - X, 0), P = 1, X = c/2867 with
+    c = 2867.00000002867, a rational 3e-19 below U+ = 1 + 1e-11 (U given 1), and 1/n ~ U+,
+    for three n whose 1/n is rounded up by more than 5e-17. h = U+ - F/n nearly cancels, so
+    the rounding of F/n itself, not of the difference, is what the slack must cover. The
+    enclosures are computed exactly (rationals) and rounded outward."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    X, K, XM = Q(2867.00000002867) / 2867, Q(10**6), np.finfo(float).max
+    ns = np.array([0.9804815537004845, 0.9824842704170057, 0.9849431736937438])
+    assert all(Q(1 / v) - 1 / Q(v) > Q(5e-17) for v in ns)
+
+    def exact(v):  # f at a float, exactly
+        return Q(10) ** 400 if not np.isfinite(v) else 1 + K * max(Q(v) - X, 0)
+
+    def out(q, side):  # q rounded outward to a float
+        if q > Q(XM):
+            return XM if side < 0 else np.inf
+        v = float(q)
+        return v if (Q(v) - q) * side >= 0 else float(np.nextafter(v, side * np.inf))
+
+    def interval(lo, hi):
+        lo, hi = np.broadcast_arrays(np.asarray(lo, float), np.asarray(hi, float))
+        return (np.array([out(exact(v), -1) for v in lo.ravel()]).reshape(lo.shape),
+                np.array([out(exact(v), 1) for v in hi.ravel()]).reshape(hi.shape))
+
+    def dinterval(lo, hi):
+        return np.where(np.vectorize(lambda v: Q(v) < X)(lo), 0.0, float(K)), \
+            np.where(np.vectorize(lambda v: Q(v) <= X)(hi), 0.0, float(K))
+
+    cost = CallableCost(lambda x: 1.0 + float(K) * np.maximum(x - float(X), 0.0),
+                        interval=interval, dinterval=dinterval)
+    one = np.ones(3)
+    x, bound, lower, ok = certify_points(cost, {}, ns, one, one, np.inf * one, one,
+                                         1e-9 * one, scalar=True)
+    for i in range(3):
+        h_star = X - 1 / Q(float(ns[i]))
+        assert Q(float(bound[i])) >= h_star, (i, float(Q(float(bound[i])) - h_star))
+        assert Q(float(lower[i])) <= Q(float(x[i])) - 1 / Q(float(ns[i])) and x[i] <= X
+
+
 def test_a_fixed_overhead_with_a_negative_h_star_is_certified():
     """f = F + c x^2 with F > 0: h* = x* - f(x*)/N (x* = N/(2c)) is negative for small N,
     positive for large N; certification must reach certify_rtol on both sides of 0, with

@@ -195,6 +195,21 @@ def test_certification_with_a_binding_budget(expr, N, P):
     check_certified(expr, {}, N, P, s)
 
 
+@pytest.mark.parametrize("expr, params, N, P, cap", [
+    ("x**2", {}, 1.0, 1e-30, 2e-15),             # the budget 1e-15 binds just below the cap
+    ("c*x", {"c": 1e300}, 2.0, 1e-5, math.inf),  # x* = 0; the budget point 1e-305 < TINY
+])
+def test_certification_at_budget_points_near_zero(expr, params, N, P, cap):
+    """Budget points at tiny x: the box just past the budget point (U to U+) must stay a
+    sliver of a few ulps however small U is (with a cap 2 U, the rest up to the cap is
+    infeasible and must not widen the bound), and never reach below x = 0 (c x with
+    c = 1e300 is negative there, h = x - f/N larger): certified, feasible and exact."""
+    s = pm.Model(expr, **params).solve(N=N, P=P, x_cap=None if math.isinf(cap) else cap,
+                                       certify=True)
+    assert s.status == "ok", s.status
+    check_certified(expr, params, N, P, s, cap=cap)
+
+
 # -- the exact oracle, over random problems ---------------------------------------------------
 
 EXPRS = {
