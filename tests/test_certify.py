@@ -524,3 +524,63 @@ def test_tangent_bound_is_rigorous_in_exact_arithmetic():
         assert Q(out[i]) >= hmax, i
         # the proved lower value is h at a point of the box: never above its maximum
         assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i
+
+
+def test_the_curvature_allowance_of_the_concave_rule_covers_a_negative_f2():
+    """The concave rule closes a box with the tangent bound plus the allowance
+    max(0, -F''_lo) w^2/(2n) where f'' may be negative (up to tol/10). Here f' starts
+    just above n and falls (f'' = -K n/U on most of [0, U]), then f'' turns large and
+    positive near U: h rises from h(0) = 0 to a peak at 0.9 U (above h at 0, U/2 and U,
+    the points the search evaluates) and the first box [0, U] is closed at once by that
+    rule with the tangent at 0 (flat) plus the allowance. The bound must be at least h
+    at 0.9 U, computed exactly (rationals), for n from 0.05 to 3 and U from 0.1 to 20."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    n = np.array([0.05, 1.0, 1.0, 3.0, 0.3])
+    U = np.array([1.0, 20.0, 0.1, 1.0, 7.0])
+    K, tp = 1e-3, 0.9
+    beta = 21 / tp**20  # h' = 0 near 0.9 U
+    p = {"a1": n * (1 + K * 1e-6), "a2": -n * K / (2 * U),
+         "a3": n * K * beta / (21 * 22 * U**21)}
+    cost = pm.make_cost("a1*x + a2*x**2 + a3*x**22")
+    m = n.size
+    tol = 5.005 * K * U  # the allowance K U/2 is just within tol/10
+    x, bound, lower, ok = certify_points(cost, p, n, np.full(m, 1e6), U, U.copy(),
+                                         np.zeros(m), tol, scalar=False)
+
+    def h(i, v):  # exactly, from the float coefficients
+        A1, A2, A3 = (Q(float(p[k][i])) for k in ("a1", "a2", "a3"))
+        v = Q(float(v))
+        return v - (A1 * v + A2 * v**2 + A3 * v**22) / Q(n[i])
+
+    for i in range(m):
+        assert Q(float(bound[i])) >= h(i, tp * U[i]), (i, bound[i])
+        assert Q(float(lower[i])) <= h(i, x[i]), i
+        assert not ok[i] or bound[i] - lower[i] <= tol[i], i
+
+
+@pytest.mark.parametrize("U", [1.0, 0.5, 3.0])
+def test_a_stretch_where_f_equals_the_budget_exactly_is_feasible(U):
+    """f = min(x, 1) with exact enclosures, P = 1, cap 10: f = P on all of [1, 10], which
+    is feasible (f <= P), so h = x - 1/n rises to its maximum 10 - 1/n at the cap. Given
+    a U below 10 (the solver's budget point, not trusted), a box on which the lower end
+    of f, or f at its left end with f' >= 0, equals P exactly must stay in the search:
+    only f > P proves a box infeasible. The bound is compared with 10 - 1/n exactly."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    cost = CallableCost(lambda x: np.minimum(x, 1.0),
+                        interval=lambda lo, hi: (np.minimum(lo, 1.0), np.minimum(hi, 1.0)),
+                        dinterval=lambda lo, hi: (np.where(hi < 1, 1.0, 0.0),
+                                                  np.where(lo >= 1, 0.0, 1.0)))
+    n = np.array([1.0, 2.0, 0.5, 100.0])
+    one = np.ones(n.size)
+    x, bound, lower, ok = certify_points(cost, {}, n, one, U * one, 10 * one, U * one,
+                                         1e-9 * one, scalar=True)
+    for i in range(n.size):
+        assert Q(float(bound[i])) >= Q(10) - Q(1) / Q(n[i]), (i, bound[i])
+        X = Q(float(x[i]))  # the proved lower value is at most h(x) exactly
+        assert 0 <= X <= 10 and Q(float(lower[i])) <= X - min(X, Q(1)) / Q(n[i]), i
