@@ -584,3 +584,56 @@ def test_a_stretch_where_f_equals_the_budget_exactly_is_feasible(U):
         assert Q(float(bound[i])) >= Q(10) - Q(1) / Q(n[i]), (i, bound[i])
         X = Q(float(x[i]))  # the proved lower value is at most h(x) exactly
         assert 0 <= X <= 10 and Q(float(lower[i])) <= X - min(X, Q(1)) / Q(n[i]), i
+
+
+class _RootHintOff:
+    """c x^2 with the engine's rigorous enclosures, but point derivatives of (1 + s) c x^2:
+    the root of f' = n that the tangent bound starts from is off by a factor 1/(1 + s)."""
+
+    def __init__(self):
+        self.base = pm.make_cost("c*x**2")
+
+    def interval_derivatives(self, a, b, p):
+        return self.base.interval_derivatives(a, b, {"c": p["c"]})
+
+    def interval(self, a, b, p):
+        return self.base.interval(a, b, {"c": p["c"]})
+
+    def df(self, x, p):
+        return 2 * p["c"] * (1 + p["s"]) * x
+
+    def d2f(self, x, p):
+        return 2 * p["c"] * (1 + p["s"]) + 0 * x
+
+    def df_d2f(self, x, p):
+        return self.df(x, p), self.d2f(x, p)
+
+
+def test_tangent_bound_holds_for_a_root_that_is_off():
+    """The root of f' = n only picks the tangent point: h(xr) plus the slope covers
+    (1 - F'_lo(xr)/n)^+ (b - xr) and (F'_hi(xr)/n - 1)^+ (xr - a) bound h on the box for
+    any xr in it. With the root off by a relative 1e-6 to 1e-1 on either side, the bound
+    must still be at least the exact maximum of h = x - c x^2/n on the box (at the true
+    root n/(2c) inside it; rationals), and the lower value it proves at most that."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import _Evaluator, _Incumbent, _tangent_bound
+
+    rng = np.random.default_rng(5)
+    k = 400
+    a = 10.0 ** rng.uniform(-5, 5, k)
+    b = a * (1 + 10.0 ** rng.uniform(-3, 1, k))
+    n = 10.0 ** rng.uniform(-3, 3, k)
+    c = n / (2 * (a + rng.uniform(0.05, 0.95, k) * (b - a)))
+    s = rng.choice([-1.0, 1.0], k) * 10.0 ** rng.uniform(-6, -1, k)
+    cost = _RootHintOff()
+    ev = _Evaluator(cost, {"c": c, "s": s}, False)
+    inc = _Incumbent(0.5 * (a + b), np.full(k, -np.inf), np.zeros(k))
+    lb = np.full(k, -np.inf)
+    out = _tangent_bound(cost, ev, np.arange(k), a, b, n, np.full(k, np.inf), inc, lb)
+    for i in range(k):
+        A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
+        xr = min(max(Nn / (2 * C), A), B)
+        hmax = xr - C * xr * xr / Nn
+        assert not np.isnan(out[i]) and Q(out[i]) >= hmax, (i, out[i], float(hmax))
+        assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i
