@@ -567,7 +567,8 @@ def test_a_stretch_where_f_equals_the_budget_exactly_is_feasible(U):
     is feasible (f <= P), so h = x - 1/n rises to its maximum 10 - 1/n at the cap. Given
     a U below 10 (the solver's budget point, not trusted), a box on which the lower end
     of f, or f at its left end with f' >= 0, equals P exactly must stay in the search:
-    only f > P proves a box infeasible. The bound is compared with 10 - 1/n exactly."""
+    only f > P proves a box infeasible, and a point where f = P is feasible. The bound is
+    compared with 10 - 1/n exactly."""
     from fractions import Fraction as Q
 
     from powermodel.certify import certify_points
@@ -584,6 +585,9 @@ def test_a_stretch_where_f_equals_the_budget_exactly_is_feasible(U):
         assert Q(float(bound[i])) >= Q(10) - Q(1) / Q(n[i]), (i, bound[i])
         X = Q(float(x[i]))  # the proved lower value is at most h(x) exactly
         assert 0 <= X <= 10 and Q(float(lower[i])) <= X - min(X, Q(1)) / Q(n[i]), i
+    # and the incumbent moves to the maximiser, x = 10 where f(x) = P (proved: the
+    # enclosure there is exactly [1, 1]), which is certified
+    assert (x == 10).all() and ok.all(), (x, ok)
 
 
 class _RootHintOff:
