@@ -641,3 +641,18 @@ def test_tangent_bound_holds_for_a_root_that_is_off():
         hmax = xr - C * xr * xr / Nn
         assert not np.isnan(out[i]) and Q(out[i]) >= hmax, (i, out[i], float(hmax))
         assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i
+
+
+@pytest.mark.parametrize("sc", [1.0, 1e-6, 1e-12, 1e-30, 1e6])
+def test_a_cost_with_an_inflection_is_certified_at_every_scale(sc):
+    """f(x) = sc g(x/sc) with g(t) = t^3 - t^2 + t (g'' changes sign at 1/3, so the first
+    boxes are neither monotone, convex nor concave and are split), N = 2, P = 6 sc (the
+    budget is 2 sc): x* = sc (where g'(t) = 2: 3t^2 - 2t - 1 = 0) and g* = (P - sc)/2 + sc
+    = 3.5 sc. Certification must reach certify_rtol at every scale: the search's stopping
+    rules (e.g. the width at which a box is too narrow to split) are relative to x."""
+    s = pm.Model("a*x**3 + b*x**2 + x", a=1 / sc**2, b=-1 / sc).solve(N=2.0, P=6 * sc,
+                                                                        certify=True)
+    assert s.status == "ok", s.status
+    assert abs(s.x / sc - 1) <= 1e-6
+    assert s.lower <= 3.5 * sc * (1 + 1e-12) and s.bound >= 3.5 * sc * (1 - 1e-12)
+    assert abs(s.value / (3.5 * sc) - 1) <= 1e-9
