@@ -656,3 +656,18 @@ def test_a_cost_with_an_inflection_is_certified_at_every_scale(sc):
     assert abs(s.x / sc - 1) <= 1e-6
     assert s.lower <= 3.5 * sc * (1 + 1e-12) and s.bound >= 3.5 * sc * (1 - 1e-12)
     assert abs(s.value / (3.5 * sc) - 1) <= 1e-9
+
+
+@pytest.mark.parametrize("cap", [100.0, np.inf])
+def test_a_single_point_moves_from_a_wrong_incumbent(cap):
+    """One point alone (the search's offers then hold a single row): f = x^2, n = 4, from
+    a wrong incumbent x0 = 0, the search must move x to the exact optimum x* = n/2 = 2
+    (h* = 1, found by the tangent rule on the first box) and certify it."""
+    from powermodel.certify import certify_points
+
+    one = np.ones(1)
+    x, bound, lower, ok = certify_points(pm.make_cost("x**2"), {}, 4 * one, 1e4 * one,
+                                         100 * one, cap * one, 0 * one, 1e-9 * one,
+                                         scalar=True)
+    assert x[0] == 2.0 and ok[0], (x, ok)
+    assert lower[0] <= 1.0 <= bound[0] and bound[0] - lower[0] <= 1e-9
