@@ -671,3 +671,64 @@ def test_a_single_point_moves_from_a_wrong_incumbent(cap):
                                          scalar=True)
     assert x[0] == 2.0 and ok[0], (x, ok)
     assert lower[0] <= 1.0 <= bound[0] and bound[0] - lower[0] <= 1e-9
+
+
+class _ConvexHWithLooseEnclosures:
+    """f = n x - k x^2/2 on [0, b] (f'' = -k exactly, f' from n down to n - k b > 0), with
+    valid enclosures: F'' = [-k, 1] (exact below, loose above, so that h = x - f/n, which
+    is convex here, is not recognised as such) and F'_hi = n (1 + 1e-9) (loose, so that h
+    is not seen non-decreasing); f and F'_lo are widened by two ulps."""
+
+    @staticmethod
+    def _dn(v):
+        return np.nextafter(np.nextafter(v, -np.inf), -np.inf)
+
+    @staticmethod
+    def _up(v):
+        return np.nextafter(np.nextafter(v, np.inf), np.inf)
+
+    def f(self, x, p):
+        return p["n"] * x - p["k"] * x * x / 2
+
+    def interval(self, a, b, p):  # f is increasing on [0, b]
+        return self._dn(self.f(a, p)), self._up(self.f(b, p))
+
+    def interval_derivatives(self, a, b, p):
+        flo, fhi = self.interval(a, b, p)
+        n, k = p["n"], p["k"]
+        dlo = np.where(b > 0, self._dn(n - k * b), n)  # f'(0) = n exactly
+        return flo, fhi, dlo, n * (1 + 1e-9) + 0 * a, -k + 0 * a, 1.0 + 0 * a
+
+    def df(self, x, p):
+        return p["n"] - p["k"] * x
+
+    def d2f(self, x, p):
+        return -p["k"] + 0 * x
+
+    def df_d2f(self, x, p):
+        return self.df(x, p), self.d2f(x, p)
+
+
+def test_the_curvature_allowance_is_rounded_up():
+    """The one box [0, b] is closed by the concave rule (F''_lo = -k, allowance k b^2/(2n)
+    within tol/10) with the tangent at 0, where f'(0) = n exactly (flat): the bound is
+    h(0) = 0 plus the allowance, and here h = k x^2/(2n) rises to exactly that allowance
+    at b. The computed allowance (three roundings) must be rounded up: the bound must be
+    at least k b^2/(2n) in exact arithmetic (400 random n, b, k)."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    rng = np.random.default_rng(1)
+    m = 400
+    n = 10.0 ** rng.uniform(-2, 2, m)
+    b = 10.0 ** rng.uniform(-2, 2, m)
+    k = n / b * 10.0 ** rng.uniform(-6, -3, m)
+    x, bound, lower, ok = certify_points(_ConvexHWithLooseEnclosures(), {"n": n, "k": k}, n,
+                                         np.full(m, 1e300), b, b.copy(), np.zeros(m),
+                                         10.5 * k * b * b / (2 * n), scalar=False)
+    for i in range(m):
+        h_max = Q(k[i]) * Q(b[i]) ** 2 / (2 * Q(n[i]))  # h(b) = b - f(b)/n, exactly
+        assert Q(float(bound[i])) >= h_max, (i, bound[i], float(h_max))
+        X = Q(float(x[i]))
+        assert Q(float(lower[i])) <= Q(k[i]) * X * X / (2 * Q(n[i])), i
