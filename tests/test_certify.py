@@ -699,3 +699,211 @@ def test_tangent_bound_is_rigorous_in_exact_arithmetic():
         assert Q(out[i]) >= hmax, i
         # the proved lower value is h at a point of the box: never above its maximum
         assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i
+
+
+def test_the_curvature_allowance_of_the_concave_rule_covers_a_negative_f2():
+    """The concave rule closes a box with the tangent bound plus the allowance
+    max(0, -F''_lo) w^2/(2n) where f'' may be negative (up to tol/10). Here f' starts
+    just above n and falls (f'' = -K n/U on most of [0, U]), then f'' turns large and
+    positive near U: h rises from h(0) = 0 to a peak at 0.9 U (above h at 0, U/2 and U,
+    the points the search evaluates) and the first box [0, U] is closed at once by that
+    rule with the tangent at 0 (flat) plus the allowance. The bound must be at least h
+    at 0.9 U, computed exactly (rationals), for n from 0.05 to 3 and U from 0.1 to 20."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    n = np.array([0.05, 1.0, 1.0, 3.0, 0.3])
+    U = np.array([1.0, 20.0, 0.1, 1.0, 7.0])
+    K, tp = 1e-3, 0.9
+    beta = 21 / tp**20  # h' = 0 near 0.9 U
+    p = {"a1": n * (1 + K * 1e-6), "a2": -n * K / (2 * U),
+         "a3": n * K * beta / (21 * 22 * U**21)}
+    cost = pm.make_cost("a1*x + a2*x**2 + a3*x**22")
+    m = n.size
+    tol = 5.005 * K * U  # the allowance K U/2 is just within tol/10
+    x, bound, lower, ok = certify_points(cost, p, n, np.full(m, 1e6), U, U.copy(),
+                                         np.zeros(m), tol, scalar=False)
+
+    def h(i, v):  # exactly, from the float coefficients
+        A1, A2, A3 = (Q(float(p[k][i])) for k in ("a1", "a2", "a3"))
+        v = Q(float(v))
+        return v - (A1 * v + A2 * v**2 + A3 * v**22) / Q(n[i])
+
+    for i in range(m):
+        assert Q(float(bound[i])) >= h(i, tp * U[i]), (i, bound[i])
+        assert Q(float(lower[i])) <= h(i, x[i]), i
+        assert not ok[i] or bound[i] - lower[i] <= tol[i], i
+
+
+@pytest.mark.parametrize("U", [1.0, 0.5, 3.0])
+def test_a_stretch_where_f_equals_the_budget_exactly_is_feasible(U):
+    """f = min(x, 1) with exact enclosures, P = 1, cap 10: f = P on all of [1, 10], which
+    is feasible (f <= P), so h = x - 1/n rises to its maximum 10 - 1/n at the cap. Given
+    a U below 10 (the solver's budget point, not trusted), a box on which the lower end
+    of f, or f at its left end with f' >= 0, equals P exactly must stay in the search:
+    only f > P proves a box infeasible, and a point where f = P is feasible. The bound is
+    compared with 10 - 1/n exactly."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    cost = CallableCost(lambda x: np.minimum(x, 1.0),
+                        interval=lambda lo, hi: (np.minimum(lo, 1.0), np.minimum(hi, 1.0)),
+                        dinterval=lambda lo, hi: (np.where(hi < 1, 1.0, 0.0),
+                                                  np.where(lo >= 1, 0.0, 1.0)))
+    n = np.array([1.0, 2.0, 0.5, 100.0])
+    one = np.ones(n.size)
+    x, bound, lower, ok = certify_points(cost, {}, n, one, U * one, 10 * one, U * one,
+                                         1e-9 * one, scalar=True)
+    for i in range(n.size):
+        assert Q(float(bound[i])) >= Q(10) - Q(1) / Q(n[i]), (i, bound[i])
+        X = Q(float(x[i]))  # the proved lower value is at most h(x) exactly
+        assert 0 <= X <= 10 and Q(float(lower[i])) <= X - min(X, Q(1)) / Q(n[i]), i
+    # and the incumbent moves to the maximiser, x = 10 where f(x) = P (proved: the
+    # enclosure there is exactly [1, 1]), which is certified
+    assert (x == 10).all() and ok.all(), (x, ok)
+
+
+class _RootHintOff:
+    """c x^2 with the engine's rigorous enclosures, but point derivatives of (1 + s) c x^2:
+    the root of f' = n that the tangent bound starts from is off by a factor 1/(1 + s)."""
+
+    def __init__(self):
+        self.base = pm.make_cost("c*x**2")
+
+    def interval_derivatives(self, a, b, p):
+        return self.base.interval_derivatives(a, b, {"c": p["c"]})
+
+    def interval(self, a, b, p):
+        return self.base.interval(a, b, {"c": p["c"]})
+
+    def df(self, x, p):
+        return 2 * p["c"] * (1 + p["s"]) * x
+
+    def d2f(self, x, p):
+        return 2 * p["c"] * (1 + p["s"]) + 0 * x
+
+    def df_d2f(self, x, p):
+        return self.df(x, p), self.d2f(x, p)
+
+
+def test_tangent_bound_holds_for_a_root_that_is_off():
+    """The root of f' = n only picks the tangent point: h(xr) plus the slope covers
+    (1 - F'_lo(xr)/n)^+ (b - xr) and (F'_hi(xr)/n - 1)^+ (xr - a) bound h on the box for
+    any xr in it. With the root off by a relative 1e-6 to 1e-1 on either side, the bound
+    must still be at least the exact maximum of h = x - c x^2/n on the box (at the true
+    root n/(2c) inside it; rationals), and the lower value it proves at most that."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import _Evaluator, _Incumbent, _tangent_bound
+
+    rng = np.random.default_rng(5)
+    k = 400
+    a = 10.0 ** rng.uniform(-5, 5, k)
+    b = a * (1 + 10.0 ** rng.uniform(-3, 1, k))
+    n = 10.0 ** rng.uniform(-3, 3, k)
+    c = n / (2 * (a + rng.uniform(0.05, 0.95, k) * (b - a)))
+    s = rng.choice([-1.0, 1.0], k) * 10.0 ** rng.uniform(-6, -1, k)
+    cost = _RootHintOff()
+    ev = _Evaluator(cost, {"c": c, "s": s}, False)
+    inc = _Incumbent(0.5 * (a + b), np.full(k, -np.inf), np.zeros(k))
+    lb = np.full(k, -np.inf)
+    out = _tangent_bound(cost, ev, np.arange(k), a, b, n, np.full(k, np.inf), inc, lb)
+    for i in range(k):
+        A, B, C, Nn = Q(a[i]), Q(b[i]), Q(c[i]), Q(n[i])
+        xr = min(max(Nn / (2 * C), A), B)
+        hmax = xr - C * xr * xr / Nn
+        assert not np.isnan(out[i]) and Q(out[i]) >= hmax, (i, out[i], float(hmax))
+        assert not np.isfinite(lb[i]) or Q(lb[i]) <= hmax, i
+
+
+@pytest.mark.parametrize("sc", [1.0, 1e-6, 1e-12, 1e-30, 1e6])
+def test_a_cost_with_an_inflection_is_certified_at_every_scale(sc):
+    """f(x) = sc g(x/sc) with g(t) = t^3 - t^2 + t (g'' changes sign at 1/3, so the first
+    boxes are neither monotone, convex nor concave and are split), N = 2, P = 6 sc (the
+    budget is 2 sc): x* = sc (where g'(t) = 2: 3t^2 - 2t - 1 = 0) and g* = (P - sc)/2 + sc
+    = 3.5 sc. Certification must reach certify_rtol at every scale: the search's stopping
+    rules (e.g. the width at which a box is too narrow to split) are relative to x."""
+    s = pm.Model("a*x**3 + b*x**2 + x", a=1 / sc**2, b=-1 / sc).solve(N=2.0, P=6 * sc,
+                                                                        certify=True)
+    assert s.status == "ok", s.status
+    assert abs(s.x / sc - 1) <= 1e-6
+    assert s.lower <= 3.5 * sc * (1 + 1e-12) and s.bound >= 3.5 * sc * (1 - 1e-12)
+    assert abs(s.value / (3.5 * sc) - 1) <= 1e-9
+
+
+@pytest.mark.parametrize("cap", [100.0, np.inf])
+def test_a_single_point_moves_from_a_wrong_incumbent(cap):
+    """One point alone (the search's offers then hold a single row): f = x^2, n = 4, from
+    a wrong incumbent x0 = 0, the search must move x to the exact optimum x* = n/2 = 2
+    (h* = 1, found by the tangent rule on the first box) and certify it."""
+    from powermodel.certify import certify_points
+
+    one = np.ones(1)
+    x, bound, lower, ok = certify_points(pm.make_cost("x**2"), {}, 4 * one, 1e4 * one,
+                                         100 * one, cap * one, 0 * one, 1e-9 * one,
+                                         scalar=True)
+    assert x[0] == 2.0 and ok[0], (x, ok)
+    assert lower[0] <= 1.0 <= bound[0] and bound[0] - lower[0] <= 1e-9
+
+
+class _ConvexHWithLooseEnclosures:
+    """f = n x - k x^2/2 on [0, b] (f'' = -k exactly, f' from n down to n - k b > 0), with
+    valid enclosures: F'' = [-k, 1] (exact below, loose above, so that h = x - f/n, which
+    is convex here, is not recognised as such) and F'_hi = n (1 + 1e-9) (loose, so that h
+    is not seen non-decreasing); f and F'_lo are widened by two ulps."""
+
+    @staticmethod
+    def _dn(v):
+        return np.nextafter(np.nextafter(v, -np.inf), -np.inf)
+
+    @staticmethod
+    def _up(v):
+        return np.nextafter(np.nextafter(v, np.inf), np.inf)
+
+    def f(self, x, p):
+        return p["n"] * x - p["k"] * x * x / 2
+
+    def interval(self, a, b, p):  # f is increasing on [0, b]
+        return self._dn(self.f(a, p)), self._up(self.f(b, p))
+
+    def interval_derivatives(self, a, b, p):
+        flo, fhi = self.interval(a, b, p)
+        n, k = p["n"], p["k"]
+        dlo = np.where(b > 0, self._dn(n - k * b), n)  # f'(0) = n exactly
+        return flo, fhi, dlo, n * (1 + 1e-9) + 0 * a, -k + 0 * a, 1.0 + 0 * a
+
+    def df(self, x, p):
+        return p["n"] - p["k"] * x
+
+    def d2f(self, x, p):
+        return -p["k"] + 0 * x
+
+    def df_d2f(self, x, p):
+        return self.df(x, p), self.d2f(x, p)
+
+
+def test_the_curvature_allowance_is_rounded_up():
+    """The one box [0, b] is closed by the concave rule (F''_lo = -k, allowance k b^2/(2n)
+    within tol/10) with the tangent at 0, where f'(0) = n exactly (flat): the bound is
+    h(0) = 0 plus the allowance, and here h = k x^2/(2n) rises to exactly that allowance
+    at b. The computed allowance (three roundings) must be rounded up: the bound must be
+    at least k b^2/(2n) in exact arithmetic (400 random n, b, k)."""
+    from fractions import Fraction as Q
+
+    from powermodel.certify import certify_points
+
+    rng = np.random.default_rng(1)
+    m = 400
+    n = 10.0 ** rng.uniform(-2, 2, m)
+    b = 10.0 ** rng.uniform(-2, 2, m)
+    k = n / b * 10.0 ** rng.uniform(-6, -3, m)
+    x, bound, lower, ok = certify_points(_ConvexHWithLooseEnclosures(), {"n": n, "k": k}, n,
+                                         np.full(m, 1e300), b, b.copy(), np.zeros(m),
+                                         10.5 * k * b * b / (2 * n), scalar=False)
+    for i in range(m):
+        h_max = Q(k[i]) * Q(b[i]) ** 2 / (2 * Q(n[i]))  # h(b) = b - f(b)/n, exactly
+        assert Q(float(bound[i])) >= h_max, (i, bound[i], float(h_max))
+        X = Q(float(x[i]))
+        assert Q(float(lower[i])) <= Q(k[i]) * X * X / (2 * Q(n[i])), i
