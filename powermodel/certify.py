@@ -364,8 +364,10 @@ def box_bound(a, b, c, flo, dlo, dhi, hc_hi, n):
     with np.errstate(all="ignore"):
         t1 = b - flo / n
         ub1 = _up(t1, np.abs(b) + np.abs(flo / n))
-        sp = np.maximum(0.0, 1 - dlo / n)
-        sm = np.maximum(0.0, dhi / n - 1)
+        # (1 - F'/n cancels where F'/n is near 1: its rounding, up to an ulp of 1 + |F'/n|,
+        # is added, so the slopes are upper bounds)
+        sp = np.maximum(0.0, 1 - dlo / n + 2 * _EPS * (1 + np.abs(dlo / n)))
+        sm = np.maximum(0.0, dhi / n - 1 + 2 * _EPS * (1 + np.abs(dhi / n)))
         t2 = np.maximum(sp * (b - c), sm * (c - a))
         ub2 = _up(hc_hi + t2, np.abs(hc_hi) + np.abs(t2))
     return np.fmin(ub1, ub2)
@@ -390,8 +392,9 @@ def _tangent_bound(cost, ev, rows, a, b, nr, P, inc, lb):
     with np.errstate(all="ignore"):
         hhi = _up(xr - flo / nr, np.abs(xr) + np.abs(flo / nr))
         hlo = _down(xr - fhi / nr, np.abs(xr) + np.abs(fhi / nr))
-        s_hi = 1 - dlo / nr  # h'(xr) <= s_hi
-        s_lo = 1 - dhi / nr  # h'(xr) >= s_lo
+        # (rounded outward by an ulp of 1 + |F'/n|: the subtraction cancels near F' = n)
+        s_hi = 1 - dlo / nr + 2 * _EPS * (1 + np.abs(dlo / nr))  # h'(xr) <= s_hi
+        s_lo = 1 - dhi / nr - 2 * _EPS * (1 + np.abs(dhi / nr))  # h'(xr) >= s_lo
         t = np.maximum(np.maximum(0.0, s_hi) * (b - xr), np.maximum(0.0, -s_lo) * (xr - a))
         out = _up(hhi + t, np.abs(hhi) + np.abs(t))
     feas = fhi <= P[rows]

@@ -907,3 +907,21 @@ def test_the_curvature_allowance_is_rounded_up():
         assert Q(float(bound[i])) >= h_max, (i, bound[i], float(h_max))
         X = Q(float(x[i]))
         assert Q(float(lower[i])) <= Q(k[i]) * X * X / (2 * Q(n[i])), i
+
+
+def test_box_bound_holds_where_the_slope_of_f_is_close_to_n():
+    # f = c x (exact enclosures: F = [c a, c b] lower end 0 at a = 0, F' = [c, c]) with c/n
+    # within a few ulps of 1: 1 - c/n cancels, and its rounding must not put the bound below
+    # max h = max(h(0), h(b)) = max(0, b - c b/n), checked as rationals
+    from fractions import Fraction as Q
+
+    from powermodel.certify import box_bound
+    rng = np.random.default_rng(7)
+    for _ in range(2000):
+        n = float(rng.uniform(0.5, 5.0))
+        c = n * (1 + float(rng.uniform(-2e-3, 2e-3)))
+        b = float(rng.uniform(1e-3, 1.0))
+        m = b / 2
+        hc_hi = np.nextafter(float(Q(m) - Q(c) * Q(m) / Q(n)), np.inf)  # an upper bound of h(m)
+        ub = float(box_bound(0.0, b, m, 0.0, c, c, hc_hi, n))
+        assert Q(ub) >= max(Q(0), Q(b) - Q(c) * Q(b) / Q(n)), (c, n, b, ub)
