@@ -114,6 +114,12 @@ def _range_notes(x, P, x_budget, size):
     """The closed forms' notes where the float range cuts the answer: x* = inf (the
     families' f is unbounded, so x* is finite but beyond 1.8e308), or a budget that
     underflows to 0 although P > 0 = f(0). None where there is nothing to say."""
+    # (two reductions decide the usual case, nothing to say, without a mask per rule:
+    # x* >= 0, so no inf is max(x) < inf; a NaN max takes the masks)
+    with np.errstate(invalid="ignore"):
+        if size and np.max(x) < np.inf and (
+                np.min(x_budget) > 0 or not np.max(P) > 0):
+            return None
     inf_x = np.isinf(x)
     under = (np.broadcast_to(x_budget, (size,)) == 0) & (np.broadcast_to(P, (size,)) > 0)
     if not (inf_x.any() or under.any()):
