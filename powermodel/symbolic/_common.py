@@ -122,6 +122,16 @@ def _exact(value):
     return sp.Rational(repr(float(value)))
 
 
+def _proved_curvature(d2p):
+    """``"convex"`` or ``"concave"`` where SymPy proves the sign of f'' (``d2p``, written in
+    a positive x), else None: the first, exact rule of the engine, before any sampling."""
+    if d2p.is_nonnegative:
+        return "convex"
+    if d2p.is_nonpositive:
+        return "concave"
+    return None
+
+
 def _sampled_curvature(d2, var, grid):
     """The sign pattern of a second derivative sampled on ``grid``.
 

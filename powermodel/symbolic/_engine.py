@@ -7,8 +7,9 @@ import sympy as sp
 
 from ..errors import InputError, UnsolvableError
 from ..expressions import parse
-from ._common import (_exact, _KAPPA, _OUTPUTS, _param_symbol, _sampled_curvature, _T, _tidy,
-                      _time_limit, _Timeout, _XP, LAM, N, P, RHO, SOLVE_TIMEOUT, x, X_CAP)
+from ._common import (_exact, _KAPPA, _OUTPUTS, _param_symbol, _proved_curvature,
+                      _sampled_curvature, _T, _tidy, _time_limit, _Timeout, _XP, LAM, N, P, RHO,
+                      SOLVE_TIMEOUT, x, X_CAP)
 from .kinked_optimum import implicit_equations, solve_kinked
 from .kinks import has_kinks, kinked_cost
 
@@ -106,10 +107,9 @@ class _Core:
         if self.family_convexity == "non-convex" and not self.subs:
             return "nonconvex"
         d2p = d2.subs(x, _XP)
-        if d2p.is_nonnegative:
-            return "convex"
-        if d2p.is_nonpositive:
-            return "concave"
+        kind = _proved_curvature(d2p)
+        if kind is not None:
+            return kind
         free = d2p.free_symbols - {_XP}
         if not free:
             kind = _sampled_curvature(d2p, _XP, np.geomspace(1e-8, 1e8, 1601))

@@ -56,7 +56,8 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputError, UnsolvableError
-from ._common import _exact, _sampled_curvature, _T, _tidy, _time_limit, _Timeout, N, SOLVE_TIMEOUT, x
+from ._common import (_exact, _proved_curvature, _sampled_curvature, _T, _tidy, _time_limit,
+                      _Timeout, N, SOLVE_TIMEOUT, x)
 
 __all__ = ["has_kinks", "split", "kinked_cost", "KinkedCost", "MAX_PIECES"]
 
@@ -456,11 +457,9 @@ class KinkedCost:
         d2 = p.d2
         if d2 == 0 or _same(d2, sp.Integer(0)):
             return "linear"
-        d2p = d2.subs(x, _XP)
-        if d2p.is_nonnegative:
-            return "convex"
-        if d2p.is_nonpositive:
-            return "concave"
+        kind = _proved_curvature(d2.subs(x, _XP))
+        if kind is not None:
+            return kind
         if d2.free_symbols - {x, N}:
             return None
         if N in d2.free_symbols:
