@@ -246,8 +246,7 @@ def above_search_range(cost, p, n, x, U, size):
     rows = np.flatnonzero(np.isinf(np.broadcast_to(U, (size,))) & np.isfinite(x))
     if rows.size == 0:
         return x
-    q = take({k: (np.broadcast_to(v, (size,)) if np.ndim(v) else v) for k, v in p.items()},
-             rows)
+    q = take(p, rows)
     nr = np.broadcast_to(np.asarray(n, dtype=float), (size,))[rows]
     xr = x[rows]
 
@@ -268,7 +267,7 @@ def above_search_range(cost, p, n, x, U, size):
     beats = top > h0 + 2 * TIE_RTOL * np.maximum(s0, s_top)
     if not beats.any():
         return x
-    x = np.array(x, dtype=float)
+    x = x.copy()
     x[rows[beats]] = np.inf
     return x
 

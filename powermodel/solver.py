@@ -171,11 +171,11 @@ def _solve_block(cost, inp, size, shared, lazy=False):
         else:
             x = _general_optimum(cost, p, n, U, size, bps=shared.get("bps"),
                                  tables=shared.get("tables"))
-            x = above_search_range(cost, p, n, np.broadcast_to(
-                np.asarray(x, dtype=float), (size,)), U, size)
     x = np.asarray(x, dtype=float)
     if x.shape != (size,):
         x = np.broadcast_to(x, (size,)).copy()
+    if not cost.closed_form:
+        x = above_search_range(cost, p, n, x, U, size)
     x, U, x_budget = _feasible(cost, p, x, P, U, x_budget, size)
     note = None
     if not cost.closed_form:
