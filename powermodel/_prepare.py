@@ -98,7 +98,7 @@ def _check_effective_n(flat, size, status):
     with np.errstate(all="ignore"):
         if min(np.min(N), 1.0) * (1 - np.max(lam)) > 1e-300:
             return
-        n = N / (1 + rho * (N - 1)) * (1 - lam)  # (as _effective_n rounds it)
+        n = _effective_n(N, rho, lam)[1]
         under = np.broadcast_to((n == 0) & (N > 0) & (lam < 1), (size,))
     if status is not None:
         status[under & (status == "ok")] = ("the effective number of instances N (1 - "
@@ -146,10 +146,10 @@ def _check_cost(cost, p, P, status):
         return 0.0
     # (one x per point: P's shape, or that of per-point parameters with a scalar P; a
     # callable must return one value per x)
-    at = np.broadcast_shapes(np.shape(P), *(np.shape(v) for v in p.values()))
+    shape = np.broadcast_shapes(np.shape(P), *(np.shape(v) for v in p.values()))
     with np.errstate(all="ignore"):
-        f0 = np.asarray(cost.f(np.zeros(at), p), dtype=float)
-        f_tiny = np.asarray(cost.f(np.full(at, TINY), p), dtype=float)
+        f0 = np.asarray(cost.f(np.zeros(shape), p), dtype=float)
+        f_tiny = np.asarray(cost.f(np.full(shape, TINY), p), dtype=float)
     bad_real = ~np.isfinite(f0) | np.isnan(f_tiny)
     bad_neg = ~bad_real & ~(f0 >= 0)
     bad_p = ~bad_real & (f0 > P)
@@ -158,10 +158,9 @@ def _check_cost(cost, p, P, status):
                      (bad_p, "`P` must be at least f(0)")):
         if np.any(bad):
             if status is None:
-                # (the shape of every point: P, or per-point parameters with a scalar P)
-                shape = np.broadcast_shapes(np.shape(P), np.shape(f0), np.shape(f_tiny)) or (1,)
-                at = lambda v: np.broadcast_to(v, shape).ravel()[i]  # noqa: E731
-                i = np.flatnonzero(np.broadcast_to(bad, shape).ravel())[0]
+                pts = np.broadcast_shapes(shape, np.shape(f0), np.shape(f_tiny)) or (1,)
+                at = lambda v: np.broadcast_to(v, pts).ravel()[i]  # noqa: E731
+                i = np.flatnonzero(np.broadcast_to(bad, pts).ravel())[0]
                 fv, pv = at(f0), at(P)
                 if msg.startswith("`P`"):
                     raise InputError(f"`P` must be at least f(0) = {fv:g}, got {pv:g}")
