@@ -159,10 +159,11 @@ def _derived_block(cost, inp, x, x_budget, size):
             f0 = np.broadcast_to(np.asarray(cost.f(np.zeros(size), p), dtype=float), (size,))
         rho0 = np.ndim(rho) == 0 and rho == 0
         carry = 1.0 if rho0 else 1 + rho * (N - 1)
-        base = (P - fx) * (carry / N)
-        if np.any(np.isinf(carry / N)):  # subnormal N: carry/N overflows although the
+        per_n = carry / N
+        base = (P - fx) * per_n
+        if np.any(np.isinf(per_n)):  # subnormal N: carry/N overflows although the
             # product need not (P = 1e-300, N = 5e-324: 2e23), and 0 * inf must be 0
-            base = np.where(np.isinf(carry / N), ((P - fx) / N) * carry, base)
+            base = np.where(np.isinf(per_n), ((P - fx) / N) * carry, base)
             base = np.where(P - fx == 0, 0.0, base)
         learned = x if (np.ndim(lam) == 0 and lam == 0) else (1 - lam) * x
         value = base + learned

@@ -342,6 +342,12 @@ class _Incumbent:
         self.lo[r] = lv
 
 
+def _slope_ulp(q):
+    """The rounding of ``1 - q`` (``q = F'/n``, itself rounded) and a margin: it cancels where
+    F' is near n, so a slope ``1 - q`` is moved outward by this much to stay a bound."""
+    return 2 * _EPS * (1 + np.abs(q))
+
+
 def box_bound(a, b, c, flo, dlo, dhi, hc_hi, n):
     r"""Upper bound of :math:`h(x) = x - f(x)/n` on the boxes :math:`[a, b]`.
 
@@ -364,10 +370,9 @@ def box_bound(a, b, c, flo, dlo, dhi, hc_hi, n):
     with np.errstate(all="ignore"):
         t1 = b - flo / n
         ub1 = _up(t1, np.abs(b) + np.abs(flo / n))
-        # (1 - F'/n cancels where F'/n is near 1: its rounding, up to an ulp of 1 + |F'/n|,
-        # is added, so the slopes are upper bounds)
-        sp = np.maximum(0.0, 1 - dlo / n + 2 * _EPS * (1 + np.abs(dlo / n)))
-        sm = np.maximum(0.0, dhi / n - 1 + 2 * _EPS * (1 + np.abs(dhi / n)))
+        ql, qh = dlo / n, dhi / n
+        sp = np.maximum(0.0, 1 - ql + _slope_ulp(ql))  # (upper bounds of the slopes)
+        sm = np.maximum(0.0, qh - 1 + _slope_ulp(qh))
         t2 = np.maximum(sp * (b - c), sm * (c - a))
         ub2 = _up(hc_hi + t2, np.abs(hc_hi) + np.abs(t2))
     return np.fmin(ub1, ub2)
@@ -392,9 +397,9 @@ def _tangent_bound(cost, ev, rows, a, b, nr, P, inc, lb):
     with np.errstate(all="ignore"):
         hhi = _up(xr - flo / nr, np.abs(xr) + np.abs(flo / nr))
         hlo = _down(xr - fhi / nr, np.abs(xr) + np.abs(fhi / nr))
-        # (rounded outward by an ulp of 1 + |F'/n|: the subtraction cancels near F' = n)
-        s_hi = 1 - dlo / nr + 2 * _EPS * (1 + np.abs(dlo / nr))  # h'(xr) <= s_hi
-        s_lo = 1 - dhi / nr - 2 * _EPS * (1 + np.abs(dhi / nr))  # h'(xr) >= s_lo
+        ql, qh = dlo / nr, dhi / nr
+        s_hi = 1 - ql + _slope_ulp(ql)  # h'(xr) <= s_hi
+        s_lo = 1 - qh - _slope_ulp(qh)  # h'(xr) >= s_lo
         t = np.maximum(np.maximum(0.0, s_hi) * (b - xr), np.maximum(0.0, -s_lo) * (xr - a))
         out = _up(hhi + t, np.abs(hhi) + np.abs(t))
     feas = fhi <= P[rows]
